@@ -1,0 +1,169 @@
+"""Price and assumption table: ``key, value, unit, source, year`` (CSV or a zopt workbook).
+
+Every key zopt knows is declared in :data:`PRICE_SCHEMA` with its unit and allowed range. A user
+table may hold any subset: missing keys keep the embedded default (and are marked as defaults).
+Unknown keys and unit mismatches are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.errors import InputError, ProblemCollector
+from optimizer.inputs.tables import FIRST_DATA_ROW, parse_number, read_csv_table, require_columns
+from optimizer.paths import default_path
+
+#: key -> (unit, minimum, maximum). Units are compared as written (case-sensitive).
+PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
+    "pv_module_usd_per_w_dc": ("$/W_dc", 0.0, 10.0),
+    "pv_inverter_usd_per_w_ac": ("$/W_ac", 0.0, 5.0),
+    "pv_bos_usd_per_w_dc": ("$/W_dc", 0.0, 10.0),
+    "pv_dc_ac_ratio": ("ratio", 0.8, 2.5),
+    "pv_module_w": ("W", 50.0, 1500.0),
+    "pv_module_area_m2": ("m2", 0.3, 5.0),
+    "pv_gcr": ("fraction", 0.05, 0.95),
+    "pv_array_area_fraction": ("fraction", 0.05, 1.0),
+    "pv_system_losses_fraction": ("fraction", 0.0, 0.5),
+    "pv_temp_coeff_per_c": ("1/C", -0.01, 0.0),
+    "pv_inverter_efficiency": ("fraction", 0.5, 1.0),
+    "land_prep_usd_per_acre": ("$/acre", 0.0, 1e6),
+    "phs_reservoir_usd_per_m3": ("$/m3", 0.0, 1e4),
+    "phs_pump_usd_per_kw": ("$/kW", 0.0, 1e5),
+    "phs_turbine_usd_per_kw": ("$/kW", 0.0, 1e5),
+    "phs_powerhouse_usd_per_kw": ("$/kW", 0.0, 1e5),
+    "phs_contingency_usd_per_kw": ("$/kW", 0.0, 1e5),
+    "phs_pump_efficiency": ("fraction", 0.3, 1.0),
+    "phs_turbine_efficiency": ("fraction", 0.3, 1.0),
+    "phs_evaporation_mm_per_day": ("mm/day", 0.0, 50.0),
+    "phs_min_level_fraction": ("fraction", 0.0, 0.9),
+    "liion_energy_usd_per_kwh": ("$/kWh", 0.0, 1e5),
+    "liion_power_usd_per_kw": ("$/kW", 0.0, 1e5),
+    "liion_round_trip_efficiency": ("fraction", 0.3, 1.0),
+    "liion_calendar_life_yr": ("yr", 1.0, 100.0),
+    "server_network_usd_per_chip": ("$/chip", 0.0, 1e7),
+    "server_network_w_per_chip": ("W/chip", 0.0, 1e5),
+    "pue": ("ratio", 1.0, 3.0),
+    "data_hall_usd_per_mw_it": ("$/MW_IT", 0.0, 1e9),
+}
+
+PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]
+
+
+@dataclass(frozen=True)
+class PriceItem:
+    """One row of the price table.
+
+    ``is_default`` is True when the value came from the embedded table although the user gave
+    a price file of their own.
+    """
+
+    key: str
+    value: float
+    unit: str
+    source: str
+    year: str
+    notes: str = ""
+    is_default: bool = False
+
+
+class Prices(dict):
+    """Mapping key -> :class:`PriceItem`, with ``prices["key"]`` giving the item."""
+
+    def value(self, key: str) -> float:
+        """Return the numeric value of ``key`` in its declared unit."""
+        return self[key].value
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the table as a DataFrame (one row per key, schema order first)."""
+        rows = [vars(item) for item in self.values()]
+        return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "year", "notes",
+                                           "is_default"])
+
+
+def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
+    """Read the Prices sheet of a zopt workbook into the same string table a CSV gives."""
+    from optimizer.inputs.workbook_prices import read_prices_sheet
+
+    return read_prices_sheet(path, problems)
+
+
+def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[PriceItem]:
+    items: list[PriceItem] = []
+    seen: dict[str, str] = {}
+    for i, rec in enumerate(df.to_dict("records")):
+        where = row_of(i)
+        key = str(rec.get("key", "")).strip()
+        if key == "":
+            problems.add(where, "key", "key missing", found="empty")
+            continue
+        if key not in PRICE_SCHEMA:
+            problems.add(where, "key", "unknown price key", found=key,
+                         expected="one of the keys in data/prices.csv")
+            continue
+        if key in seen:
+            problems.add(where, "key", "duplicate key", found=key, expected=f"once (see {seen[key]})")
+            continue
+        seen[key] = where
+        unit, lo, hi = PRICE_SCHEMA[key]
+        if str(rec.get("unit", "")).strip() != unit:
+            problems.add(where, "unit", f"unit mismatch for {key}",
+                         found=repr(str(rec.get("unit", "")).strip()), expected=repr(unit))
+        value = parse_number(rec.get("value"), where, "value", problems, minimum=lo, maximum=hi)
+        if value is None:
+            continue
+        items.append(PriceItem(key, value, unit, str(rec.get("source", "")).strip(),
+                               str(rec.get("year", "")).strip(), str(rec.get("notes", "")).strip()))
+    return items
+
+
+def read_price_file(path: Path) -> tuple[list[PriceItem], ProblemCollector]:
+    """Read and validate a price table (CSV, or the Prices sheet of an ``.xlsx``).
+
+    Returns the parsed items and the problems found (empty when the file is clean).
+    """
+    path = Path(path)
+    problems = ProblemCollector(str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        df = _rows_from_xlsx(path, problems)
+        row_of = (lambda i: f"Prices!row {i + FIRST_DATA_ROW}")
+    else:
+        df = read_csv_table(path, problems)
+        row_of = (lambda i: f"row {i + FIRST_DATA_ROW}")
+    if df is None or not require_columns(df, ["key", "value", "unit"], problems):
+        return [], problems
+    return _parse_rows(df, problems, row_of), problems
+
+
+def load_prices(user_path: Path | None = None) -> tuple[Prices, list]:
+    """Return the embedded price table overlaid with ``user_path`` and all problems found.
+
+    Keys the user file lacks keep the embedded value with ``is_default=True``.
+    """
+    base_items, base_problems = read_price_file(default_path("prices.csv"))
+    problems = list(base_problems.problems)
+    prices = Prices({item.key: item for item in base_items})
+    if user_path is not None:
+        user_items, user_problems = read_price_file(user_path)
+        problems += user_problems.problems
+        for key in list(prices):
+            prices[key] = replace(prices[key], is_default=True)
+        for item in user_items:
+            prices[item.key] = item
+    missing = [k for k in PRICE_SCHEMA if k not in prices]
+    if missing and not problems:
+        collector = ProblemCollector(str(default_path("prices.csv")))
+        for k in missing:
+            collector.add("", "key", "embedded price table lacks a key", expected=k)
+        problems += collector.problems
+    return prices, problems
+
+
+def require_prices(user_path: Path | None = None) -> Prices:
+    """Like :func:`load_prices` but raise :class:`InputError` on any problem."""
+    prices, problems = load_prices(user_path)
+    if problems:
+        raise InputError(problems)
+    return prices

@@ -1,0 +1,56 @@
+"""Pumped-hydro candidate sites: an upper/lower reservoir pair per row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.errors import ProblemCollector
+from optimizer.inputs.tables import (
+    FIRST_DATA_ROW,
+    check_unique,
+    parse_number,
+    read_csv_table,
+    require_columns,
+)
+
+REQUIRED = ["site_id", "lat", "lon", "head_m", "max_volume_m3"]
+DEFAULT_MEAN_DEPTH_M = 25.0
+
+
+def read_reservoirs(path: Path) -> tuple[pd.DataFrame | None, ProblemCollector]:
+    """Read and validate reservoir sites.
+
+    Returns columns ``site_id, name, lat, lon, head_m [m], max_volume_m3 [m3], mean_depth_m [m],
+    fixed_cost_usd [$], source, year``. ``mean_depth_m`` (surface area = volume / depth, used for
+    evaporation) defaults to 25 m and ``fixed_cost_usd`` to 0 when the column is absent or empty.
+    """
+    problems = ProblemCollector(str(path))
+    df = read_csv_table(Path(path), problems)
+    if df is None or not require_columns(df, REQUIRED, problems):
+        return None, problems
+    check_unique(df["site_id"].str.strip().tolist(), "site_id", problems)
+    rows = []
+    for i, rec in enumerate(df.to_dict("records")):
+        where = f"row {i + FIRST_DATA_ROW}"
+        vals = {
+            "lat": parse_number(rec["lat"], where, "lat", problems, minimum=-90, maximum=90),
+            "lon": parse_number(rec["lon"], where, "lon", problems, minimum=-180, maximum=180),
+            "head_m": parse_number(rec["head_m"], where, "head_m", problems,
+                                   strictly_positive=True, maximum=2000),
+            "max_volume_m3": parse_number(rec["max_volume_m3"], where, "max_volume_m3", problems,
+                                          strictly_positive=True, maximum=1e11),
+            "mean_depth_m": parse_number(rec.get("mean_depth_m", ""), where, "mean_depth_m",
+                                         problems, strictly_positive=True, maximum=500,
+                                         required=False),
+            "fixed_cost_usd": parse_number(rec.get("fixed_cost_usd", ""), where, "fixed_cost_usd",
+                                           problems, minimum=0, maximum=1e11, required=False),
+        }
+        if any(vals[c] is None for c in ("lat", "lon", "head_m", "max_volume_m3")):
+            continue
+        vals["mean_depth_m"] = vals["mean_depth_m"] or DEFAULT_MEAN_DEPTH_M
+        vals["fixed_cost_usd"] = vals["fixed_cost_usd"] or 0.0
+        rows.append({"site_id": rec["site_id"].strip(), "name": rec.get("name", ""), **vals,
+                     "source": rec.get("source", ""), "year": rec.get("year", "")})
+    return pd.DataFrame(rows), problems

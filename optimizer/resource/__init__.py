@@ -1,0 +1,1 @@
+"""Resource layer: hourly PV yield (pvlib) and geometry (areas, profiles, distances)."""

@@ -75,12 +75,12 @@ def make_parcels(rng: np.random.Generator) -> gpd.GeoDataFrame:
 
 
 RESERVOIRS = [
-    # site_id, name, lon, lat, head_m, max_volume_m3, mean_depth_m, fixed_cost_usd
-    ("R1", "Saddle Mountain (upper) / Tonopah valley", -112.96, 33.46, 420, 18e6, 30, 60e6),
-    ("R2", "Big Horn Mountains / Harquahala valley", -113.05, 33.62, 520, 25e6, 35, 85e6),
-    ("R3", "Belmont Mountains / Winters Wash", -112.83, 33.60, 260, 12e6, 25, 45e6),
-    ("R4", "Gila Bend Mountains / Gila River terrace", -113.02, 33.20, 340, 30e6, 30, 70e6),
-    ("R5", "Palo Verde Hills / Centennial Wash", -112.90, 33.37, 160, 8e6, 20, 25e6),
+    # site_id, name, lon, lat, head_m, max_volume_m3, fixed_cost_usd
+    ("R1", "Saddle Mountain (upper) / Tonopah valley", -112.96, 33.46, 420, 18e6, 60e6),
+    ("R2", "Big Horn Mountains / Harquahala valley", -113.05, 33.62, 520, 25e6, 85e6),
+    ("R3", "Belmont Mountains / Winters Wash", -112.83, 33.60, 260, 12e6, 45e6),
+    ("R4", "Gila Bend Mountains / Gila River terrace", -113.02, 33.20, 340, 30e6, 70e6),
+    ("R5", "Palo Verde Hills / Centennial Wash", -112.90, 33.37, 160, 8e6, 25e6),
 ]
 
 
@@ -88,10 +88,11 @@ def make_reservoirs() -> list[dict]:
     """Return the illustrative pumped-hydro candidate pairs as CSV rows."""
     return [
         {"site_id": s, "name": n, "lon": lon, "lat": lat, "head_m": h, "max_volume_m3": int(v),
-         "mean_depth_m": d, "fixed_cost_usd": int(c),
-         "source": "illustrative upper/lower pair; head from USGS 3DEP relief of the named range",
+         "fixed_cost_usd": int(c),
+         "source": "illustrative upper/lower pair; head and volume assumed from the relief of the "
+                   "named range; fixed cost [E] roads tunnels and permitting",
          "year": 2025}
-        for s, n, lon, lat, h, v, d, c in RESERVOIRS
+        for s, n, lon, lat, h, v, c in RESERVOIRS
     ]
 
 

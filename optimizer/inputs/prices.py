@@ -38,6 +38,7 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "phs_pump_efficiency": ("fraction", 0.3, 1.0),
     "phs_turbine_efficiency": ("fraction", 0.3, 1.0),
     "phs_evaporation_mm_per_day": ("mm/day", 0.0, 50.0),
+    "phs_mean_depth_m": ("m", 1.0, 500.0),
     "phs_min_level_fraction": ("fraction", 0.0, 0.9),
     "liion_energy_usd_per_kwh": ("$/kWh", 0.0, 1e5),
     "liion_power_usd_per_kw": ("$/kW", 0.0, 1e5),

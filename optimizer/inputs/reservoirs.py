@@ -16,7 +16,6 @@ from optimizer.inputs.tables import (
 )
 
 REQUIRED = ["site_id", "lat", "lon", "head_m", "max_volume_m3"]
-DEFAULT_MEAN_DEPTH_M = 25.0
 
 
 def read_reservoirs(path: Path) -> tuple[pd.DataFrame | None, ProblemCollector]:
@@ -24,7 +23,8 @@ def read_reservoirs(path: Path) -> tuple[pd.DataFrame | None, ProblemCollector]:
 
     Returns columns ``site_id, name, lat, lon, head_m [m], max_volume_m3 [m3], mean_depth_m [m],
     fixed_cost_usd [$], source, year``. ``mean_depth_m`` (surface area = volume / depth, used for
-    evaporation) defaults to 25 m and ``fixed_cost_usd`` to 0 when the column is absent or empty.
+    evaporation) is NaN when absent (the prices table's ``phs_mean_depth_m`` applies) and
+    ``fixed_cost_usd`` is 0 when absent or empty.
     """
     problems = ProblemCollector(str(path))
     df = read_csv_table(Path(path), problems)
@@ -49,7 +49,7 @@ def read_reservoirs(path: Path) -> tuple[pd.DataFrame | None, ProblemCollector]:
         }
         if any(vals[c] is None for c in ("lat", "lon", "head_m", "max_volume_m3")):
             continue
-        vals["mean_depth_m"] = vals["mean_depth_m"] or DEFAULT_MEAN_DEPTH_M
+        vals["mean_depth_m"] = float("nan") if vals["mean_depth_m"] is None else vals["mean_depth_m"]
         vals["fixed_cost_usd"] = vals["fixed_cost_usd"] or 0.0
         rows.append({"site_id": rec["site_id"].strip(), "name": rec.get("name", ""), **vals,
                      "source": rec.get("source", ""), "year": rec.get("year", "")})

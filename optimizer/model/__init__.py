@@ -1,0 +1,1 @@
+"""Model layer: the Pyomo MILP, one module per component (see :func:`build.build_model`)."""

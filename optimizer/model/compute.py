@@ -1,0 +1,54 @@
+"""Compute: integer chip counts per type, the FLOPS target, and the facility load.
+
+.. math::
+    n_c \\in \\mathbb{Z}_{\\ge 0},\\ n_c \\le \\bar n_c, \\qquad
+    IT = \\sum_c w_c n_c \\;[MW], \\qquad D_t = PUE \\cdot IT
+
+Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
+
+- ``sustained``: :math:`\\sum_c f_c n_c \\ge F` and the full load :math:`D_t` is served every hour;
+- ``peak``: :math:`\\sum_c f_c n_c \\ge F`; the load is served in the best PV hour only;
+- ``average``: chips may idle. Running chips :math:`r_{c,t} \\le n_c`,
+  :math:`D_t = PUE \\sum_c w_c r_{c,t}` and :math:`\\sum_{c,t} f_c r_{c,t} \\ge F \\cdot |T|`.
+
+Costs [$M]: chips (with server/network share) :math:`\\sum_c p_c n_c`; data hall
+:math:`h \\cdot IT`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from optimizer.model.data import ModelData
+
+
+def add_compute(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add block ``m.compute`` and register the facility load and the compute costs."""
+    d = data.compute
+    b = m.compute = pyo.Block()
+    b.C = pyo.RangeSet(0, len(d.names) - 1)
+    ub = [None if not np.isfinite(x) else float(x) for x in d.max_count]
+    b.count = pyo.Var(b.C, domain=pyo.NonNegativeIntegers, bounds=lambda _, c: (0, ub[c]))
+    b.installed_pflops = pyo.Expression(
+        expr=sum(float(d.pflops_per_chip[c]) * b.count[c] for c in b.C))
+    b.it_mw = pyo.Expression(expr=sum(float(d.it_mw_per_chip[c]) * b.count[c] for c in b.C))
+    if d.mode == "average":
+        _add_average_mode(m, b, data)
+    else:
+        b.target = pyo.Constraint(expr=b.installed_pflops >= d.target_pflops)
+        m.demand.append(lambda t: d.pue * b.it_mw)
+    m.costs["chips"] = sum(float(d.musd_per_chip[c]) * b.count[c] for c in b.C)
+    m.costs["data_hall"] = d.hall_musd_per_mw_it * b.it_mw
+
+
+def _add_average_mode(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    """Hourly running chips: the year's delivered FLOP must average at least the target."""
+    d = data.compute
+    b.running = pyo.Var(b.C, m.T, domain=pyo.NonNegativeReals)
+    b.running_limit = pyo.Constraint(b.C, m.T, rule=lambda b, c, t: b.running[c, t] <= b.count[c])
+    hours = len(m.T)
+    b.target = pyo.Constraint(expr=sum(float(d.pflops_per_chip[c]) / hours * b.running[c, t]
+                                       for c in b.C for t in m.T) >= d.target_pflops)
+    m.demand.append(lambda t: d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t]
+                                          for c in b.C))

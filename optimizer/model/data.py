@@ -1,0 +1,128 @@
+"""Model data in scaled units: what the Pyomo model is built from, and what the check replays.
+
+Units: power [MW], energy [MWh], money [$M], compute [PFLOPS], volume [Mm3], area [acre].
+Built from validated :class:`~optimizer.inputs.bundle.Inputs` by :func:`model_data_from_inputs`,
+or directly in tests for tiny hand-checkable cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optimizer import units as u
+
+
+@dataclass
+class LandData:
+    """Candidate parcels. Arrays have one entry per parcel.
+
+    ``mw_dc_per_acre`` is the PV power density of buildable land [MW_dc/acre].
+    """
+
+    ids: list[str]
+    buildable_acres: np.ndarray
+    price_musd: np.ndarray
+    profile: np.ndarray
+    mw_dc_per_acre: float
+    prep_musd_per_acre: float = 0.0
+
+
+@dataclass
+class PVData:
+    """PV output profiles ``cf`` (K x T) [MW_ac/MW_dc] and installed cost [$M/MW_dc]."""
+
+    cf: np.ndarray
+    musd_per_mw_dc: float
+    module_w: float = 435.0
+
+
+@dataclass
+class PumpedHydroData:
+    """Pumped-hydro candidate sites (arrays per site) and technology figures.
+
+    ``mwh_per_mm3`` is the potential energy of 1e6 m3 over the site's head [MWh/Mm3];
+    ``evap_per_h`` the fraction of the full volume lost per hour [1/h]; ``group`` the dispatch
+    group of each site: sites with the same efficiencies and loss rate share one hourly dispatch
+    (exact: an optimal design can always give each site power in proportion to its energy).
+    """
+
+    ids: list[str]
+    mwh_per_mm3: np.ndarray
+    max_active_mm3: np.ndarray
+    fixed_musd: np.ndarray
+    evap_per_h: np.ndarray
+    reservoir_musd_per_mm3: float
+    pump_musd_per_mw: float
+    turbine_musd_per_mw: float
+    house_musd_per_mw: float
+    pump_eff: float
+    turbine_eff: float
+    min_level_fraction: float
+    group: np.ndarray = None
+
+    def __post_init__(self):
+        if self.group is None:
+            _, self.group = np.unique(np.round(np.asarray(self.evap_per_h, float), 12),
+                                      return_inverse=True)
+        self.group = np.asarray(self.group, dtype=int).ravel()
+
+    @property
+    def n_groups(self) -> int:
+        """Number of dispatch groups."""
+        return int(self.group.max()) + 1 if len(self.group) else 0
+
+
+@dataclass
+class BatteryData:
+    """Li-ion technology figures (``enabled`` False removes it from the model)."""
+
+    energy_musd_per_mwh: float
+    power_musd_per_mw: float
+    round_trip_eff: float
+    enabled: bool = True
+
+
+@dataclass
+class ComputeData:
+    """Chip types (arrays per type), facility figures and the target.
+
+    ``it_mw_per_chip`` includes the chip's server/network share; facility load = IT x ``pue``.
+    """
+
+    names: list[str]
+    pflops_per_chip: np.ndarray
+    it_mw_per_chip: np.ndarray
+    musd_per_chip: np.ndarray
+    max_count: np.ndarray  # inf where unlimited
+    pue: float
+    hall_musd_per_mw_it: float
+    target_pflops: float
+    mode: str = "sustained"
+
+
+@dataclass
+class ModelData:
+    """Everything the model needs, in model units."""
+
+    land: LandData
+    pv: PVData
+    phs: PumpedHydroData | None
+    battery: BatteryData | None
+    compute: ComputeData
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def hours(self) -> int:
+        """Number of hourly steps T."""
+        return self.pv.cf.shape[1]
+
+
+def pv_mw_dc_per_acre(gcr: float, module_w: float, module_area_m2: float,
+                      array_area_fraction: float) -> float:
+    """PV power density of buildable land from the array layout [MW_dc/acre].
+
+    .. math:: d = GCR \\cdot \\frac{P_{module}}{A_{module}} \\cdot f_{array} \\cdot 4046.86 / 10^6
+    """
+    return gcr * (module_w / module_area_m2) * array_area_fraction * u.M2_PER_ACRE / u.W_PER_MW

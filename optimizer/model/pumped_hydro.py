@@ -1,0 +1,68 @@
+"""Pumped hydro: per candidate site, build (binary) and active volume; power per dispatch group.
+
+Energy content of the active volume :math:`V_s` [Mm3] at head :math:`h_s` [m]:
+
+.. math:: E_s = \\rho g h_s V_s \\cdot 10^6 / 3.6\\cdot 10^9 \\;[MWh],\\quad V_s \\le \\bar V_s b_s
+
+Sites with the same efficiencies and evaporation rate form one dispatch group g with
+:math:`E_g = \\sum_{s \\in g} E_s`, pump power :math:`P^{in}_g` and turbine power
+:math:`P^{out}_g`. This is exact, not an approximation: power costs are the same per MW at every
+site, so any optimal design can give site s the share :math:`E_s / E_g` of the group's power and
+hourly flows, and every site then follows the group's level in proportion.
+
+Level :math:`L` is stored potential energy; pumping stores :math:`\\eta_p Q^{in}`, generating
+delivers :math:`\\eta_t` of what it draws (see :mod:`optimizer.model.storage`). Evaporation
+removes :math:`\\lambda_g E_g / (1 - m)` per hour (rate [m/h] / mean depth [m] over the full pool,
+dead pool share :math:`m` included). Costs [$M]: reservoir per m3 of total volume
+:math:`V_s / (1 - m)`, pump and turbine per MW, powerhouse + contingency per MW of
+:math:`H_g \\ge P^{in}_g, P^{out}_g`, fixed development cost :math:`F_s b_s`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from optimizer.model.data import ModelData
+from optimizer.model.storage import add_dispatch
+
+
+def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add block ``m.phs`` (nothing when there are no candidate sites)."""
+    d = data.phs
+    if d is None or not d.ids:
+        return
+    b = m.phs = pyo.Block()
+    b.S = pyo.RangeSet(0, len(d.ids) - 1)
+    b.U = pyo.RangeSet(0, d.n_groups - 1)
+    b.build = pyo.Var(b.S, domain=pyo.Binary)
+    b.volume_mm3 = pyo.Var(b.S, domain=pyo.NonNegativeReals,
+                           bounds=lambda _, s: (0, d.max_active_mm3[s]))
+    b.volume_limit = pyo.Constraint(
+        b.S, rule=lambda b, s: b.volume_mm3[s] <= d.max_active_mm3[s] * b.build[s])
+    b.site_energy_mwh = pyo.Expression(
+        b.S, rule=lambda b, s: float(d.mwh_per_mm3[s]) * b.volume_mm3[s])
+    members = {g: np.flatnonzero(d.group == g).tolist() for g in b.U}
+    b.energy_mwh = pyo.Expression(
+        b.U, rule=lambda b, g: sum(b.site_energy_mwh[s] for s in members[g]))
+    b.pump_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
+    b.turbine_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
+    b.house_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
+    b.house_pump = pyo.Constraint(b.U, rule=lambda b, g: b.house_mw[g] >= b.pump_mw[g])
+    b.house_turbine = pyo.Constraint(b.U, rule=lambda b, g: b.house_mw[g] >= b.turbine_mw[g])
+    full = 1.0 / (1.0 - d.min_level_fraction)
+    loss = {g: float(d.evap_per_h[members[g][0]]) * full for g in b.U}
+    add_dispatch(
+        m, b,
+        charge_cap=lambda g: b.pump_mw[g],
+        discharge_cap=lambda g: b.turbine_mw[g],
+        energy_cap=lambda g: b.energy_mwh[g],
+        eff_in=lambda g: d.pump_eff,
+        eff_out=lambda g: d.turbine_eff,
+        loss_mwh_per_h=lambda g: loss[g] * b.energy_mwh[g],
+    )
+    m.costs["phs_reservoir"] = d.reservoir_musd_per_mm3 * full * sum(b.volume_mm3[s] for s in b.S)
+    m.costs["phs_pump"] = d.pump_musd_per_mw * sum(b.pump_mw[g] for g in b.U)
+    m.costs["phs_turbine"] = d.turbine_musd_per_mw * sum(b.turbine_mw[g] for g in b.U)
+    m.costs["phs_powerhouse"] = d.house_musd_per_mw * sum(b.house_mw[g] for g in b.U)
+    m.costs["phs_fixed"] = sum(float(d.fixed_musd[s]) * b.build[s] for s in b.S)

@@ -1,0 +1,1 @@
+"""Solve layer: hand the Pyomo model to HiGHS and load the answer back."""

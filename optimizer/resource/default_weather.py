@@ -9,9 +9,9 @@ typical year (``data/weather/``, method in ``data/weather/README.md``):
    occur;
 2. the daily clear-sky index K_d drawn within its class from the real quantiles, then the clear
    days of each month shifted so the month's mean K_d equals the real one; of
-   ``N_CANDIDATES`` realisations the one whose monthly class counts and deepest 3-day
-   and 7-day spells of each month are closest to the real ones is kept (the idea of the Finkelstein-Schafer
-   selection of typical months in TMY: typical, not average);
+   ``N_CANDIDATES`` realisations the one whose monthly class counts and deepest 3-day and
+   7-day spells of each month are closest to the real ones is kept (the idea of the
+   Finkelstein-Schafer selection of typical months in TMY: typical, not average);
 3. hourly k_c = K_d (1 + sd e_h), e_h an AR(1) process per class, renormalised to the daily K_d;
 4. DNI = DNI_cs x mean(DNI/DNI_cs | k_c), DHI = GHI - DNI cos(zenith) (closure);
 5. air temperature: the monthly climatology lapse-rate corrected to the site altitude

@@ -90,24 +90,24 @@ def _print_table(summary, source: str, out: Path) -> None:
 
     from optimizer.export.yield_plots import MONTHS
 
+    rows = [("annual [kWh/kW_dc]", f"{summary.annual_kwh_per_kw_dc:,.0f}"),
+            ("capacity factor (DC) [-]", f"{summary.capacity_factor:.3f}")]
+    if summary.capacity_factor_ac is not None:
+        rows.append(("capacity factor (AC) [-]", f"{summary.capacity_factor_ac:.3f}"))
+    rows += [(f"  {name} [kWh/kW_dc]", f"{value:,.1f}")
+             for name, value in zip(MONTHS, summary.monthly_kwh_per_kw_dc, strict=True)]
+    rows += [("worst 3 days [kWh/kW_dc]",
+              f"{summary.worst_3day_kwh_per_kw_dc:.2f} from {summary.worst_3day_start}"),
+             ("worst 7 days [kWh/kW_dc]",
+              f"{summary.worst_7day_kwh_per_kw_dc:.2f} from {summary.worst_7day_start}")]
     table = Table(title=escape(f"PV yield per kW_dc ({source})"))
     table.add_column("figure")
-    row = table.add_row
-    table.add_row = lambda name, value: row(escape(name), value)
     table.add_column("value", justify="right")
-    table.add_row("annual [kWh/kW_dc]", f"{summary.annual_kwh_per_kw_dc:,.0f}")
-    table.add_row("capacity factor (DC) [-]", f"{summary.capacity_factor:.3f}")
-    if summary.capacity_factor_ac is not None:
-        table.add_row("capacity factor (AC) [-]", f"{summary.capacity_factor_ac:.3f}")
-    for name, value in zip(MONTHS, summary.monthly_kwh_per_kw_dc, strict=True):
-        table.add_row(f"  {name} [kWh/kW_dc]", f"{value:,.1f}")
-    table.add_row("worst 3 days [kWh/kW_dc]",
-                  f"{summary.worst_3day_kwh_per_kw_dc:.2f} from {summary.worst_3day_start}")
-    table.add_row("worst 7 days [kWh/kW_dc]",
-                  f"{summary.worst_7day_kwh_per_kw_dc:.2f} from {summary.worst_7day_start}")
+    for name, value in rows:
+        table.add_row(escape(name), value)
     console = Console()
     console.print(table)
-    console.print(f"figures: {out}")
+    console.print(escape(f"figures: {out}"))
 
 
 def _fail(problems: list[Problem]) -> None:

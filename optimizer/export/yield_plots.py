@@ -1,4 +1,4 @@
-"""PNG figures for `zopt yield`: monthly energy bars and an average-day heat map (matplotlib Agg)."""
+"""PNG figures for `zopt yield`: monthly energy bars and an average-day heat map (Agg backend)."""
 
 from __future__ import annotations
 

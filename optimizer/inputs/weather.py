@@ -18,6 +18,7 @@ Base (NSRDB)*, RSER 89 (2018) 51-60.
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,11 +121,20 @@ def _local_naive(index: pd.DatetimeIndex, fmt: str) -> pd.DatetimeIndex:
     return (naive + TO_HOUR_BEGINNING[fmt]).floor("h")
 
 
-def _to_model_year(naive: pd.DatetimeIndex, tz) -> pd.DatetimeIndex:
+def standard_tz(offset_h: float):
+    """Time zone of a fixed UTC offset [h]: ``Etc/GMT+7`` for -7 h (as pvlib's PSM3 reader)."""
+    if offset_h == int(offset_h):
+        return f"Etc/GMT{-int(offset_h):+d}" if offset_h else "UTC"
+    return datetime.timezone(datetime.timedelta(hours=offset_h))
+
+
+def _to_model_year(naive: pd.DatetimeIndex, index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Map a typical year's mixed calendar years onto :data:`MODEL_YEAR`, keeping local time."""
     mapped = pd.to_datetime({"year": MODEL_YEAR, "month": naive.month, "day": naive.day,
                              "hour": naive.hour})
-    return pd.DatetimeIndex(mapped).tz_localize(tz)
+    offset = index[0].utcoffset() if index.tz is not None else None
+    offset_h = offset.total_seconds() / 3600.0 if offset is not None else 0.0
+    return pd.DatetimeIndex(mapped).tz_localize(standard_tz(offset_h))
 
 
 def _check_rows(naive: pd.DatetimeIndex, first: int, problems: ProblemCollector) -> np.ndarray:
@@ -198,14 +208,16 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     first = FIRST_DATA_LINE[fmt]
     naive = _local_naive(pd.DatetimeIndex(df.index), fmt)
     keep = _check_rows(naive, first, problems)
+    rows_ok = not problems
     values = df[COLUMNS].apply(pd.to_numeric, errors="coerce").astype(float)
     row_numbers = first + np.flatnonzero(keep)
     values = values.iloc[np.flatnonzero(keep)]
     weather_checks.check_values(values, row_numbers, fmt, problems)
-    if problems:
+    if not rows_ok:
         return None, problems
-    values.index = _to_model_year(naive[keep], df.index.tz)
-    weather_checks.check_sun(values, lat, lon, row_numbers, problems)
+    values.index = _to_model_year(naive[keep], pd.DatetimeIndex(df.index))
+    usable = values.where(np.isfinite(values) & (values.abs() < 9000), 0.0)
+    weather_checks.check_sun(usable, lat, lon, row_numbers, problems)
     if problems:
         return None, problems
     return WeatherData(values, lat, lon, alt, f"{fmt}:{path}"), problems

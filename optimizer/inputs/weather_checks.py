@@ -71,7 +71,7 @@ def cos_zenith(times: pd.DatetimeIndex, lat: float, lon: float) -> np.ndarray:
     """
     import pvlib
 
-    doy = times.dayofyear.to_numpy()
+    doy = times.day_of_year.to_numpy()
     eot = pvlib.solarposition.equation_of_time_spencer71(doy)
     dec = pvlib.solarposition.declination_spencer71(doy)
     ha = np.radians(pvlib.solarposition.hour_angle(times, lon, eot))
@@ -87,7 +87,7 @@ def solar_noon_lst_h(times: pd.DatetimeIndex, lon: float) -> np.ndarray:
     import pvlib
 
     offset_h = times.tz.utcoffset(None).total_seconds() / 3600.0 if times.tz else 0.0
-    eot = pvlib.solarposition.equation_of_time_spencer71(times.dayofyear.to_numpy())
+    eot = pvlib.solarposition.equation_of_time_spencer71(times.day_of_year.to_numpy())
     return 12.0 - (lon - 15.0 * offset_h) / 15.0 - eot / 60.0
 
 
@@ -99,7 +99,7 @@ def noon_offset_h(ghi: pd.Series, lon: float) -> float:
     """
     t_mid = ghi.index.hour.to_numpy() + 0.5
     g = np.clip(ghi.to_numpy(dtype=float), 0.0, None)
-    day = ghi.index.dayofyear.to_numpy()
+    day = ghi.index.day_of_year.to_numpy()
     n_days = int(day.max())
     total = np.bincount(day, weights=g, minlength=n_days + 1)[1:]
     moment = np.bincount(day, weights=g * t_mid, minlength=n_days + 1)[1:]
@@ -135,7 +135,7 @@ def check_sun(values: pd.DataFrame, lat: float, lon: float, rows: np.ndarray,
     cz_max = cz.max(axis=0)
     import pvlib
 
-    e0 = pvlib.irradiance.get_extra_radiation(idx.dayofyear.to_numpy(),
+    e0 = pvlib.irradiance.get_extra_radiation(idx.day_of_year.to_numpy(),
                                               solar_constant=SOLAR_CONSTANT)
     ghi, dni = values["ghi"].to_numpy(), values["dni"].to_numpy()
     night = (cz_max < -0.0145) & (ghi > 10.0)  # sun below horizon (90.83 deg) the whole hour

@@ -181,8 +181,8 @@ def climate(index: pd.DatetimeIndex, kd: np.ndarray, altitude_m: float,
     ref_alt = float(tables["meta"].set_index("key").loc["altitude_m", "value"])
     doy = np.arange(1, 366)
     mid = pd.date_range(f"{MODEL_YEAR}-01-15", periods=12, freq="MS") + pd.Timedelta(days=14)
-    mid_doy = np.r_[mid.dayofyear.to_numpy() - 365, mid.dayofyear.to_numpy(),
-                    mid.dayofyear.to_numpy() + 365]
+    mid_doy = np.r_[mid.day_of_year.to_numpy() - 365, mid.day_of_year.to_numpy(),
+                    mid.day_of_year.to_numpy() + 365]
 
     def daily(col):
         v = monthly[col].to_numpy()

@@ -138,8 +138,9 @@ def typical_candidate(seq: np.ndarray, kd: np.ndarray, pi_day: np.ndarray, month
         score += np.abs(counts - expected[None, :]).sum(axis=1)
     target = tables["spells"]["min_mean_kd"].to_numpy()
     spells = spell_minima(kd, month)
-    weight = np.tile(month_weight, len(target) // 12)
-    score += (weight * np.abs(spells - target[None, :])).sum(axis=1) / SPELL_KD_PER_DAY
+    weight = np.tile(month_weight, len(target) // 12) * np.isfinite(target)
+    gap = np.abs(spells - np.where(np.isfinite(target), target, 0.0)[None, :])
+    score += (weight * np.where(np.isfinite(gap), gap, 0.0)).sum(axis=1) / SPELL_KD_PER_DAY
     return int(np.argmin(score))
 
 

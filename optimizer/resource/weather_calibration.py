@@ -74,6 +74,9 @@ def _persistence(cls: np.ndarray, month: np.ndarray, pi: np.ndarray, use: np.nda
     rho = {}
     for g in (True, False):
         sel = pairs & (grp[:-1] == g)
+        if sel.sum() < 5:  # e.g. calibrating on every other day: no consecutive pairs
+            rho[g] = 0.0
+            continue
         stay = float(np.mean(grp[1:][sel] == g))
         p = p_clear[month[1:][sel] - 1]
         expect = float(np.mean(p if g else 1.0 - p))

@@ -33,7 +33,7 @@ def main(path: Path = DEFAULT_FILE, out: Path = HERE) -> None:
     for name, table in tables.items():
         table.round(5).to_csv(out / f"{name}.csv", index=False)
     meta = pd.DataFrame({"key": ["source", "file", "latitude", "longitude", "altitude_m"],
-                         "value": ["NREL NSRDB PSM3 v3.0.0 TMY (tmy-2020 release), public domain",
+                         "value": ["NREL NSRDB PSM3 v3.0.0 TMY (months drawn from 1999-2017), public domain",
                                    Path(path).name, weather.latitude, weather.longitude,
                                    weather.altitude_m]})
     meta.to_csv(out / "meta.csv", index=False)

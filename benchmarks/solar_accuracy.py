@@ -157,6 +157,54 @@ def item2_split(real, params, out):
     out.append("")
 
 
+def _bad_cases(lines: list[str]) -> dict[str, list[str]]:
+    col = lines[2].split(",")
+
+    def cell(n, name, value):
+        out = list(lines)
+        cells = out[n - 1].split(",")
+        cells[col.index(name)] = value
+        out[n - 1] = ",".join(cells)
+        return out
+
+    rows = [r.split(",") for r in lines[3:]]
+    shifted = lines[:3] + [",".join(r[:5] + v) for r, v in
+                           zip(rows, [r[5:] for r in rows[-1:] + rows[:-1]], strict=True)]
+    meta = lines[1].split(",")
+    meta[7] = "0"
+    return {"short (8,000 rows)": lines[:8003], "NaN in GHI": cell(500, "GHI", "NaN"),
+            "-9999 in DNI": cell(700, "DNI", "-9999"), "9999 in Temperature":
+            cell(900, "Temperature", "9999"), "irradiance shifted +1 h": shifted,
+            "time zone declared UTC": [lines[0], ",".join(meta), *lines[2:]],
+            "GHI column renamed": [*lines[:2], lines[2].replace(",GHI,", ",Global,"),
+                                   *lines[3:]],
+            "text in a number cell": cell(321, "DHI", "abc")}
+
+
+def item3(out):
+    import tempfile
+
+    import typer
+    from typer.testing import CliRunner
+
+    from optimizer import cli_yield
+
+    app = typer.Typer()
+    cli_yield.register(app)
+    app.command("noop")(lambda: None)
+    out += ["## 3. Bad weather files through `zopt yield --weather F` (exit code, first line)", "",
+            "| case | exit | message |", "|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, lines in _bad_cases(PHOENIX.read_text().splitlines()).items():
+            path = Path(tmp) / "bad.csv"
+            path.write_text("\n".join(lines) + "\n")
+            res = CliRunner().invoke(app, ["yield", "--lat", "33.45", "--lon", "-111.98",
+                                           "--weather", str(path), "--json"])
+            first = res.stderr.splitlines()[0].replace(str(path), "bad.csv").replace("|", "/")
+            out.append(f"| {name} | {res.exit_code} | `{first}` |")
+    out.append("")
+
+
 def main() -> None:
     real, problems = read_weather(PHOENIX)
     if real is None:
@@ -173,6 +221,7 @@ def main() -> None:
     item2_seeds(real, params, out)
     item2_sites(params, out)
     item2_split(real, params, out)
+    item3(out)
     text = "\n".join(out) + "\n"
     (HERE / "RESULTS_solar.md").write_text(text + (HERE / "RESULTS_solar_notes.md").read_text()
                                            if (HERE / "RESULTS_solar_notes.md").exists() else text)

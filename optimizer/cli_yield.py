@@ -144,7 +144,8 @@ def yield_command(
     summary = summarize(ac, dc_ac_ratio=params.dc_ac_ratio)
     try:
         folder = _out_dir(out, lat, lon)
-        _write_outputs(folder, summary, ac, f"{lat:.3f}, {lon:.3f} - {mount} - {data.source[:40]}")
+        label = "embedded default weather" if weather is None else Path(weather).name
+        _write_outputs(folder, summary, ac, f"{lat:.3f}, {lon:.3f} - {mount} - {label}")
     except OSError as exc:
         typer.echo(f"cannot write the figures: {exc}", err=True)
         raise typer.Exit(EXIT_WRITE_FAILED) from exc

@@ -3,7 +3,11 @@
 Chain: solar position -> tracker angles (single-axis with backtracking) or fixed tilt ->
 Perez transposition -> physical incidence-angle modifier -> SAPM cell temperature ->
 PVWatts DC model with a temperature coefficient -> system losses -> PVWatts inverter with
-clipping at the DC/AC ratio. References: Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641
+clipping at the DC/AC ratio.
+
+Time alignment: weather rows are stamped at the beginning of each hour (local standard time, see
+:mod:`optimizer.inputs.weather`); the sun is evaluated at mid-hour, or at the middle of the sunlit
+part of the sunrise and sunset hours (:func:`sun_times`). References: Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641
 (2014); pvlib-python, Anderson et al., JOSS 8(92) 5994 (2023).
 """
 

@@ -7,8 +7,10 @@ clipping at the DC/AC ratio.
 
 Time alignment: weather rows are stamped at the beginning of each hour (local standard time, see
 :mod:`optimizer.inputs.weather`); the sun is evaluated at mid-hour, or at the middle of the sunlit
-part of the sunrise and sunset hours (:func:`sun_times`). References: Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641
-(2014); pvlib-python, Anderson et al., JOSS 8(92) 5994 (2023).
+part of the sunrise and sunset hours (:func:`sun_times`), as NREL SAM does.
+
+References: Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641 (2014); pvlib-python,
+Anderson et al., JOSS 8(92) 5994 (2023); Perez et al., Solar Energy 44(5) (1990) 271-289.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "server_network_w_per_chip": ("W/chip", 0.0, 1e5),
     "pue": ("ratio", 1.0, 3.0),
     "data_hall_usd_per_mw_it": ("$/MW_IT", 0.0, 1e9),
+    "pv_tracker_max_angle_deg": ("deg", 0.0, 90.0),
+    "pv_ground_albedo": ("fraction", 0.0, 1.0),
 }
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]

@@ -3,8 +3,14 @@
 Chain: solar position -> tracker angles (single-axis with backtracking) or fixed tilt ->
 Perez transposition -> physical incidence-angle modifier -> SAPM cell temperature ->
 PVWatts DC model with a temperature coefficient -> system losses -> PVWatts inverter with
-clipping at the DC/AC ratio. References: Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641
-(2014); pvlib-python, Anderson et al., JOSS 8(92) 5994 (2023).
+clipping at the DC/AC ratio.
+
+Time alignment: weather rows are stamped at the beginning of each hour (local standard time, see
+:mod:`optimizer.inputs.weather`); the sun is evaluated at mid-hour, or at the middle of the sunlit
+part of the sunrise and sunset hours (:func:`sun_times`), as NREL SAM does.
+
+References: Dobos, *PVWatts Version 5 Manual*, NREL/TP-6A20-62641 (2014); pvlib-python,
+Anderson et al., JOSS 8(92) 5994 (2023); Perez et al., Solar Energy 44(5) (1990) 271-289.
 """
 
 from __future__ import annotations
@@ -12,8 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from optimizer.inputs.weather import WeatherData
+from optimizer.inputs.weather_checks import cos_zenith
+
+MOUNTS = ("single-axis", "fixed")
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class PVSystemParams:
     inverter_efficiency : nominal inverter efficiency [-]
     tilt_deg : fixed-tilt angle [deg]; None means latitude tilt
     max_angle_deg : tracker rotation limit [deg]
+    albedo : ground reflectance [-]
     """
 
     mount: str = "single-axis"
@@ -40,6 +51,11 @@ class PVSystemParams:
     inverter_efficiency: float = 0.96
     tilt_deg: float | None = None
     max_angle_deg: float = 60.0
+    albedo: float = 0.2
+
+    def __post_init__(self):
+        if self.mount not in MOUNTS:
+            raise ValueError(f"mount must be one of {MOUNTS}, not {self.mount!r}")
 
     @classmethod
     def from_prices(cls, prices, mount: str = "single-axis", tilt_deg: float | None = None):
@@ -48,14 +64,34 @@ class PVSystemParams:
                    dc_ac_ratio=prices.value("pv_dc_ac_ratio"),
                    system_losses=prices.value("pv_system_losses_fraction"),
                    gamma_pdc=prices.value("pv_temp_coeff_per_c"),
-                   inverter_efficiency=prices.value("pv_inverter_efficiency"), tilt_deg=tilt_deg)
+                   inverter_efficiency=prices.value("pv_inverter_efficiency"), tilt_deg=tilt_deg,
+                   max_angle_deg=prices.value("pv_tracker_max_angle_deg"),
+                   albedo=prices.value("pv_ground_albedo"))
+
+
+def sun_times(index: pd.DatetimeIndex, lat: float, lon: float) -> pd.DatetimeIndex:
+    """Time at which to evaluate the sun for each hour [tz-aware], from hour-beginning stamps.
+
+    Mid-hour (index + 30 min), except in the sunrise and sunset hours, where it is the middle of
+    the part of the hour with the sun above the horizon (as NREL SAM does), so the hour's light is
+    not put on a sun below the horizon. Sub-steps of 5 min, analytical solar zenith.
+    """
+    steps = np.arange(2.5, 60.0, 5.0)  # minutes into the hour
+    up = np.vstack([cos_zenith(index + pd.Timedelta(minutes=float(m)), lat, lon) > 0.0
+                    for m in steps])
+    n_up = up.sum(axis=0)
+    partial = (n_up > 0) & (n_up < len(steps))
+    minutes = np.full(len(index), 30.0)
+    minutes[partial] = (steps[:, None] * up[:, partial]).sum(axis=0) / n_up[partial]
+    return index + pd.to_timedelta(minutes, unit="min")
 
 
 def _plane_of_array(weather: WeatherData, lat: float, lon: float, altitude_m: float,
                     params: PVSystemParams):
+    """Return (effective POA after IAM [W/m2], POA global [W/m2], weather at sun times)."""
     import pvlib
 
-    times = weather.df.index + np.timedelta64(30, "m")  # hour-beginning stamps -> mid-hour sun
+    times = sun_times(weather.df.index, lat, lon)
     sp = pvlib.solarposition.get_solarposition(times, lat, lon, altitude=altitude_m)
     if params.mount == "single-axis":
         trk = pvlib.tracking.singleaxis(sp["apparent_zenith"], sp["azimuth"], axis_tilt=0,
@@ -71,7 +107,7 @@ def _plane_of_array(weather: WeatherData, lat: float, lon: float, altitude_m: fl
     w = weather.df.set_axis(times)
     poa = pvlib.irradiance.get_total_irradiance(
         tilt, azimuth, sp["apparent_zenith"], sp["azimuth"], w["dni"], w["ghi"], w["dhi"],
-        dni_extra=dni_extra, airmass=airmass, model="perez", albedo=0.2)
+        dni_extra=dni_extra, airmass=airmass, model="perez", albedo=params.albedo)
     aoi = pvlib.irradiance.aoi(tilt, azimuth, sp["apparent_zenith"], sp["azimuth"])
     iam = pvlib.iam.physical(aoi)
     effective = (poa["poa_direct"] * iam + poa["poa_diffuse"]).fillna(0.0).clip(lower=0.0)

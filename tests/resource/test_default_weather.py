@@ -1,0 +1,90 @@
+"""Embedded default weather: deterministic, physical, and close to the real Phoenix year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from optimizer.errors import ProblemCollector
+from optimizer.inputs.weather import read_weather
+from optimizer.inputs.weather_checks import check_sun, noon_offset_h
+from optimizer.resource.default_weather import default_weather, load_tables
+from optimizer.resource.weather_calibration import calibrate
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+PHOENIX = SHARED / "reference" / "weather" / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
+
+
+@pytest.fixture(scope="module")
+def real():
+    if not PHOENIX.is_file():
+        pytest.skip("../shared/reference is absent")
+    data, problems = read_weather(PHOENIX)
+    assert not problems
+    return data
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    return default_weather(33.45, -111.98, 358.0)
+
+
+def test_deterministic_by_location(synthetic):
+    again = default_weather(33.45, -111.98, 358.0)
+    pd.testing.assert_frame_equal(synthetic.df, again.df)
+    other = default_weather(32.12, -110.94, 782.0)
+    assert not np.allclose(other.df["ghi"], synthetic.df["ghi"])
+
+
+def test_physically_valid_and_aligned(synthetic):
+    df = synthetic.df
+    assert len(df) == 8760 and np.isfinite(df.to_numpy()).all()
+    assert (df[["ghi", "dni", "dhi"]] >= 0).all().all()
+    problems = ProblemCollector("default")
+    rows = np.arange(8760)
+    check_sun(df, synthetic.latitude, synthetic.longitude, rows, problems)
+    assert not problems, [str(p) for p in problems.problems][:5]
+    assert abs(noon_offset_h(df["ghi"], synthetic.longitude)) < 0.2
+    closure = df["ghi"] - df["dhi"]
+    assert (closure >= -1e-6).all()
+
+
+def test_has_multi_day_cloudy_spells(synthetic):
+    daily = synthetic.df["ghi"].to_numpy().reshape(365, 24).sum(axis=1)
+    clear = pd.Series(daily).rolling(15, center=True, min_periods=1).max().to_numpy()
+    dim = daily < 0.75 * clear
+    edges = np.flatnonzero(np.diff(np.r_[0, dim.astype(int), 0]))
+    runs = edges[1::2] - edges[::2]
+    assert dim.sum() >= 25 and runs.max() >= 3 and (runs >= 2).sum() >= 5
+
+
+@pytest.mark.shared
+def test_close_to_real_phoenix(real, synthetic):
+    g_real, g_syn = real.df["ghi"], synthetic.df["ghi"]
+    assert g_syn.sum() == pytest.approx(g_real.sum(), rel=0.03)
+    m_real = g_real.groupby(g_real.index.month).sum()
+    m_syn = g_syn.groupby(g_syn.index.month).sum()
+    assert (abs(m_syn / m_real.to_numpy() - 1) < 0.08).all()
+    assert synthetic.df["dni"].sum() == pytest.approx(real.df["dni"].sum(), rel=0.05)
+    assert synthetic.df["temp_air"].mean() == pytest.approx(real.df["temp_air"].mean(), abs=1.0)
+
+
+@pytest.mark.parametrize(("lat", "lon", "alt", "ghi_kwh_m2"),
+                         [(32.12, -110.94, 782.0, 2131.0), (34.87, -116.78, 588.0, 2111.0)])
+def test_other_desert_sites_plausible(lat, lon, alt, ghi_kwh_m2):
+    """facts.csv ghi_tucson_tmy 2131, ghi_daggett_tmy 2111 kWh/m2-yr (NSRDB PSM3)."""
+    w = default_weather(lat, lon, alt)
+    assert w.df["ghi"].sum() / 1000 == pytest.approx(ghi_kwh_m2, rel=0.05)
+
+
+@pytest.mark.shared
+def test_shipped_tables_come_from_the_calibration(real):
+    fresh = calibrate(real)
+    shipped = load_tables()
+    for name in ("monthly", "classes", "dni", "spells"):
+        a = fresh[name].select_dtypes("number").to_numpy(dtype=float)
+        b = shipped[name].select_dtypes("number").to_numpy(dtype=float)
+        np.testing.assert_allclose(a, b, atol=1e-4, err_msg=name)

@@ -15,8 +15,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-REFERENCE = {"gcr": 0.35, "max_angle_deg": 60.0, "albedo": 0.2, "u0": 25.0, "u1": 6.84,
-             "gamma_per_c": -0.0037, "losses": 0.14, "eta_inverter": 0.96, "dc_ac_ratio": 1.34}
+REFERENCE = {
+    "gcr": 0.35,
+    "max_angle_deg": 60.0,
+    "albedo": 0.2,
+    "u0": 25.0,
+    "u1": 6.84,
+    "gamma_per_c": -0.0037,
+    "losses": 0.14,
+    "eta_inverter": 0.96,
+    "dc_ac_ratio": 1.34,
+}
 
 
 def tracker_normal(x: np.ndarray, z: np.ndarray, gcr: float, max_deg: float) -> np.ndarray:
@@ -33,8 +42,9 @@ def tracker_normal(x: np.ndarray, z: np.ndarray, gcr: float, max_deg: float) -> 
     return np.clip(r, -lim, lim)
 
 
-def reference_ac_per_kw_dc(df: pd.DataFrame, lat: float, lon: float,
-                           p: dict = REFERENCE) -> np.ndarray:
+def reference_ac_per_kw_dc(
+    df: pd.DataFrame, lat: float, lon: float, p: dict = REFERENCE
+) -> np.ndarray:
     """Hourly AC per kW_dc [kW/kW] on a single-axis tracker from hour-beginning ``df``."""
     import pvlib
 

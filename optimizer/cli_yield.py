@@ -51,10 +51,13 @@ def _load_weather(lat: float, lon: float, weather: Path | None):
     if data is not None:
         far = max(abs(data.latitude - lat), abs(data.longitude - lon))
         if far > MAX_FILE_DISTANCE_DEG:
-            problems.add("header", "latitude/longitude",
-                         "weather file is for another place than --lat/--lon",
-                         found=f"{data.latitude:.3f}, {data.longitude:.3f}",
-                         expected=f"within {MAX_FILE_DISTANCE_DEG} deg of {lat}, {lon}")
+            problems.add(
+                "header",
+                "latitude/longitude",
+                "weather file is for another place than --lat/--lon",
+                found=f"{data.latitude:.3f}, {data.longitude:.3f}",
+                expected=f"within {MAX_FILE_DISTANCE_DEG} deg of {lat}, {lon}",
+            )
             data = None
     return data, problems.problems
 
@@ -90,16 +93,26 @@ def _print_table(summary, source: str, out: Path) -> None:
 
     from optimizer.export.yield_plots import MONTHS
 
-    rows = [("annual [kWh/kW_dc]", f"{summary.annual_kwh_per_kw_dc:,.0f}"),
-            ("capacity factor (DC) [-]", f"{summary.capacity_factor:.3f}")]
+    rows = [
+        ("annual [kWh/kW_dc]", f"{summary.annual_kwh_per_kw_dc:,.0f}"),
+        ("capacity factor (DC) [-]", f"{summary.capacity_factor:.3f}"),
+    ]
     if summary.capacity_factor_ac is not None:
         rows.append(("capacity factor (AC) [-]", f"{summary.capacity_factor_ac:.3f}"))
-    rows += [(f"  {name} [kWh/kW_dc]", f"{value:,.1f}")
-             for name, value in zip(MONTHS, summary.monthly_kwh_per_kw_dc, strict=True)]
-    rows += [("worst 3 days [kWh/kW_dc]",
-              f"{summary.worst_3day_kwh_per_kw_dc:.2f} from {summary.worst_3day_start}"),
-             ("worst 7 days [kWh/kW_dc]",
-              f"{summary.worst_7day_kwh_per_kw_dc:.2f} from {summary.worst_7day_start}")]
+    rows += [
+        (f"  {name} [kWh/kW_dc]", f"{value:,.1f}")
+        for name, value in zip(MONTHS, summary.monthly_kwh_per_kw_dc, strict=True)
+    ]
+    rows += [
+        (
+            "worst 3 days [kWh/kW_dc]",
+            f"{summary.worst_3day_kwh_per_kw_dc:.2f} from {summary.worst_3day_start}",
+        ),
+        (
+            "worst 7 days [kWh/kW_dc]",
+            f"{summary.worst_7day_kwh_per_kw_dc:.2f} from {summary.worst_7day_start}",
+        ),
+    ]
     table = Table(title=escape(f"PV yield per kW_dc ({source})"))
     table.add_column("figure")
     table.add_column("value", justify="right")
@@ -119,8 +132,9 @@ def _fail(problems: list[Problem]) -> None:
 def yield_command(
     lat: float = typer.Option(..., "--lat", help="latitude [deg north]"),
     lon: float = typer.Option(..., "--lon", help="longitude [deg east, west negative]"),
-    weather: Path | None = typer.Option(None, "--weather",
-                                        help="NSRDB PSM3 CSV, TMY3 CSV or EPW file"),
+    weather: Path | None = typer.Option(
+        None, "--weather", help="NSRDB PSM3 CSV, TMY3 CSV or EPW file"
+    ),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis or fixed"),
     tilt: float | None = typer.Option(None, "--tilt", help="fixed tilt [deg]; default latitude"),
     prices: Path | None = typer.Option(None, "--prices", help="price/assumption table (CSV)"),
@@ -150,8 +164,11 @@ def yield_command(
         typer.echo(f"cannot write the figures: {exc}", err=True)
         raise typer.Exit(EXIT_WRITE_FAILED) from exc
     if as_json:
-        payload = summary.to_dict() | {"mount": mount, "weather_source": data.source,
-                                       "out_dir": str(folder)}
+        payload = summary.to_dict() | {
+            "mount": mount,
+            "weather_source": data.source,
+            "out_dir": str(folder),
+        }
         typer.echo(json.dumps(payload))
     else:
         _print_table(summary, data.source, folder)

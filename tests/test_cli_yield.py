@@ -58,8 +58,21 @@ def test_default_weather_json(app, tmp_path, monkeypatch):
 @pytest.mark.shared
 def test_weather_file_table_and_out_dir(app, tmp_path):
     out = tmp_path / "figs"
-    result = CliRunner().invoke(app, ["yield", *PHX, "--weather", str(PHOENIX), "--mount",
-                                      "fixed", "--tilt", "25", "--out", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "yield",
+            *PHX,
+            "--weather",
+            str(PHOENIX),
+            "--mount",
+            "fixed",
+            "--tilt",
+            "25",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "worst 3 days [kWh/kW_dc]" in result.stdout
     assert (out / "yield_monthly.png").stat().st_size > 1000
@@ -68,8 +81,9 @@ def test_weather_file_table_and_out_dir(app, tmp_path):
 
 
 def test_bad_arguments_exit_2(app, tmp_path, monkeypatch):
-    result, made = invoke(app, ["--lat", "95", "--lon", "-111.98", "--mount", "tower"], tmp_path,
-                          monkeypatch)
+    result, made = invoke(
+        app, ["--lat", "95", "--lon", "-111.98", "--mount", "tower"], tmp_path, monkeypatch
+    )
     assert made == []
     assert result.exit_code == 2
     assert "command line:--lat: latitude out of range" in result.stderr
@@ -87,15 +101,19 @@ def _bad_files(lines: list[str]) -> dict[str, tuple[list[str], str]]:
         return out
 
     rows = [r.split(",") for r in lines[3:]]
-    shifted = lines[:3] + [",".join(r[:5] + v) for r, v in
-                           zip(rows, [r[5:] for r in rows[-2:] + rows[:-2]], strict=True)]
+    shifted = lines[:3] + [
+        ",".join(r[:5] + v)
+        for r, v in zip(rows, [r[5:] for r in rows[-2:] + rows[:-2]], strict=True)
+    ]
     return {
         "short": (lines[:3000], "wrong number of hourly rows"),
         "nan": (cell(lines, 500, "GHI", "NaN"), ":row 500:ghi: missing value"),
         "sentinel": (cell(lines, 700, "DNI", "9999"), ":row 700:dni: missing-value sentinel"),
         "shifted": (shifted, "irradiance is shifted by +2 h"),
-        "columns": ([*lines[:2], lines[2].replace("DNI", "Beam"), *lines[3:]],
-                    "required weather columns missing"),
+        "columns": (
+            [*lines[:2], lines[2].replace("DNI", "Beam"), *lines[3:]],
+            "required weather columns missing",
+        ),
     }
 
 
@@ -113,7 +131,8 @@ def test_bad_weather_file_exit_2(app, tmp_path, phoenix_lines, case):
 
 
 def test_weather_file_for_another_place(app, tmp_path, phoenix_lines):
-    result = CliRunner().invoke(app, ["yield", "--lat", "40.0", "--lon", "-105.0", "--weather",
-                                      str(PHOENIX)])
+    result = CliRunner().invoke(
+        app, ["yield", "--lat", "40.0", "--lon", "-105.0", "--weather", str(PHOENIX)]
+    )
     assert result.exit_code == 2
     assert "weather file is for another place" in result.stderr

@@ -50,28 +50,41 @@ def make_parcels(rng: np.random.Generator) -> gpd.GeoDataFrame:
     origin = gpd.GeoSeries([Point(ORIGIN_LONLAT)], crs="EPSG:4326").to_crs(UTM).iloc[0]
     cells = rng.choice(24 * 18, size=N_PARCELS, replace=False)
     rows = []
-    for i, cell in enumerate(sorted(cells)):
+    for cell in sorted(cells):
         col, row = divmod(int(cell), 18)
         x0, y0 = origin.x + col * MILE_M, origin.y + row * MILE_M
         acres = int(rng.choice(SIZES_ACRES, p=SIZE_WEIGHTS))
-        rows.append({"col": col, "row": row, "acres": acres,
-                     "geometry": _parcel_rectangle(x0, y0, acres)})
+        rows.append(
+            {"col": col, "row": row, "acres": acres, "geometry": _parcel_rectangle(x0, y0, acres)}
+        )
     gdf = gpd.GeoDataFrame(rows, crs=UTM).to_crs("EPSG:4326")
     lat = gdf.to_crs(UTM).geometry.centroid.to_crs("EPSG:4326").y.to_numpy()
     access = 0.8 + 2.2 * np.exp(-np.abs(lat - I10_LAT) / 0.05) + rng.uniform(0, 0.4, len(gdf))
     price = np.round(USDA_PASTURE_MOUNTAIN_USD_PER_ACRE * access, -1)
     gdf = gdf.assign(
         parcel_id=[f"P{i + 1:03d}" for i in range(len(gdf))],
-        name=[f"T{1 + r // 6}N R{8 + c // 6}W sec {1 + (r % 6) * 6 + c % 6}"
-              for c, r in zip(gdf["col"], gdf["row"], strict=True)],
+        name=[
+            f"T{1 + r // 6}N R{8 + c // 6}W sec {1 + (r % 6) * 6 + c % 6}"
+            for c, r in zip(gdf["col"], gdf["row"], strict=True)
+        ],
         price_usd_per_acre=price,
         buildable_fraction=np.round(rng.uniform(0.70, 0.98, len(gdf)), 2),
         elevation_m=np.round(300 + 150 * rng.random(len(gdf)) + 4 * gdf["row"]).astype(int),
         source="illustrative; price = USDA NASS 2023 Mountain pasture 808 $/acre x access factor",
         year=2023,
     )
-    return gdf[["parcel_id", "name", "price_usd_per_acre", "buildable_fraction", "elevation_m",
-                "source", "year", "geometry"]]
+    return gdf[
+        [
+            "parcel_id",
+            "name",
+            "price_usd_per_acre",
+            "buildable_fraction",
+            "elevation_m",
+            "source",
+            "year",
+            "geometry",
+        ]
+    ]
 
 
 RESERVOIRS = [
@@ -87,11 +100,18 @@ RESERVOIRS = [
 def make_reservoirs() -> list[dict]:
     """Return the illustrative pumped-hydro candidate pairs as CSV rows."""
     return [
-        {"site_id": s, "name": n, "lon": lon, "lat": lat, "head_m": h, "max_volume_m3": int(v),
-         "fixed_cost_usd": int(c),
-         "source": "illustrative upper/lower pair; head and volume assumed from the relief of the "
-                   "named range; fixed cost [E] roads tunnels and permitting",
-         "year": 2025}
+        {
+            "site_id": s,
+            "name": n,
+            "lon": lon,
+            "lat": lat,
+            "head_m": h,
+            "max_volume_m3": int(v),
+            "fixed_cost_usd": int(c),
+            "source": "illustrative upper/lower pair; head and volume assumed from the relief "
+            "of the named range; fixed cost [E] roads tunnels and permitting",
+            "year": 2025,
+        }
         for s, n, lon, lat, h, v, c in RESERVOIRS
     ]
 
@@ -105,7 +125,8 @@ def main() -> None:
     doc = json.loads(out.read_text())
     for feat in doc["features"]:
         feat["geometry"]["coordinates"] = [
-            [[round(x, 6), round(y, 6)] for x, y in ring] for ring in feat["geometry"]["coordinates"]
+            [[round(x, 6), round(y, 6)] for x, y in ring]
+            for ring in feat["geometry"]["coordinates"]
         ]
     features = ",\n".join(json.dumps(f) for f in doc.pop("features"))
     head = json.dumps(doc)[:-1]

@@ -21,8 +21,14 @@ from optimizer.resource.weather_calibration import calibrate
 
 HERE = Path(__file__).resolve().parent
 SOURCE = "NREL NSRDB PSM3 v3.0.0 TMY (months drawn from 1999-2017), public domain"
-DEFAULT_FILE = (HERE.parents[1] / ".." / "shared" / "reference" / "weather"
-                / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv")
+DEFAULT_FILE = (
+    HERE.parents[1]
+    / ".."
+    / "shared"
+    / "reference"
+    / "weather"
+    / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
+)
 
 
 def main(path: Path = DEFAULT_FILE, out: Path = HERE) -> None:
@@ -33,10 +39,18 @@ def main(path: Path = DEFAULT_FILE, out: Path = HERE) -> None:
     tables = calibrate(weather)
     for name, table in tables.items():
         table.round(5).to_csv(out / f"{name}.csv", index=False)
-    meta = pd.DataFrame({"key": ["source", "file", "latitude", "longitude", "altitude_m"],
-                         "value": [SOURCE,
-                                   Path(path).name, weather.latitude, weather.longitude,
-                                   weather.altitude_m]})
+    meta = pd.DataFrame(
+        {
+            "key": ["source", "file", "latitude", "longitude", "altitude_m"],
+            "value": [
+                SOURCE,
+                Path(path).name,
+                weather.latitude,
+                weather.longitude,
+                weather.altitude_m,
+            ],
+        }
+    )
     meta.to_csv(out / "meta.csv", index=False)
     print(f"wrote {', '.join(tables)} and meta to {out}")
 

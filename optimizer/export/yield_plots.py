@@ -43,8 +43,9 @@ def plot_heatmap(average_day, path: Path, title: str) -> Path:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 4), dpi=120)
     grid = np.asarray(average_day, dtype=float)
-    im = ax.imshow(grid, aspect="auto", cmap="inferno", origin="upper",
-                   extent=(0, 24, 11.5, -0.5), vmin=0.0)
+    im = ax.imshow(
+        grid, aspect="auto", cmap="inferno", origin="upper", extent=(0, 24, 11.5, -0.5), vmin=0.0
+    )
     ax.set_yticks(range(12), MONTHS)
     ax.set_xticks(range(0, 25, 3))
     ax.set_xlabel("hour of day (local standard time)")

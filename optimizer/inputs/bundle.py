@@ -77,8 +77,9 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     files = paths.resolved()
     problems: list[Problem] = []
     if precision not in PRECISIONS:
-        problems.append(Problem("--precision", "", "", "unknown precision", precision,
-                                "|".join(PRECISIONS)))
+        problems.append(
+            Problem("--precision", "", "", "unknown precision", precision, "|".join(PRECISIONS))
+        )
     prices, price_problems = load_prices(paths.prices)
     problems += price_problems
     chips, p = read_chips(files["chips"], precision if precision in PRECISIONS else "fp8")

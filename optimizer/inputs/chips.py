@@ -36,27 +36,50 @@ def read_chips(path: Path, precision: str) -> tuple[pd.DataFrame | None, Problem
     rows = []
     for i, rec in enumerate(df.to_dict("records")):
         where = f"row {i + FIRST_DATA_ROW}"
-        tflops = parse_number(rec[flops_col], where, flops_col, problems,
-                              strictly_positive=True, required=False)
+        tflops = parse_number(
+            rec[flops_col], where, flops_col, problems, strictly_positive=True, required=False
+        )
         for col in PRECISIONS:
             if col != precision and f"{col}_tflops" in rec:
-                parse_number(rec[f"{col}_tflops"], where, f"{col}_tflops", problems,
-                             strictly_positive=True, required=False)
-        tdp = parse_number(rec["tdp_w"], where, "tdp_w", problems, strictly_positive=True,
-                           maximum=1e5)
-        price = parse_number(rec["price_usd"], where, "price_usd", problems, minimum=0.0,
-                             maximum=1e8)
-        extra = {c: parse_number(rec.get(c, ""), where, c, problems, minimum=0.0, required=False)
-                 for c in NUMERIC_OPTIONAL}
+                parse_number(
+                    rec[f"{col}_tflops"],
+                    where,
+                    f"{col}_tflops",
+                    problems,
+                    strictly_positive=True,
+                    required=False,
+                )
+        tdp = parse_number(
+            rec["tdp_w"], where, "tdp_w", problems, strictly_positive=True, maximum=1e5
+        )
+        price = parse_number(
+            rec["price_usd"], where, "price_usd", problems, minimum=0.0, maximum=1e8
+        )
+        extra = {
+            c: parse_number(rec.get(c, ""), where, c, problems, minimum=0.0, required=False)
+            for c in NUMERIC_OPTIONAL
+        }
         if extra["max_count"] is not None and extra["max_count"] != int(extra["max_count"]):
             problems.add(where, "max_count", "must be a whole number", found=extra["max_count"])
         if tflops is None or tdp is None or price is None:
             continue
-        rows.append({"chip": rec["chip"].strip(), "vendor": rec.get("vendor", ""),
-                     "tflops": tflops, "tdp_w": tdp, "price_usd": price,
-                     **{c: (float("nan") if v is None else v) for c, v in extra.items()},
-                     "source": rec.get("source", ""), "year": rec.get("year", "")})
+        rows.append(
+            {
+                "chip": rec["chip"].strip(),
+                "vendor": rec.get("vendor", ""),
+                "tflops": tflops,
+                "tdp_w": tdp,
+                "price_usd": price,
+                **{c: (float("nan") if v is None else v) for c, v in extra.items()},
+                "source": rec.get("source", ""),
+                "year": rec.get("year", ""),
+            }
+        )
     if not rows and not problems:
-        problems.add("", flops_col, f"no chip in the catalogue has a {precision} figure",
-                     expected=f"at least one number in column {flops_col}")
+        problems.add(
+            "",
+            flops_col,
+            f"no chip in the catalogue has a {precision} figure",
+            expected=f"at least one number in column {flops_col}",
+        )
     return pd.DataFrame(rows), problems

@@ -82,8 +82,9 @@ class Prices(dict):
     def to_frame(self) -> pd.DataFrame:
         """Return the table as a DataFrame (one row per key, schema order first)."""
         rows = [vars(item) for item in self.values()]
-        return pd.DataFrame(rows, columns=["key", "value", "unit", "source", "year", "notes",
-                                           "is_default"])
+        return pd.DataFrame(
+            rows, columns=["key", "value", "unit", "source", "year", "notes", "is_default"]
+        )
 
 
 def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
@@ -103,22 +104,42 @@ def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[Pr
             problems.add(where, "key", "key missing", found="empty")
             continue
         if key not in PRICE_SCHEMA:
-            problems.add(where, "key", "unknown price key", found=key,
-                         expected="one of the keys in data/prices.csv")
+            problems.add(
+                where,
+                "key",
+                "unknown price key",
+                found=key,
+                expected="one of the keys in data/prices.csv",
+            )
             continue
         if key in seen:
-            problems.add(where, "key", "duplicate key", found=key, expected=f"once (see {seen[key]})")
+            problems.add(
+                where, "key", "duplicate key", found=key, expected=f"once (see {seen[key]})"
+            )
             continue
         seen[key] = where
         unit, lo, hi = PRICE_SCHEMA[key]
         if str(rec.get("unit", "")).strip() != unit:
-            problems.add(where, "unit", f"unit mismatch for {key}",
-                         found=repr(str(rec.get("unit", "")).strip()), expected=repr(unit))
+            problems.add(
+                where,
+                "unit",
+                f"unit mismatch for {key}",
+                found=repr(str(rec.get("unit", "")).strip()),
+                expected=repr(unit),
+            )
         value = parse_number(rec.get("value"), where, "value", problems, minimum=lo, maximum=hi)
         if value is None:
             continue
-        items.append(PriceItem(key, value, unit, str(rec.get("source", "")).strip(),
-                               str(rec.get("year", "")).strip(), str(rec.get("notes", "")).strip()))
+        items.append(
+            PriceItem(
+                key,
+                value,
+                unit,
+                str(rec.get("source", "")).strip(),
+                str(rec.get("year", "")).strip(),
+                str(rec.get("notes", "")).strip(),
+            )
+        )
     return items
 
 
@@ -129,12 +150,13 @@ def read_price_file(path: Path) -> tuple[list[PriceItem], ProblemCollector]:
     """
     path = Path(path)
     problems = ProblemCollector(str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df = _rows_from_xlsx(path, problems)
-        row_of = (lambda i: f"Prices!row {i + FIRST_DATA_ROW}")
-    else:
-        df = read_csv_table(path, problems)
-        row_of = (lambda i: f"row {i + FIRST_DATA_ROW}")
+    is_xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+    prefix = "Prices!row" if is_xlsx else "row"
+    df = _rows_from_xlsx(path, problems) if is_xlsx else read_csv_table(path, problems)
+
+    def row_of(i: int) -> str:
+        return f"{prefix} {i + FIRST_DATA_ROW}"
+
     if df is None or not require_columns(df, ["key", "value", "unit"], problems):
         return [], problems
     return _parse_rows(df, problems, row_of), problems

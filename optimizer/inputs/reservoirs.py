@@ -37,20 +37,49 @@ def read_reservoirs(path: Path) -> tuple[pd.DataFrame | None, ProblemCollector]:
         vals = {
             "lat": parse_number(rec["lat"], where, "lat", problems, minimum=-90, maximum=90),
             "lon": parse_number(rec["lon"], where, "lon", problems, minimum=-180, maximum=180),
-            "head_m": parse_number(rec["head_m"], where, "head_m", problems,
-                                   strictly_positive=True, maximum=2000),
-            "max_volume_m3": parse_number(rec["max_volume_m3"], where, "max_volume_m3", problems,
-                                          strictly_positive=True, maximum=1e11),
-            "mean_depth_m": parse_number(rec.get("mean_depth_m", ""), where, "mean_depth_m",
-                                         problems, strictly_positive=True, maximum=500,
-                                         required=False),
-            "fixed_cost_usd": parse_number(rec.get("fixed_cost_usd", ""), where, "fixed_cost_usd",
-                                           problems, minimum=0, maximum=1e11, required=False),
+            "head_m": parse_number(
+                rec["head_m"], where, "head_m", problems, strictly_positive=True, maximum=2000
+            ),
+            "max_volume_m3": parse_number(
+                rec["max_volume_m3"],
+                where,
+                "max_volume_m3",
+                problems,
+                strictly_positive=True,
+                maximum=1e11,
+            ),
+            "mean_depth_m": parse_number(
+                rec.get("mean_depth_m", ""),
+                where,
+                "mean_depth_m",
+                problems,
+                strictly_positive=True,
+                maximum=500,
+                required=False,
+            ),
+            "fixed_cost_usd": parse_number(
+                rec.get("fixed_cost_usd", ""),
+                where,
+                "fixed_cost_usd",
+                problems,
+                minimum=0,
+                maximum=1e11,
+                required=False,
+            ),
         }
         if any(vals[c] is None for c in ("lat", "lon", "head_m", "max_volume_m3")):
             continue
-        vals["mean_depth_m"] = float("nan") if vals["mean_depth_m"] is None else vals["mean_depth_m"]
+        vals["mean_depth_m"] = (
+            float("nan") if vals["mean_depth_m"] is None else vals["mean_depth_m"]
+        )
         vals["fixed_cost_usd"] = vals["fixed_cost_usd"] or 0.0
-        rows.append({"site_id": rec["site_id"].strip(), "name": rec.get("name", ""), **vals,
-                     "source": rec.get("source", ""), "year": rec.get("year", "")})
+        rows.append(
+            {
+                "site_id": rec["site_id"].strip(),
+                "name": rec.get("name", ""),
+                **vals,
+                "source": rec.get("source", ""),
+                "year": rec.get("year", ""),
+            }
+        )
     return pd.DataFrame(rows), problems

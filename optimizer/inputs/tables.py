@@ -32,8 +32,13 @@ def require_columns(df: pd.DataFrame, columns: list[str], problems: ProblemColle
     ok = True
     for col in columns:
         if col not in df.columns:
-            problems.add("header", col, "required column missing",
-                         found=", ".join(map(str, df.columns)) or "no columns", expected=col)
+            problems.add(
+                "header",
+                col,
+                "required column missing",
+                found=", ".join(map(str, df.columns)) or "no columns",
+                expected=col,
+            )
             ok = False
     return ok
 
@@ -72,23 +77,36 @@ def parse_number(
         problems.add(where, column, "must be positive", found=value, expected="> 0")
         return None
     if minimum is not None and value < minimum:
-        problems.add(where, column, "below the allowed range", found=value, expected=f">= {minimum}")
+        problems.add(
+            where, column, "below the allowed range", found=value, expected=f">= {minimum}"
+        )
         return None
     if maximum is not None and value > maximum:
-        problems.add(where, column, "above the allowed range", found=value, expected=f"<= {maximum}")
+        problems.add(
+            where, column, "above the allowed range", found=value, expected=f"<= {maximum}"
+        )
         return None
     return value
 
 
-def check_unique(values: list[str], column: str, problems: ProblemCollector,
-                 where_of=lambda i: f"row {i + FIRST_DATA_ROW}") -> None:
+def check_unique(
+    values: list[str],
+    column: str,
+    problems: ProblemCollector,
+    where_of=lambda i: f"row {i + FIRST_DATA_ROW}",
+) -> None:
     """Record every empty or repeated identifier in ``values``."""
     seen: dict[str, int] = {}
     for i, v in enumerate(values):
         if str(v).strip() == "":
             problems.add(where_of(i), column, "identifier missing", found="empty")
         elif v in seen:
-            problems.add(where_of(i), column, "duplicate identifier", found=v,
-                         expected=f"unique (first used at {where_of(seen[v])})")
+            problems.add(
+                where_of(i),
+                column,
+                "duplicate identifier",
+                found=v,
+                expected=f"unique (first used at {where_of(seen[v])})",
+            )
         else:
             seen[v] = i

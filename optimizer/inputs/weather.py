@@ -36,8 +36,11 @@ MODEL_YEAR = 2023
 #: Line number (1-based) of the first data row of each format.
 FIRST_DATA_LINE = {"psm3": 4, "tmy3": 3, "epw": 9}
 #: Shift that turns the reader's stamps into hour-beginning stamps.
-TO_HOUR_BEGINNING = {"psm3": pd.Timedelta(0), "tmy3": pd.Timedelta(hours=-1),
-                     "epw": pd.Timedelta(0)}
+TO_HOUR_BEGINNING = {
+    "psm3": pd.Timedelta(0),
+    "tmy3": pd.Timedelta(hours=-1),
+    "epw": pd.Timedelta(0),
+}
 
 
 @dataclass
@@ -93,8 +96,8 @@ def _locate_unreadable_cells(path: Path, fmt: str, problems: ProblemCollector) -
     with open(path, encoding="utf-8", errors="replace") as fh:
         rows = list(csv.reader(fh))
     header = rows[first - 2] if fmt != "epw" else [""] * 35
-    for line_no, row in enumerate(rows[first - 1:], start=first):
-        for j, cell in enumerate(row[:len(header)]):
+    for line_no, row in enumerate(rows[first - 1 :], start=first):
+        for j, cell in enumerate(row[: len(header)]):
             text = cell.strip()
             skip = fmt == "tmy3" and j < 2
             if text == "" or skip or _is_number(text):
@@ -130,8 +133,9 @@ def standard_tz(offset_h: float):
 
 def _to_model_year(naive: pd.DatetimeIndex, index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Map a typical year's mixed calendar years onto :data:`MODEL_YEAR`, keeping local time."""
-    mapped = pd.to_datetime({"year": MODEL_YEAR, "month": naive.month, "day": naive.day,
-                             "hour": naive.hour})
+    mapped = pd.to_datetime(
+        {"year": MODEL_YEAR, "month": naive.month, "day": naive.day, "hour": naive.hour}
+    )
     offset = index[0].utcoffset() if index.tz is not None else None
     offset_h = offset.total_seconds() / 3600.0 if offset is not None else 0.0
     return pd.DatetimeIndex(mapped).tz_localize(standard_tz(offset_h))
@@ -146,20 +150,33 @@ def _check_rows(naive: pd.DatetimeIndex, first: int, problems: ProblemCollector)
     else:
         keep = np.ones(n, dtype=bool)
         if feb29.any():
-            problems.add(f"row {first + int(np.flatnonzero(feb29)[0])}", "time",
-                         "Feb 29 in a file that is not a complete leap year",
-                         found=f"{n} rows", expected=f"{HOURS_PER_LEAP_YEAR} rows with Feb 29")
+            problems.add(
+                f"row {first + int(np.flatnonzero(feb29)[0])}",
+                "time",
+                "Feb 29 in a file that is not a complete leap year",
+                found=f"{n} rows",
+                expected=f"{HOURS_PER_LEAP_YEAR} rows with Feb 29",
+            )
         if n != HOURS_PER_YEAR:
-            problems.add("", "", "wrong number of hourly rows", found=n,
-                         expected=f"{HOURS_PER_YEAR} (or {HOURS_PER_LEAP_YEAR} for a leap year)")
+            problems.add(
+                "",
+                "",
+                "wrong number of hourly rows",
+                found=n,
+                expected=f"{HOURS_PER_YEAR} (or {HOURS_PER_LEAP_YEAR} for a leap year)",
+            )
     # month/day/hour ordering: calendar years differ between TMY months, so compare within a year
     key = (naive.month * 100 + naive.day) * 100 + naive.hour
     step = np.diff(np.asarray(key)[keep])
     rows = np.flatnonzero(keep)
     for i in np.flatnonzero(step <= 0)[:5]:
-        problems.add(f"row {first + int(rows[i + 1])}", "time",
-                     "timestamp not after the previous one",
-                     found=str(naive[rows[i + 1]]), expected=f"after {naive[rows[i]]}")
+        problems.add(
+            f"row {first + int(rows[i + 1])}",
+            "time",
+            "timestamp not after the previous one",
+            found=str(naive[rows[i + 1]]),
+            expected=f"after {naive[rows[i]]}",
+        )
     return keep
 
 
@@ -189,8 +206,9 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
         return None, problems
     fmt = detect_format(path)
     if fmt is None:
-        problems.add("row 1", "", "unknown weather file format",
-                     expected="NSRDB PSM3 CSV, TMY3 CSV or EPW")
+        problems.add(
+            "row 1", "", "unknown weather file format", expected="NSRDB PSM3 CSV, TMY3 CSV or EPW"
+        )
         return None, problems
     try:
         df, lat, lon, alt = _read_raw(path, fmt)
@@ -201,9 +219,13 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
         return None, problems
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        problems.add("header", ",".join(missing), "required weather columns missing",
-                     found=", ".join(map(str, df.columns[:14])),
-                     expected="GHI, DNI, DHI, Temperature, Wind Speed")
+        problems.add(
+            "header",
+            ",".join(missing),
+            "required weather columns missing",
+            found=", ".join(map(str, df.columns[:14])),
+            expected="GHI, DNI, DHI, Temperature, Wind Speed",
+        )
         return None, problems
     first = FIRST_DATA_LINE[fmt]
     naive = _local_naive(pd.DatetimeIndex(df.index), fmt)

@@ -12,12 +12,21 @@ import pandas as pd
 from optimizer.errors import ProblemCollector
 
 #: Values used by PSM3 / TMY3 / EPW for "missing" (EPW: 9999 irradiance, 99.9 C, 999 m/s).
-SENTINELS = {"ghi": (-9999, -9900, 9999), "dni": (-9999, -9900, 9999),
-             "dhi": (-9999, -9900, 9999), "temp_air": (-9999, -9900, 9999, 99.9, 999),
-             "wind_speed": (-9999, -9900, 9999, 999)}
+SENTINELS = {
+    "ghi": (-9999, -9900, 9999),
+    "dni": (-9999, -9900, 9999),
+    "dhi": (-9999, -9900, 9999),
+    "temp_air": (-9999, -9900, 9999, 99.9, 999),
+    "wind_speed": (-9999, -9900, 9999, 999),
+}
 #: Physically possible ranges [W/m2, W/m2, W/m2, C, m/s].
-LIMITS = {"ghi": (0.0, 1500.0), "dni": (0.0, 1400.0), "dhi": (0.0, 1000.0),
-          "temp_air": (-60.0, 60.0), "wind_speed": (0.0, 60.0)}
+LIMITS = {
+    "ghi": (0.0, 1500.0),
+    "dni": (0.0, 1400.0),
+    "dhi": (0.0, 1000.0),
+    "temp_air": (-60.0, 60.0),
+    "wind_speed": (0.0, 60.0),
+}
 #: Rows reported per check before summarising the rest.
 MAX_ROWS = 5
 #: Largest accepted distance between the daily irradiance centroid and solar noon [h].
@@ -27,23 +36,34 @@ SOLAR_CONSTANT = 1361.0
 SLACK_W_M2 = 50.0
 
 
-def _report(mask: np.ndarray, values: np.ndarray, rows: np.ndarray, col: str, message: str,
-            expected, problems: ProblemCollector) -> None:
+def _report(
+    mask: np.ndarray,
+    values: np.ndarray,
+    rows: np.ndarray,
+    col: str,
+    message: str,
+    expected,
+    problems: ProblemCollector,
+) -> None:
     """Add one problem per flagged row (first :data:`MAX_ROWS`), then a count of the rest."""
     idx = np.flatnonzero(mask)
     for i in idx[:MAX_ROWS]:
         problems.add(f"row {int(rows[i])}", col, message, found=_fmt(values[i]), expected=expected)
     if len(idx) > MAX_ROWS:
-        problems.add(f"rows {int(rows[idx[MAX_ROWS]])}..{int(rows[idx[-1]])}", col,
-                     f"{len(idx) - MAX_ROWS} more rows: {message}")
+        problems.add(
+            f"rows {int(rows[idx[MAX_ROWS]])}..{int(rows[idx[-1]])}",
+            col,
+            f"{len(idx) - MAX_ROWS} more rows: {message}",
+        )
 
 
 def _fmt(x: float) -> str:
     return "NaN" if not np.isfinite(x) else f"{x:g}"
 
 
-def check_values(values: pd.DataFrame, rows: np.ndarray, fmt: str,
-                 problems: ProblemCollector) -> None:
+def check_values(
+    values: pd.DataFrame, rows: np.ndarray, fmt: str, problems: ProblemCollector
+) -> None:
     """Flag NaN, missing-value sentinels and values outside :data:`LIMITS`, per column.
 
     Parameters
@@ -58,8 +78,15 @@ def check_values(values: pd.DataFrame, rows: np.ndarray, fmt: str,
         sentinel = np.isin(v, SENTINELS[col])
         bad = ~nan & ~sentinel & ((v < lo) | (v > hi))
         _report(nan, v, rows, col, "missing value", "a number", problems)
-        _report(sentinel, v, rows, col, f"missing-value sentinel ({fmt.upper()} code for no data)",
-                f"a measured value in {lo:g}..{hi:g}", problems)
+        _report(
+            sentinel,
+            v,
+            rows,
+            col,
+            f"missing-value sentinel ({fmt.upper()} code for no data)",
+            f"a measured value in {lo:g}..{hi:g}",
+            problems,
+        )
         _report(bad, v, rows, col, "physically impossible value", f"{lo:g}..{hi:g}", problems)
 
 
@@ -110,8 +137,9 @@ def noon_offset_h(ghi: pd.Series, lon: float) -> float:
     return float(np.median(moment[sunny] / total[sunny] - noon[sunny]))
 
 
-def check_sun(values: pd.DataFrame, lat: float, lon: float, rows: np.ndarray,
-              problems: ProblemCollector) -> None:
+def check_sun(
+    values: pd.DataFrame, lat: float, lon: float, rows: np.ndarray, problems: ProblemCollector
+) -> None:
     """Check the time alignment against solar position, then night light and extraterrestrial caps.
 
     Parameters
@@ -124,10 +152,15 @@ def check_sun(values: pd.DataFrame, lat: float, lon: float, rows: np.ndarray,
     if abs(offset) > MAX_NOON_OFFSET_H:
         shift = int(np.round(offset))
         direction = "later" if offset > 0 else "earlier"
-        problems.add("", "time", f"irradiance is shifted by {shift:+d} h: the daily peak comes "
-                     f"{abs(offset):.2f} h {direction} than solar noon; check the file's time zone "
-                     "and hour-beginning/hour-ending convention (hour checks skipped)",
-                     found=f"{offset:+.2f} h", expected=f"within +-{MAX_NOON_OFFSET_H} h")
+        problems.add(
+            "",
+            "time",
+            f"irradiance is shifted by {shift:+d} h: the daily peak comes "
+            f"{abs(offset):.2f} h {direction} than solar noon; check the file's time zone "
+            "and hour-beginning/hour-ending convention (hour checks skipped)",
+            found=f"{offset:+.2f} h",
+            expected=f"within +-{MAX_NOON_OFFSET_H} h",
+        )
         return
     idx = values.index
     half = pd.Timedelta(minutes=30)
@@ -135,14 +168,28 @@ def check_sun(values: pd.DataFrame, lat: float, lon: float, rows: np.ndarray,
     cz_max = cz.max(axis=0)
     import pvlib
 
-    e0 = pvlib.irradiance.get_extra_radiation(idx.day_of_year.to_numpy(),
-                                              solar_constant=SOLAR_CONSTANT)
+    e0 = pvlib.irradiance.get_extra_radiation(
+        idx.day_of_year.to_numpy(), solar_constant=SOLAR_CONSTANT
+    )
     ghi, dni = values["ghi"].to_numpy(), values["dni"].to_numpy()
     night = (cz_max < -0.0145) & (ghi > 10.0)  # sun below horizon (90.83 deg) the whole hour
-    _report(night, ghi, rows, "ghi", "sunlight while the sun is below the horizon", "0",
-            problems)
+    _report(night, ghi, rows, "ghi", "sunlight while the sun is below the horizon", "0", problems)
     cap = e0 * np.clip(cz_max, 0.0, None) + SLACK_W_M2
-    _report(~night & (ghi > cap), ghi, rows, "ghi",
-            "GHI above the extraterrestrial horizontal irradiance", "<= E0 cos(zenith)", problems)
-    _report(dni > e0 + SLACK_W_M2, dni, rows, "dni", "DNI above the extraterrestrial irradiance",
-            "<= E0 (about 1,361 W/m2)", problems)
+    _report(
+        ~night & (ghi > cap),
+        ghi,
+        rows,
+        "ghi",
+        "GHI above the extraterrestrial horizontal irradiance",
+        "<= E0 cos(zenith)",
+        problems,
+    )
+    _report(
+        dni > e0 + SLACK_W_M2,
+        dni,
+        rows,
+        "dni",
+        "DNI above the extraterrestrial irradiance",
+        "<= E0 (about 1,361 W/m2)",
+        problems,
+    )

@@ -27,12 +27,21 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
         problems.add("", "", "file not found")
         return None
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        problems.add("", "", "not a readable .xlsx workbook (corrupted, encrypted or another "
-                     f"format): {type(exc).__name__}")
+        problems.add(
+            "",
+            "",
+            "not a readable .xlsx workbook (corrupted, encrypted or another "
+            f"format): {type(exc).__name__}",
+        )
         return None
     if SHEET not in wb_values.sheetnames:
-        problems.add("", "", f"workbook has no '{SHEET}' sheet", found=", ".join(wb_values.sheetnames),
-                     expected=SHEET)
+        problems.add(
+            "",
+            "",
+            f"workbook has no '{SHEET}' sheet",
+            found=", ".join(wb_values.sheetnames),
+            expected=SHEET,
+        )
         return None
     values = list(wb_values[SHEET].iter_rows(values_only=True))
     formulas = list(wb_formulas[SHEET].iter_rows(values_only=True))
@@ -47,9 +56,14 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
         rec = {}
         for col, v, f in zip(header, vals, forms, strict=False):
             if isinstance(f, str) and f.startswith("=") and v is None:
-                problems.add(f"{SHEET}!row {r}", col, "formula without a saved value",
-                             found=f, expected="a number (open and save the workbook in a "
-                             "spreadsheet program, or type the value)")
+                problems.add(
+                    f"{SHEET}!row {r}",
+                    col,
+                    "formula without a saved value",
+                    found=f,
+                    expected="a number (open and save the workbook in a "
+                    "spreadsheet program, or type the value)",
+                )
             rec[col] = "" if v is None else str(v)
         rows.append(rec)
     return pd.DataFrame(rows, columns=header)

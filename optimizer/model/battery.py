@@ -26,7 +26,8 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
     b.power_mw = pyo.Var(domain=pyo.NonNegativeReals)
     eff = math.sqrt(d.round_trip_eff)
     add_dispatch(
-        m, b,
+        m,
+        b,
         charge_cap=lambda _: b.power_mw,
         discharge_cap=lambda _: b.power_mw,
         energy_cap=lambda _: b.energy_mwh,

@@ -26,6 +26,7 @@ def build_model(data: ModelData) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name="zopt")
     m.T = pyo.RangeSet(0, data.hours - 1)
     m.supply, m.demand, m.costs = [], [], {}
+    m.hours_per_step = float(data.hours_per_step)
     add_land(m, data)
     add_pv(m, data)
     add_compute(m, data)

@@ -31,7 +31,8 @@ def add_compute(m: pyo.ConcreteModel, data: ModelData) -> None:
     ub = [None if not np.isfinite(x) else float(x) for x in d.max_count]
     b.count = pyo.Var(b.C, domain=pyo.NonNegativeIntegers, bounds=lambda _, c: (0, ub[c]))
     b.installed_pflops = pyo.Expression(
-        expr=sum(float(d.pflops_per_chip[c]) * b.count[c] for c in b.C))
+        expr=sum(float(d.pflops_per_chip[c]) * b.count[c] for c in b.C)
+    )
     b.it_mw = pyo.Expression(expr=sum(float(d.it_mw_per_chip[c]) * b.count[c] for c in b.C))
     if d.mode == "average":
         _add_average_mode(m, b, data)
@@ -48,7 +49,10 @@ def _add_average_mode(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> No
     b.running = pyo.Var(b.C, m.T, domain=pyo.NonNegativeReals)
     b.running_limit = pyo.Constraint(b.C, m.T, rule=lambda b, c, t: b.running[c, t] <= b.count[c])
     hours = len(m.T)
-    b.target = pyo.Constraint(expr=sum(float(d.pflops_per_chip[c]) / hours * b.running[c, t]
-                                       for c in b.C for t in m.T) >= d.target_pflops)
-    m.demand.append(lambda t: d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t]
-                                          for c in b.C))
+    b.target = pyo.Constraint(
+        expr=sum(float(d.pflops_per_chip[c]) / hours * b.running[c, t] for c in b.C for t in m.T)
+        >= d.target_pflops
+    )
+    m.demand.append(
+        lambda t: d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t] for c in b.C)
+    )

@@ -7,7 +7,7 @@ or directly in tests for tiny hand-checkable cases.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -64,8 +64,9 @@ class PumpedHydroData:
 
     def __post_init__(self):
         if self.group is None:
-            _, self.group = np.unique(np.round(np.asarray(self.evap_per_h, float), 12),
-                                      return_inverse=True)
+            _, self.group = np.unique(
+                np.round(np.asarray(self.evap_per_h, float), 12), return_inverse=True
+            )
         self.group = np.asarray(self.group, dtype=int).ravel()
 
     @property
@@ -112,15 +113,31 @@ class ModelData:
     battery: BatteryData | None
     compute: ComputeData
     meta: dict = field(default_factory=dict)
+    hours_per_step: float = 1.0
 
     @property
     def hours(self) -> int:
-        """Number of hourly steps T."""
+        """Number of time steps T (hours unless ``hours_per_step`` > 1)."""
         return self.pv.cf.shape[1]
 
 
-def pv_mw_dc_per_acre(gcr: float, module_w: float, module_area_m2: float,
-                      array_area_fraction: float) -> float:
+def coarsen(data: ModelData, block_h: int) -> ModelData:
+    """Return ``data`` with the PV profiles averaged over consecutive blocks of ``block_h`` hours.
+
+    The coarse model is a *relaxation* of the hourly one (same capacities and costs; any hourly
+    dispatch averaged over blocks is feasible in it, levels being checked at block ends), so its
+    proven lower bound is a valid lower bound of the hourly problem.
+    """
+    T = data.hours
+    if block_h <= 1 or T % block_h:
+        return data
+    cf = data.pv.cf.reshape(data.pv.cf.shape[0], T // block_h, block_h).mean(axis=2)
+    return replace(data, pv=replace(data.pv, cf=cf), hours_per_step=data.hours_per_step * block_h)
+
+
+def pv_mw_dc_per_acre(
+    gcr: float, module_w: float, module_area_m2: float, array_area_fraction: float
+) -> float:
     """PV power density of buildable land from the array layout [MW_dc/acre].
 
     .. math:: d = GCR \\cdot \\frac{P_{module}}{A_{module}} \\cdot f_{array} \\cdot 4046.86 / 10^6

@@ -23,8 +23,12 @@ HOURS_PER_DAY = 24.0
 def land_and_pv(inputs: Inputs, profiles: Profiles) -> tuple[LandData, PVData]:
     """Parcels [acre, $M] and PV cost [$M/MW_dc] from the parcels and prices tables."""
     pr = inputs.prices
-    density = pv_mw_dc_per_acre(pr.value("pv_gcr"), pr.value("pv_module_w"),
-                                pr.value("pv_module_area_m2"), pr.value("pv_array_area_fraction"))
+    density = pv_mw_dc_per_acre(
+        pr.value("pv_gcr"),
+        pr.value("pv_module_w"),
+        pr.value("pv_module_area_m2"),
+        pr.value("pv_array_area_fraction"),
+    )
     parcels = inputs.parcels
     land = LandData(
         ids=parcels["parcel_id"].tolist(),
@@ -34,10 +38,16 @@ def land_and_pv(inputs: Inputs, profiles: Profiles) -> tuple[LandData, PVData]:
         mw_dc_per_acre=density,
         prep_musd_per_acre=pr.value("land_prep_usd_per_acre") / u.USD_PER_MUSD,
     )
-    usd_per_w_dc = (pr.value("pv_module_usd_per_w_dc") + pr.value("pv_bos_usd_per_w_dc")
-                    + pr.value("pv_inverter_usd_per_w_ac") / pr.value("pv_dc_ac_ratio"))
-    pv = PVData(cf=profiles.cf, musd_per_mw_dc=usd_per_w_dc * u.W_PER_MW / u.USD_PER_MUSD,
-                module_w=pr.value("pv_module_w"))
+    usd_per_w_dc = (
+        pr.value("pv_module_usd_per_w_dc")
+        + pr.value("pv_bos_usd_per_w_dc")
+        + pr.value("pv_inverter_usd_per_w_ac") / pr.value("pv_dc_ac_ratio")
+    )
+    pv = PVData(
+        cf=profiles.cf,
+        musd_per_mw_dc=usd_per_w_dc * u.W_PER_MW / u.USD_PER_MUSD,
+        module_w=pr.value("pv_module_w"),
+    )
     return land, pv
 
 
@@ -54,13 +64,15 @@ def pumped_hydro(inputs: Inputs) -> PumpedHydroData | None:
         mwh_per_mm3=np.array([u.potential_energy_mwh_per_mm3(h) for h in res["head_m"]]),
         max_active_mm3=res["max_volume_m3"].to_numpy(float) * (1 - min_frac) / u.M3_PER_MM3,
         fixed_musd=res["fixed_cost_usd"].to_numpy(float) / u.USD_PER_MUSD,
-        evap_per_h=evap_m_per_h / res["mean_depth_m"].fillna(pr.value("phs_mean_depth_m"))
-        .to_numpy(float),
+        evap_per_h=evap_m_per_h
+        / res["mean_depth_m"].fillna(pr.value("phs_mean_depth_m")).to_numpy(float),
         reservoir_musd_per_mm3=pr.value("phs_reservoir_usd_per_m3") * u.M3_PER_MM3 / u.USD_PER_MUSD,
         pump_musd_per_mw=pr.value("phs_pump_usd_per_kw") * per_kw,
         turbine_musd_per_mw=pr.value("phs_turbine_usd_per_kw") * per_kw,
-        house_musd_per_mw=(pr.value("phs_powerhouse_usd_per_kw")
-                           + pr.value("phs_contingency_usd_per_kw")) * per_kw,
+        house_musd_per_mw=(
+            pr.value("phs_powerhouse_usd_per_kw") + pr.value("phs_contingency_usd_per_kw")
+        )
+        * per_kw,
         pump_eff=pr.value("phs_pump_efficiency"),
         turbine_eff=pr.value("phs_turbine_efficiency"),
         min_level_fraction=min_frac,
@@ -97,11 +109,20 @@ def compute(inputs: Inputs, target_flops: float, mode: str) -> ComputeData:
     )
 
 
-def model_data_from_inputs(inputs: Inputs, profiles: Profiles, target_flops: float,
-                           mode: str = "sustained", battery_enabled: bool = True) -> ModelData:
+def model_data_from_inputs(
+    inputs: Inputs,
+    profiles: Profiles,
+    target_flops: float,
+    mode: str = "sustained",
+    battery_enabled: bool = True,
+) -> ModelData:
     """Assemble :class:`ModelData` for one run."""
     land, pv = land_and_pv(inputs, profiles)
-    return ModelData(land=land, pv=pv, phs=pumped_hydro(inputs),
-                     battery=battery(inputs, battery_enabled),
-                     compute=compute(inputs, target_flops, mode),
-                     meta={"precision": inputs.precision, "target_flops": target_flops})
+    return ModelData(
+        land=land,
+        pv=pv,
+        phs=pumped_hydro(inputs),
+        battery=battery(inputs, battery_enabled),
+        compute=compute(inputs, target_flops, mode),
+        meta={"precision": inputs.precision, "target_flops": target_flops},
+    )

@@ -29,7 +29,9 @@ def add_land(m: pyo.ConcreteModel, data: ModelData) -> None:
     b.area_limit = pyo.Constraint(b.P, rule=lambda b, p: b.cap_mw_dc[p] <= max_mw[p] * b.buy[p])
     members = {k: np.flatnonzero(land.profile == k).tolist() for k in b.K}
     b.profile_cap_mw_dc = pyo.Expression(
-        b.K, rule=lambda b, k: sum(b.cap_mw_dc[p] for p in members[k]))
+        b.K, rule=lambda b, k: sum(b.cap_mw_dc[p] for p in members[k])
+    )
     m.costs["land"] = sum(float(land.price_musd[p]) * b.buy[p] for p in b.P)
     m.costs["land_prep"] = (land.prep_musd_per_acre / land.mw_dc_per_acre) * sum(
-        b.cap_mw_dc[p] for p in b.P)
+        b.cap_mw_dc[p] for p in b.P
+    )

@@ -36,15 +36,19 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     b.S = pyo.RangeSet(0, len(d.ids) - 1)
     b.U = pyo.RangeSet(0, d.n_groups - 1)
     b.build = pyo.Var(b.S, domain=pyo.Binary)
-    b.volume_mm3 = pyo.Var(b.S, domain=pyo.NonNegativeReals,
-                           bounds=lambda _, s: (0, d.max_active_mm3[s]))
+    b.volume_mm3 = pyo.Var(
+        b.S, domain=pyo.NonNegativeReals, bounds=lambda _, s: (0, d.max_active_mm3[s])
+    )
     b.volume_limit = pyo.Constraint(
-        b.S, rule=lambda b, s: b.volume_mm3[s] <= d.max_active_mm3[s] * b.build[s])
+        b.S, rule=lambda b, s: b.volume_mm3[s] <= d.max_active_mm3[s] * b.build[s]
+    )
     b.site_energy_mwh = pyo.Expression(
-        b.S, rule=lambda b, s: float(d.mwh_per_mm3[s]) * b.volume_mm3[s])
+        b.S, rule=lambda b, s: float(d.mwh_per_mm3[s]) * b.volume_mm3[s]
+    )
     members = {g: np.flatnonzero(d.group == g).tolist() for g in b.U}
     b.energy_mwh = pyo.Expression(
-        b.U, rule=lambda b, g: sum(b.site_energy_mwh[s] for s in members[g]))
+        b.U, rule=lambda b, g: sum(b.site_energy_mwh[s] for s in members[g])
+    )
     b.pump_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
     b.turbine_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
     b.house_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
@@ -53,7 +57,8 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     full = 1.0 / (1.0 - d.min_level_fraction)
     loss = {g: float(d.evap_per_h[members[g][0]]) * full for g in b.U}
     add_dispatch(
-        m, b,
+        m,
+        b,
         charge_cap=lambda g: b.pump_mw[g],
         discharge_cap=lambda g: b.turbine_mw[g],
         energy_cap=lambda g: b.energy_mwh[g],

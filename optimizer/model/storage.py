@@ -8,7 +8,8 @@ For each unit u and hour t (cyclic over the horizon, :math:`t-1` of the first ho
     0 \\le Q^{in}_{u,t} \\le P^{in}_u, \\quad 0 \\le Q^{out}_{u,t} \\le P^{out}_u,
     \\quad 0 \\le L_{u,t} \\le E_u
 
-with charge/discharge power :math:`Q` [MW], level :math:`L` [MWh], losses :math:`\\lambda` [MWh/h].
+with charge/discharge power :math:`Q` [MW], level :math:`L` [MWh], losses :math:`\\lambda` [MWh/h]
+(flows are multiplied by the step length :math:`\\Delta t` [h] when steps are longer than 1 h).
 Discharge is registered as supply and charge as demand in the hourly balance.
 """
 
@@ -37,15 +38,22 @@ def add_dispatch(
     b.charge_mw = pyo.Var(b.U, m.T, domain=pyo.NonNegativeReals)
     b.discharge_mw = pyo.Var(b.U, m.T, domain=pyo.NonNegativeReals)
     b.level_mwh = pyo.Var(b.U, m.T, domain=pyo.NonNegativeReals)
-    b.charge_limit = pyo.Constraint(b.U, m.T, rule=lambda b, u, t: b.charge_mw[u, t] <= charge_cap(u))
+    b.charge_limit = pyo.Constraint(
+        b.U, m.T, rule=lambda b, u, t: b.charge_mw[u, t] <= charge_cap(u)
+    )
     b.discharge_limit = pyo.Constraint(
-        b.U, m.T, rule=lambda b, u, t: b.discharge_mw[u, t] <= discharge_cap(u))
-    b.level_limit = pyo.Constraint(b.U, m.T, rule=lambda b, u, t: b.level_mwh[u, t] <= energy_cap(u))
+        b.U, m.T, rule=lambda b, u, t: b.discharge_mw[u, t] <= discharge_cap(u)
+    )
+    b.level_limit = pyo.Constraint(
+        b.U, m.T, rule=lambda b, u, t: b.level_mwh[u, t] <= energy_cap(u)
+    )
+    dt = m.hours_per_step
 
     def level_rule(b, u, t):
         prev = b.level_mwh[u, last] if t == m.T.first() else b.level_mwh[u, t - 1]
-        return b.level_mwh[u, t] == (prev + eff_in(u) * b.charge_mw[u, t]
-                                     - b.discharge_mw[u, t] / eff_out(u) - loss_mwh_per_h(u))
+        return b.level_mwh[u, t] == prev + dt * (
+            eff_in(u) * b.charge_mw[u, t] - b.discharge_mw[u, t] / eff_out(u) - loss_mwh_per_h(u)
+        )
 
     b.level_balance = pyo.Constraint(b.U, m.T, rule=level_rule)
     m.supply.append(lambda t: sum(b.discharge_mw[u, t] for u in b.U))

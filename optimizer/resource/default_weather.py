@@ -63,8 +63,9 @@ def location_seed(latitude: float, longitude: float) -> int:
     return int(round((latitude + 90.0) * 100)) * 100_000 + int(round((longitude + 180.0) * 100))
 
 
-def candidate_classes(pi_day: np.ndarray, rho: np.ndarray, rng: np.random.Generator,
-                      n_candidates: int = N_CANDIDATES) -> np.ndarray:
+def candidate_classes(
+    pi_day: np.ndarray, rho: np.ndarray, rng: np.random.Generator, n_candidates: int = N_CANDIDATES
+) -> np.ndarray:
     """Daily class sequences (n_candidates, 365) from a grouped-persistence Markov chain.
 
     With probability ``rho`` the next day stays in the group of today (clear / not clear) and its
@@ -94,8 +95,9 @@ def candidate_classes(pi_day: np.ndarray, rho: np.ndarray, rng: np.random.Genera
     return seq
 
 
-def candidate_kd(seq: np.ndarray, month: np.ndarray, e_cs: np.ndarray, tables: dict,
-                 rng: np.random.Generator) -> np.ndarray:
+def candidate_kd(
+    seq: np.ndarray, month: np.ndarray, e_cs: np.ndarray, tables: dict, rng: np.random.Generator
+) -> np.ndarray:
     """Daily clear-sky index K_d (n, 365) [-]: class quantiles, then each month's mean matched.
 
     ``e_cs`` is the clear-sky daily GHI [Wh/m2] weighting the monthly mean; the clear days of a
@@ -119,8 +121,14 @@ def candidate_kd(seq: np.ndarray, month: np.ndarray, e_cs: np.ndarray, tables: d
     return np.clip(kd, 0.02, KC_MAX)
 
 
-def typical_candidate(seq: np.ndarray, kd: np.ndarray, pi_day: np.ndarray, month: np.ndarray,
-                      e_cs: np.ndarray, tables: dict) -> int:
+def typical_candidate(
+    seq: np.ndarray,
+    kd: np.ndarray,
+    pi_day: np.ndarray,
+    month: np.ndarray,
+    e_cs: np.ndarray,
+    tables: dict,
+) -> int:
     """Index of the candidate closest to the calibration: monthly class counts and spells.
 
     Score = sum over months and classes of |count - expected| [days]
@@ -144,8 +152,9 @@ def typical_candidate(seq: np.ndarray, kd: np.ndarray, pi_day: np.ndarray, month
     return int(np.argmin(score))
 
 
-def hourly_kc(kd: np.ndarray, cls: np.ndarray, cs_ghi: np.ndarray, tables: dict,
-              rng: np.random.Generator) -> np.ndarray:
+def hourly_kc(
+    kd: np.ndarray, cls: np.ndarray, cs_ghi: np.ndarray, tables: dict, rng: np.random.Generator
+) -> np.ndarray:
     """Hourly clear-sky index (365, 24) [-]: AR(1) scatter around K_d, renormalised per day."""
     sd = tables["classes"]["hourly_sd"].to_numpy()[cls][:, None]
     phi = tables["classes"]["hourly_ar1"].to_numpy()[cls]
@@ -161,8 +170,9 @@ def hourly_kc(kd: np.ndarray, cls: np.ndarray, cs_ghi: np.ndarray, tables: dict,
     return np.clip(kc, 0.0, KC_MAX)
 
 
-def split_beam(ghi: np.ndarray, kc: np.ndarray, dni_cs: np.ndarray, cosz: np.ndarray,
-               dni_table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def split_beam(
+    ghi: np.ndarray, kc: np.ndarray, dni_cs: np.ndarray, cosz: np.ndarray, dni_table: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
     """DNI and DHI [W/m2] from GHI [W/m2] via the calibrated mean DNI/DNI_cs given k_c.
 
     DHI follows from closure :math:`DHI = GHI - DNI\\cos z`, kept >= 5 % of GHI.
@@ -175,15 +185,19 @@ def split_beam(ghi: np.ndarray, kc: np.ndarray, dni_cs: np.ndarray, cosz: np.nda
     return np.clip(dni, 0.0, None), dhi
 
 
-def climate(index: pd.DatetimeIndex, kd: np.ndarray, altitude_m: float,
-            tables: dict) -> tuple[np.ndarray, np.ndarray]:
+def climate(
+    index: pd.DatetimeIndex, kd: np.ndarray, altitude_m: float, tables: dict
+) -> tuple[np.ndarray, np.ndarray]:
     """Hourly air temperature [C] and wind speed [m/s] from the monthly climatology."""
     monthly = tables["monthly"]
     ref_alt = float(tables["meta"].set_index("key").loc["altitude_m", "value"])
     doy = np.arange(1, 366)
     mid = pd.date_range(f"{MODEL_YEAR}-01-15", periods=12, freq="MS") + pd.Timedelta(days=14)
-    mid_doy = np.r_[mid.day_of_year.to_numpy() - 365, mid.day_of_year.to_numpy(),
-                    mid.day_of_year.to_numpy() + 365]
+    mid_doy = np.r_[
+        mid.day_of_year.to_numpy() - 365,
+        mid.day_of_year.to_numpy(),
+        mid.day_of_year.to_numpy() + 365,
+    ]
 
     def daily(col):
         v = monthly[col].to_numpy()
@@ -197,8 +211,9 @@ def climate(index: pd.DatetimeIndex, kd: np.ndarray, altitude_m: float,
     return temp.ravel(), wind
 
 
-def synthesize(latitude: float, longitude: float, altitude_m: float, tables: dict,
-               seed: int) -> WeatherData:
+def synthesize(
+    latitude: float, longitude: float, altitude_m: float, tables: dict, seed: int
+) -> WeatherData:
     """Build one synthetic typical year at a place [deg, deg, m] from calibration ``tables``."""
     tz_hours = int(round(longitude / 15.0))
     tz = f"Etc/GMT{-tz_hours:+d}" if tz_hours else "UTC"
@@ -219,10 +234,16 @@ def synthesize(latitude: float, longitude: float, altitude_m: float, tables: dic
     cosz = cos_zenith(index + pd.Timedelta(minutes=30), latitude, longitude)
     dni, dhi = split_beam(ghi, kc.ravel(), cs["dni"].to_numpy(), cosz, tables["dni"])
     temp, wind = climate(index, kd, altitude_m, tables)
-    df = pd.DataFrame({"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp,
-                       "wind_speed": wind}, index=index)
-    return WeatherData(df, float(latitude), float(longitude), float(altitude_m),
-                       f"embedded default (Ineichen clear sky x cloud model, seed {seed})")
+    df = pd.DataFrame(
+        {"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp, "wind_speed": wind}, index=index
+    )
+    return WeatherData(
+        df,
+        float(latitude),
+        float(longitude),
+        float(altitude_m),
+        f"embedded default (Ineichen clear sky x cloud model, seed {seed})",
+    )
 
 
 def default_weather(latitude: float, longitude: float, altitude_m: float = 0.0) -> WeatherData:
@@ -230,5 +251,6 @@ def default_weather(latitude: float, longitude: float, altitude_m: float = 0.0) 
 
     Deterministic: the random stream is seeded by :func:`location_seed`.
     """
-    return synthesize(latitude, longitude, altitude_m, load_tables(),
-                      location_seed(latitude, longitude))
+    return synthesize(
+        latitude, longitude, altitude_m, load_tables(), location_seed(latitude, longitude)
+    )

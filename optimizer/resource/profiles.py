@@ -68,15 +68,23 @@ class Profiles:
     def table(self, parcel_ids) -> pd.DataFrame:
         """Return one row per profile: location, member count, annual yield [kWh/kW_dc]."""
         counts = np.bincount(self.parcel_profile, minlength=len(self.lat))
-        return pd.DataFrame({
-            "profile": [f"W{k + 1}" for k in range(len(self.lat))],
-            "lat": self.lat, "lon": self.lon, "parcels": counts,
-            "annual_kwh_per_kw_dc": self.cf.sum(axis=1),
-        })
+        return pd.DataFrame(
+            {
+                "profile": [f"W{k + 1}" for k in range(len(self.lat))],
+                "lat": self.lat,
+                "lon": self.lon,
+                "parcels": counts,
+                "annual_kwh_per_kw_dc": self.cf.sum(axis=1),
+            }
+        )
 
 
-def build_profiles(parcels: pd.DataFrame, weather: WeatherData | None, params: PVSystemParams,
-                   radius_km: float = 30.0) -> Profiles:
+def build_profiles(
+    parcels: pd.DataFrame,
+    weather: WeatherData | None,
+    params: PVSystemParams,
+    radius_km: float = 30.0,
+) -> Profiles:
     """Compute one hourly PV profile per group of nearby parcels.
 
     With a weather file, every profile uses its irradiance (sun position at the profile's own

@@ -60,13 +60,17 @@ class PVSystemParams:
     @classmethod
     def from_prices(cls, prices, mount: str = "single-axis", tilt_deg: float | None = None):
         """Build the parameters from a :class:`~optimizer.inputs.prices.Prices` table."""
-        return cls(mount=mount, gcr=prices.value("pv_gcr"),
-                   dc_ac_ratio=prices.value("pv_dc_ac_ratio"),
-                   system_losses=prices.value("pv_system_losses_fraction"),
-                   gamma_pdc=prices.value("pv_temp_coeff_per_c"),
-                   inverter_efficiency=prices.value("pv_inverter_efficiency"), tilt_deg=tilt_deg,
-                   max_angle_deg=prices.value("pv_tracker_max_angle_deg"),
-                   albedo=prices.value("pv_ground_albedo"))
+        return cls(
+            mount=mount,
+            gcr=prices.value("pv_gcr"),
+            dc_ac_ratio=prices.value("pv_dc_ac_ratio"),
+            system_losses=prices.value("pv_system_losses_fraction"),
+            gamma_pdc=prices.value("pv_temp_coeff_per_c"),
+            inverter_efficiency=prices.value("pv_inverter_efficiency"),
+            tilt_deg=tilt_deg,
+            max_angle_deg=prices.value("pv_tracker_max_angle_deg"),
+            albedo=prices.value("pv_ground_albedo"),
+        )
 
 
 def sun_times(index: pd.DatetimeIndex, lat: float, lon: float) -> pd.DatetimeIndex:
@@ -77,8 +81,9 @@ def sun_times(index: pd.DatetimeIndex, lat: float, lon: float) -> pd.DatetimeInd
     not put on a sun below the horizon. Sub-steps of 5 min, analytical solar zenith.
     """
     steps = np.arange(2.5, 60.0, 5.0)  # minutes into the hour
-    up = np.vstack([cos_zenith(index + pd.Timedelta(minutes=float(m)), lat, lon) > 0.0
-                    for m in steps])
+    up = np.vstack(
+        [cos_zenith(index + pd.Timedelta(minutes=float(m)), lat, lon) > 0.0 for m in steps]
+    )
     n_up = up.sum(axis=0)
     partial = (n_up > 0) & (n_up < len(steps))
     minutes = np.full(len(index), 30.0)
@@ -86,17 +91,24 @@ def sun_times(index: pd.DatetimeIndex, lat: float, lon: float) -> pd.DatetimeInd
     return index + pd.to_timedelta(minutes, unit="min")
 
 
-def _plane_of_array(weather: WeatherData, lat: float, lon: float, altitude_m: float,
-                    params: PVSystemParams):
+def _plane_of_array(
+    weather: WeatherData, lat: float, lon: float, altitude_m: float, params: PVSystemParams
+):
     """Return (effective POA after IAM [W/m2], POA global [W/m2], weather at sun times)."""
     import pvlib
 
     times = sun_times(weather.df.index, lat, lon)
     sp = pvlib.solarposition.get_solarposition(times, lat, lon, altitude=altitude_m)
     if params.mount == "single-axis":
-        trk = pvlib.tracking.singleaxis(sp["apparent_zenith"], sp["azimuth"], axis_tilt=0,
-                                        axis_azimuth=180, max_angle=params.max_angle_deg,
-                                        backtrack=True, gcr=params.gcr)
+        trk = pvlib.tracking.singleaxis(
+            sp["apparent_zenith"],
+            sp["azimuth"],
+            axis_tilt=0,
+            axis_azimuth=180,
+            max_angle=params.max_angle_deg,
+            backtrack=True,
+            gcr=params.gcr,
+        )
         tilt = trk["surface_tilt"].fillna(0.0)
         azimuth = trk["surface_azimuth"].fillna(180.0)
     else:
@@ -106,16 +118,27 @@ def _plane_of_array(weather: WeatherData, lat: float, lon: float, altitude_m: fl
     airmass = pvlib.atmosphere.get_relative_airmass(sp["apparent_zenith"])
     w = weather.df.set_axis(times)
     poa = pvlib.irradiance.get_total_irradiance(
-        tilt, azimuth, sp["apparent_zenith"], sp["azimuth"], w["dni"], w["ghi"], w["dhi"],
-        dni_extra=dni_extra, airmass=airmass, model="perez", albedo=params.albedo)
+        tilt,
+        azimuth,
+        sp["apparent_zenith"],
+        sp["azimuth"],
+        w["dni"],
+        w["ghi"],
+        w["dhi"],
+        dni_extra=dni_extra,
+        airmass=airmass,
+        model="perez",
+        albedo=params.albedo,
+    )
     aoi = pvlib.irradiance.aoi(tilt, azimuth, sp["apparent_zenith"], sp["azimuth"])
     iam = pvlib.iam.physical(aoi)
     effective = (poa["poa_direct"] * iam + poa["poa_diffuse"]).fillna(0.0).clip(lower=0.0)
     return effective, poa["poa_global"].fillna(0.0), w
 
 
-def ac_per_kw_dc(weather: WeatherData, lat: float, lon: float, altitude_m: float,
-                 params: PVSystemParams) -> np.ndarray:
+def ac_per_kw_dc(
+    weather: WeatherData, lat: float, lon: float, altitude_m: float, params: PVSystemParams
+) -> np.ndarray:
     """Return hourly AC output per kW of DC nameplate [kW_ac / kW_dc], shape (8760,).
 
     .. math::

@@ -84,8 +84,9 @@ def _persistence(cls: np.ndarray, month: np.ndarray, pi: np.ndarray, use: np.nda
     return [rho[i == clear] for i in range(len(CLASS_NAMES))]
 
 
-def _hourly_scatter(kc: np.ndarray, kd: np.ndarray, ok: np.ndarray, cls: np.ndarray,
-                    use: np.ndarray) -> tuple[list, list]:
+def _hourly_scatter(
+    kc: np.ndarray, kd: np.ndarray, ok: np.ndarray, cls: np.ndarray, use: np.ndarray
+) -> tuple[list, list]:
     """Per class: robust std and lag-1 autocorrelation of the hourly k_c / K_d - 1 [-].
 
     The scale is 1.4826 x the median absolute deviation (Huber, *Robust Statistics*, 1981), so the
@@ -132,17 +133,31 @@ def calibrate(weather: WeatherData, use_day: np.ndarray | None = None) -> dict[s
     ok = c > MIN_CS_GHI
     kc = np.where(ok, g / np.maximum(c, 1e-6), np.nan)
     sd, ar = _hourly_scatter(kc, kd, ok, cls, use)
-    classes = pd.DataFrame({"class": CLASS_NAMES, "kd_low": (0.0, *CLASS_EDGES),
-                            "kd_high": (*CLASS_EDGES, 9.9),
-                            "persistence": _persistence(cls, month, pi, use),
-                            "hourly_sd": sd, "hourly_ar1": ar})
+    classes = pd.DataFrame(
+        {
+            "class": CLASS_NAMES,
+            "kd_low": (0.0, *CLASS_EDGES),
+            "kd_high": (*CLASS_EDGES, 9.9),
+            "persistence": _persistence(cls, month, pi, use),
+            "hourly_sd": sd,
+            "hourly_ar1": ar,
+        }
+    )
     for q in QUANTILES:
-        vals = [np.quantile(kd[(cls == i) & use], q) if ((cls == i) & use).any()
-                else np.mean(classes.loc[i, ["kd_low", "kd_high"]].clip(upper=1.1))
-                for i in range(len(CLASS_NAMES))]
+        vals = [
+            np.quantile(kd[(cls == i) & use], q)
+            if ((cls == i) & use).any()
+            else np.mean(classes.loc[i, ["kd_low", "kd_high"]].clip(upper=1.1))
+            for i in range(len(CLASS_NAMES))
+        ]
         classes[f"q{int(round(q * 100)):03d}"] = vals
-    return {"monthly": monthly, "classes": classes, "dni": _dni_table(df, cs, kc, use),
-            "diurnal": _diurnal(df, use), "spells": spell_table(kd, month, use)}
+    return {
+        "monthly": monthly,
+        "classes": classes,
+        "dni": _dni_table(df, cs, kc, use),
+        "diurnal": _diurnal(df, use),
+        "spells": spell_table(kd, month, use),
+    }
 
 
 def rolling_means(kd: np.ndarray, window: int) -> np.ndarray:
@@ -167,8 +182,11 @@ def spell_table(kd: np.ndarray, month: np.ndarray, use: np.ndarray) -> pd.DataFr
     """Deepest 3-day and 7-day spells (mean K_d) by start month in the days used [-]."""
     masked = np.where(use, kd, np.nan)
     mins = spell_minima(masked, month)
-    rows = [{"window_days": w, "month": m, "min_mean_kd": float(mins[i * 12 + m - 1])}
-            for i, w in enumerate(SPELL_DAYS) for m in range(1, 13)]
+    rows = [
+        {"window_days": w, "month": m, "min_mean_kd": float(mins[i * 12 + m - 1])}
+        for i, w in enumerate(SPELL_DAYS)
+        for m in range(1, 13)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -198,8 +216,14 @@ def _dni_table(df, cs, kc, use) -> pd.DataFrame:
     for lo in KC_BINS:
         sel = np.isfinite(k) & (k >= lo) & (k < lo + 0.1)
         ratio = dni[sel].sum() / dni_cs[sel].sum() if sel.sum() >= 5 else np.nan
-        rows.append({"kc_low": lo, "kc_high": round(lo + 0.1, 2), "n_hours": int(sel.sum()),
-                     "dni_ratio": ratio})
+        rows.append(
+            {
+                "kc_low": lo,
+                "kc_high": round(lo + 0.1, 2),
+                "n_hours": int(sel.sum()),
+                "dni_ratio": ratio,
+            }
+        )
     out = pd.DataFrame(rows)
     out["dni_ratio"] = out["dni_ratio"].ffill().bfill()
     return out

@@ -86,8 +86,9 @@ def average_day_by_month(ac_kw_per_kw_dc: np.ndarray) -> np.ndarray:
     return np.stack([daily[month == m].mean(axis=0) for m in range(12)])
 
 
-def summarize(ac_kw_per_kw_dc: np.ndarray, year: int = 2023,
-              dc_ac_ratio: float | None = None) -> YieldSummary:
+def summarize(
+    ac_kw_per_kw_dc: np.ndarray, year: int = 2023, dc_ac_ratio: float | None = None
+) -> YieldSummary:
     """Compute the `zopt yield` summary of an hourly profile.
 
     Parameters
@@ -104,9 +105,13 @@ def summarize(ac_kw_per_kw_dc: np.ndarray, year: int = 2023,
     start = pd.Timestamp(f"{year}-01-01")
     cf_ac = annual * dc_ac_ratio / HOURS_PER_YEAR if dc_ac_ratio else None
     return YieldSummary(
-        annual_kwh_per_kw_dc=annual, capacity_factor=annual / HOURS_PER_YEAR,
+        annual_kwh_per_kw_dc=annual,
+        capacity_factor=annual / HOURS_PER_YEAR,
         capacity_factor_ac=cf_ac,
         monthly_kwh_per_kw_dc=[float(v) for v in monthly_kwh(ac)],
-        worst_3day_kwh_per_kw_dc=w3, worst_3day_start=str((start + pd.Timedelta(days=i3)).date()),
-        worst_7day_kwh_per_kw_dc=w7, worst_7day_start=str((start + pd.Timedelta(days=i7)).date()),
-        peak_kw_ac_per_kw_dc=float(ac.max()))
+        worst_3day_kwh_per_kw_dc=w3,
+        worst_3day_start=str((start + pd.Timedelta(days=i3)).date()),
+        worst_7day_kwh_per_kw_dc=w7,
+        worst_7day_start=str((start + pd.Timedelta(days=i7)).date()),
+        peak_kw_ac_per_kw_dc=float(ac.max()),
+    )

@@ -12,7 +12,10 @@ silently altered is refused instead.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +35,8 @@ class SolveOptions:
     threads: int = 1
     random_seed: int = 0
     presolve: str = "on"
+    lp_solver: str = "choose"  # HiGHS "solver" option for pure LPs: choose | simplex | ipm
+    run_crossover: str = "on"
     log_to_console: bool = False
 
     def as_dict(self) -> dict:
@@ -74,8 +79,9 @@ def _check_magnitudes(repn, lb: np.ndarray, ub: np.ndarray) -> None:
     if finite.size and np.abs(finite).max() >= MAX_ABS_BOUND:
         worst.append(f"variable bound {np.abs(finite).max():.3g}")
     if worst:
-        raise ScalingError("model values too large for HiGHS (units not scaled?): "
-                           + "; ".join(worst))
+        raise ScalingError(
+            "model values too large for HiGHS (units not scaled?): " + "; ".join(worst)
+        )
 
 
 def _row_bounds(repn) -> tuple[np.ndarray, np.ndarray]:
@@ -119,9 +125,38 @@ def _highs_lp(repn, lb, ub, integer):
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
     if integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in integer]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in integer
+        ]
     return lp
+
+
+@contextmanager
+def _stdout_silenced(enabled: bool):
+    """Silence C-level stdout (HiGHS prints a banner when constructed, before any option)."""
+    if not enabled:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs(quiet: bool = True):
+    """Return a ``highspy.Highs`` instance, without its banner when ``quiet``."""
+    import highspy
+
+    with _stdout_silenced(quiet):
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", not quiet)
+    return h
 
 
 def _status_words(h) -> str:
@@ -133,21 +168,21 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -
 
     Raises :class:`ScalingError` before calling HiGHS when a value is out of range.
     """
-    import highspy
-
     options = options or SolveOptions()
     t0 = time.perf_counter()
     repn, lb, ub, integer = _compile(model)
     _check_magnitudes(repn, lb, ub)
     lp = _highs_lp(repn, lb, ub, integer)
     compile_s = time.perf_counter() - t0
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(options.log_to_console))
+    h = new_highs(quiet=not options.log_to_console)
     h.setOptionValue("time_limit", float(options.time_limit_s))
     h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     h.setOptionValue("threads", int(options.threads))
     h.setOptionValue("random_seed", int(options.random_seed))
     h.setOptionValue("presolve", options.presolve)
+    if not integer.any():
+        h.setOptionValue("solver", options.lp_solver)
+        h.setOptionValue("run_crossover", options.run_crossover)
     h.passModel(lp)
     t1 = time.perf_counter()
     h.run()
@@ -163,10 +198,15 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -
     is_mip = bool(integer.any())
     version = f"{h.version()} (git {h.githash()})"
     return SolveResult(
-        status=_status_words(h), has_solution=has_solution,
+        status=_status_words(h),
+        has_solution=has_solution,
         objective=float(info.objective_function_value) if has_solution else float("nan"),
         bound=float(info.mip_dual_bound) if is_mip else float(info.objective_function_value),
         mip_gap=float(info.mip_gap) if is_mip and has_solution else 0.0,
-        compile_s=compile_s, solve_s=solve_s, rows=int(lp.num_row_), columns=int(lp.num_col_),
-        integers=int(integer.sum()), highs_version=version,
+        compile_s=compile_s,
+        solve_s=solve_s,
+        rows=int(lp.num_row_),
+        columns=int(lp.num_col_),
+        integers=int(integer.sum()),
+        highs_version=version,
     )

@@ -66,7 +66,7 @@ def test_phoenix_psm3_reads_clean(phoenix):
 
 @pytest.mark.shared
 def test_short_file(tmp_path, phoenix_lines):
-    msgs = messages(write(tmp_path, phoenix_lines[:3 + 8000]))
+    msgs = messages(write(tmp_path, phoenix_lines[: 3 + 8000]))
     assert any("wrong number of hourly rows (found 8000, expected 8760" in m for m in msgs)
 
 
@@ -75,8 +75,9 @@ def test_nan_reported_with_row_and_column(tmp_path, phoenix_lines):
     lines = set_cell(phoenix_lines, 100, "GHI", "NaN")
     lines = set_cell(lines, 200, "Wind Speed", "")
     msgs = messages(write(tmp_path, lines))
-    assert any(m.endswith(":row 100:ghi: missing value (found NaN, expected a number)")
-               for m in msgs), msgs
+    assert any(
+        m.endswith(":row 100:ghi: missing value (found NaN, expected a number)") for m in msgs
+    ), msgs
     assert any(":row 200:wind_speed: missing value" in m for m in msgs)
 
 
@@ -164,9 +165,43 @@ def _epw_lines(w: WeatherData, leap: bool = False) -> list[str]:
 
 
 def _epw_row(year, month, day, hour, r) -> str:
-    f = [year, month, day, hour + 1, 60, "?", r.temp_air, 0, 50, 97000, 0, 0, 0,
-         r.ghi, r.dni, r.dhi, 0, 0, 0, 0, 180, r.wind_speed, 0, 0, 9999, 99999, 9, 999999999,
-         0, 0.1, 0, 88, 0.2, 0, 0]
+    f = [
+        year,
+        month,
+        day,
+        hour + 1,
+        60,
+        "?",
+        r.temp_air,
+        0,
+        50,
+        97000,
+        0,
+        0,
+        0,
+        r.ghi,
+        r.dni,
+        r.dhi,
+        0,
+        0,
+        0,
+        0,
+        180,
+        r.wind_speed,
+        0,
+        0,
+        9999,
+        99999,
+        9,
+        999999999,
+        0,
+        0.1,
+        0,
+        88,
+        0.2,
+        0,
+        0,
+    ]
     return ",".join(str(x) for x in f)
 
 
@@ -199,13 +234,16 @@ def test_epw_9999_sentinel(tmp_path, phoenix):
 @pytest.mark.shared
 def test_tmy3_hour_ending_convention(tmp_path, phoenix):
     """TMY3 stamps hours at their end (01:00..24:00); the reader must shift them back 1 h."""
-    lines = [f"722780,PHOENIX,AZ,-7.0,{phoenix.latitude},{phoenix.longitude},"
-             f"{phoenix.altitude_m:.0f}",
-             "Date (MM/DD/YYYY),Time (HH:MM),GHI (W/m^2),DNI (W/m^2),DHI (W/m^2),"
-             "Dry-bulb (C),Wspd (m/s)"]
+    lines = [
+        f"722780,PHOENIX,AZ,-7.0,{phoenix.latitude},{phoenix.longitude},{phoenix.altitude_m:.0f}",
+        "Date (MM/DD/YYYY),Time (HH:MM),GHI (W/m^2),DNI (W/m^2),DHI (W/m^2),"
+        "Dry-bulb (C),Wspd (m/s)",
+    ]
     for t, r in phoenix.df.iterrows():
-        lines.append(f"{t.month:02d}/{t.day:02d}/2001,{t.hour + 1:02d}:00,{r.ghi},{r.dni},"
-                     f"{r.dhi},{r.temp_air},{r.wind_speed}")
+        lines.append(
+            f"{t.month:02d}/{t.day:02d}/2001,{t.hour + 1:02d}:00,{r.ghi},{r.dni},"
+            f"{r.dhi},{r.temp_air},{r.wind_speed}"
+        )
     data, problems = read_weather(write(tmp_path, lines, "t.csv"))
     assert not problems, [str(p) for p in problems.problems][:5]
     assert data.df.index.equals(phoenix.df.index)

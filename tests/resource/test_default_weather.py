@@ -72,8 +72,10 @@ def test_close_to_real_phoenix(real, synthetic):
     assert synthetic.df["temp_air"].mean() == pytest.approx(real.df["temp_air"].mean(), abs=1.0)
 
 
-@pytest.mark.parametrize(("lat", "lon", "alt", "ghi_kwh_m2"),
-                         [(32.12, -110.94, 782.0, 2131.0), (34.87, -116.78, 588.0, 2111.0)])
+@pytest.mark.parametrize(
+    ("lat", "lon", "alt", "ghi_kwh_m2"),
+    [(32.12, -110.94, 782.0, 2131.0), (34.87, -116.78, 588.0, 2111.0)],
+)
 def test_other_desert_sites_plausible(lat, lon, alt, ghi_kwh_m2):
     """facts.csv ghi_tucson_tmy 2131, ghi_daggett_tmy 2111 kWh/m2-yr (NSRDB PSM3)."""
     w = default_weather(lat, lon, alt)

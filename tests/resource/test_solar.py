@@ -67,8 +67,9 @@ def test_profile_is_centred_on_solar_noon(phoenix, params):
 def test_parameters_come_from_prices(phoenix, params):
     base = run(phoenix, params).sum()
     lossy = run(phoenix, replace(params, system_losses=params.system_losses + 0.1)).sum()
-    assert lossy == pytest.approx(base * (1 - params.system_losses - 0.1)
-                                  / (1 - params.system_losses), rel=0.02)
+    assert lossy == pytest.approx(
+        base * (1 - params.system_losses - 0.1) / (1 - params.system_losses), rel=0.02
+    )
     assert params.max_angle_deg == require_prices().value("pv_tracker_max_angle_deg")
     assert params.albedo == require_prices().value("pv_ground_albedo")
 

@@ -1,0 +1,217 @@
+"""``zopt`` command line (a thin typer layer over :mod:`optimizer.pipeline`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from optimizer import cli_yield
+from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Plan the cheapest off-grid solar + storage machine that reaches a FLOPS target.",
+)
+console = Console(emoji=False)
+err = Console(stderr=True, emoji=False, highlight=False)
+
+PARCELS = typer.Option(None, "--parcels", help="Parcels: GeoJSON, GeoPackage or Shapefile.")
+LAYER = typer.Option(None, "--parcels-layer", help="Layer name inside a GeoPackage.")
+PRICES = typer.Option(None, "--prices", help="Prices: CSV, or a zopt bom.xlsx (Prices sheet).")
+CHIPS = typer.Option(None, "--chips", help="Chip catalogue CSV.")
+RESERVOIRS = typer.Option(None, "--reservoirs", help="Pumped-hydro candidate sites CSV.")
+WEATHER = typer.Option(None, "--weather", help="Typical-year weather: NSRDB PSM3, TMY3 or EPW.")
+PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLOPS).")
+
+
+def _paths(parcels, layer, prices, chips, reservoirs, weather):
+    from optimizer.inputs.bundle import InputPaths
+
+    return InputPaths(
+        parcels=parcels,
+        prices=prices,
+        chips=chips,
+        reservoirs=reservoirs,
+        weather=weather,
+        parcels_layer=layer,
+    )
+
+
+def _fail(exc: ZoptError) -> None:
+    if isinstance(exc, InputError):
+        for problem in exc.problems:
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err.print(f"{len(exc.problems)} input problem(s); nothing was written.", style="red")
+    else:
+        err.print(f"{type(exc).__name__}: {exc}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _summary_table(summary: dict) -> Table:
+    t = Table(title="zopt design", show_header=True)
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    t.add_row(
+        "target / achieved",
+        f"{summary['target_flops']:.4g} / "
+        f"{summary['achieved_flops']:.4g} FLOPS ({summary['mode']})",
+    )
+    t.add_row("total capital cost", f"${summary['total_cost_usd']:,.0f}")
+    for cat, usd in summary["cost_by_category_usd"].items():
+        t.add_row(f"  {cat}", f"${usd:,.0f}")
+    t.add_row("chips", ", ".join(f"{n:,} x {c}" for c, n in summary["chips"].items()))
+    t.add_row(
+        "PV",
+        f"{summary['pv_mw_dc']:,.1f} MW_dc on {len(summary['parcels_selected'])} "
+        f"parcels ({summary['land_acres_bought']:,.0f} acres)",
+    )
+    for sid, st in summary["storage"].items():
+        t.add_row(
+            f"storage {sid}",
+            f"{st['energy_mwh']:,.0f} MWh, {st['turbine_mw']:,.0f} MW ({st['technology']})",
+        )
+    t.add_row("solver", summary["solver"]["status"])
+    t.add_row("independent check", "passed" if summary["check"]["passed"] else "FAILED")
+    return t
+
+
+@app.command()
+def solve(
+    target: float = typer.Option(1e21, "--target", help="Compute target [FLOPS], e.g. 1e21."),
+    mode: str = typer.Option("sustained", "--mode", help="sustained | average | peak"),
+    precision: str = PRECISION,
+    parcels: Path = PARCELS,
+    parcels_layer: str = LAYER,
+    prices: Path = PRICES,
+    chips: Path = CHIPS,
+    reservoirs: Path = RESERVOIRS,
+    weather: Path = WEATHER,
+    reports_dir: Path = typer.Option(Path("reports"), "--reports-dir", help="Where runs go."),
+    time_limit: float = typer.Option(
+        300.0, "--time-limit", help="Solver time limit per stage [s]."
+    ),
+    mip_gap: float = typer.Option(1e-3, "--mip-gap", help="Relative MIP gap of each stage."),
+    threads: int = typer.Option(1, "--threads", help="HiGHS threads (changes the search path)."),
+    seed: int = typer.Option(0, "--seed", help="HiGHS random seed."),
+    coarse_hours: int = typer.Option(
+        2, "--coarse-hours", help="Block length of the coarse stage [h]; 1 = hourly MILP."
+    ),
+    no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
+    mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),
+) -> None:
+    """Solve for the cheapest design and write a new run folder under --reports-dir."""
+    from optimizer.export.summary import summary_dict
+    from optimizer.pipeline import RunOptions, export_run, run_solve
+    from optimizer.solve.highs import SolveOptions
+
+    problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
+    if problems:
+        _fail(InputError(problems))
+    opts = RunOptions(
+        target_flops=target,
+        mode=mode,
+        precision=precision,
+        mount=mount,
+        coarse_block_h=coarse_hours,
+        liion=not no_liion,
+        solve=SolveOptions(
+            time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
+        ),
+    )
+    def say(msg: str) -> None:
+        err.print(f"[dim]{msg}[/dim]")
+
+    try:
+        run = run_solve(
+            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather), opts, progress=say
+        )
+        folder = export_run(run, reports_dir, progress=say)
+    except ZoptError as exc:
+        _fail(exc)
+    console.print(_summary_table(summary_dict(run)))
+    console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+
+
+def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
+    from optimizer.errors import Problem
+    from optimizer.inputs.bundle import MODES
+
+    checks = [
+        (
+            target > 0 and target < 1e30,
+            "--target",
+            "must be a positive FLOPS figure",
+            target,
+            "e.g. 1e21",
+        ),
+        (mode in MODES, "--mode", "unknown mode", mode, " | ".join(MODES)),
+        (time_limit > 0, "--time-limit", "must be positive", time_limit, "> 0 s"),
+        (0 <= mip_gap < 1, "--mip-gap", "must be a fraction", mip_gap, "0 <= gap < 1"),
+        (
+            coarse_hours >= 1 and 8760 % coarse_hours == 0,
+            "--coarse-hours",
+            "must divide 8760",
+            coarse_hours,
+            "1, 2, 3, 4, 6, 8, 12 or 24",
+        ),
+        (
+            mount in ("single-axis", "fixed"),
+            "--mount",
+            "unknown mount",
+            mount,
+            "single-axis | fixed",
+        ),
+    ]
+    return [
+        Problem("command line", "", opt, msg, found, expected)
+        for ok, opt, msg, found, expected in checks
+        if not ok
+    ]
+
+
+@app.command()
+def validate(
+    precision: str = PRECISION,
+    parcels: Path = PARCELS,
+    parcels_layer: str = LAYER,
+    prices: Path = PRICES,
+    chips: Path = CHIPS,
+    reservoirs: Path = RESERVOIRS,
+    weather: Path = WEATHER,
+) -> None:
+    """Check the inputs only and report every problem at once."""
+    from optimizer.inputs.bundle import load_inputs
+
+    try:
+        inputs = load_inputs(
+            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather), precision=precision
+        )
+    except ZoptError as exc:
+        _fail(exc)
+    console.print(
+        f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types "
+        f"({precision}), {len(inputs.reservoirs)} reservoir sites, "
+        f"{len(inputs.prices)} prices, weather: "
+        f"{'embedded default' if inputs.weather is None else inputs.weather.source}"
+    )
+
+
+cli_yield.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    sys.exit(EXIT_BAD_INPUT if main() else 0)

@@ -1,0 +1,1 @@
+"""Export layer: the run folder, workbook, summary.json and plots."""

@@ -1,0 +1,57 @@
+"""A new folder per run, written atomically: files go to a hidden temp folder that is renamed
+into place only when everything was written. An earlier run is never touched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from optimizer.errors import WriteError
+
+
+def run_name(target_flops: float, mode: str, now: datetime | None = None) -> str:
+    """Return ``<UTC time>_<target>_<mode>``, e.g. ``20261128T205000Z_1e21_sustained``."""
+    now = now or datetime.now(UTC)
+    target = f"{target_flops:.3g}".replace("+", "")
+    return f"{now:%Y%m%dT%H%M%SZ}_{target}_{mode}"
+
+
+def _free_name(parent: Path, name: str) -> Path:
+    candidate, i = parent / name, 2
+    while candidate.exists():
+        candidate, i = parent / f"{name}-{i}", i + 1
+    return candidate
+
+
+@contextmanager
+def new_run_folder(reports_dir: Path, name: str):
+    """Yield a temporary folder; on success rename it to a new ``reports_dir/name[-k]``.
+
+    On any exception the temporary folder is removed and nothing under ``reports_dir`` changes.
+    The final path is available as ``holder["path"]`` after the block.
+    """
+    reports_dir = Path(reports_dir)
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=reports_dir))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a run folder is an ordinary folder
+    except OSError as exc:
+        raise WriteError(f"cannot create a run folder in {reports_dir}: {exc}") from exc
+    holder = {"tmp": tmp, "path": None}
+    try:
+        yield holder
+        final = _free_name(reports_dir, name)
+        os.rename(tmp, final)
+        holder["path"] = final
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise WriteError(f"cannot write the run folder in {reports_dir}: {exc}") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,167 @@
+"""One run, layer by layer: read -> yield -> build + solve -> verify -> export.
+
+The CLI is a thin layer over :func:`run_solve` and :func:`export_run`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from optimizer.errors import CheckFailedError
+from optimizer.inputs.bundle import InputPaths, load_inputs
+from optimizer.model.diagnose import explain_infeasible
+from optimizer.model.from_inputs import model_data_from_inputs
+from optimizer.resource.profiles import build_profiles
+from optimizer.resource.solar import PVSystemParams
+from optimizer.results.bom import build_bom
+from optimizer.results.run import RunResult
+from optimizer.results.solution import dispatch_frame, extract_solution, facility_load_mw
+from optimizer.results.verify import verify_solution
+from optimizer.solve.highs import SolveOptions
+from optimizer.solve.strategy import solve_two_stage
+
+
+@dataclass
+class RunOptions:
+    """Options of ``zopt solve`` (recorded in the run's Run info sheet)."""
+
+    target_flops: float = 1e21
+    mode: str = "sustained"
+    precision: str = "fp8"
+    mount: str = "single-axis"
+    profile_radius_km: float = 30.0
+    coarse_block_h: int = 2
+    liion: bool = True
+    solve: SolveOptions = field(default_factory=SolveOptions)
+
+    def as_dict(self) -> dict:
+        """Return a flat dict of every option."""
+        out = {k: v for k, v in vars(self).items() if k != "solve"}
+        out.update({f"solver_{k}": v for k, v in self.solve.as_dict().items()})
+        return out
+
+
+def _solver_info(strategy) -> dict:
+    final = strategy.final
+    return {
+        "status": strategy.status,
+        "highs_status": final.status,
+        "gap": strategy.gap,
+        "lower_bound_usd": strategy.lower_bound * 1e6,
+        "upper_bound_usd": strategy.upper_bound * 1e6,
+        "seconds": strategy.solve_s,
+        "rows": final.rows,
+        "columns": final.columns,
+        "integer_columns": final.integers,
+        "highs_version": final.highs_version,
+        "coarse_rows": strategy.coarse.rows if strategy.coarse else None,
+        "coarse_integer_columns": strategy.coarse.integers if strategy.coarse else None,
+    }
+
+
+def run_solve(
+    paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
+) -> RunResult:
+    """Read, solve and verify; raise a :class:`~optimizer.errors.ZoptError` on failure."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    inputs = load_inputs(paths, precision=opts.precision)
+    timings["read"] = time.perf_counter() - t
+    progress(
+        f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
+        f"{len(inputs.reservoirs)} reservoir sites"
+    )
+    t = time.perf_counter()
+    params = PVSystemParams.from_prices(inputs.prices, mount=opts.mount)
+    profiles = build_profiles(inputs.parcels, inputs.weather, params, opts.profile_radius_km)
+    timings["yield"] = time.perf_counter() - t
+    progress(
+        f"PV yield: {len(profiles.lat)} weather profiles, "
+        f"{profiles.cf.sum(axis=1).mean():,.0f} kWh/kW_dc a year"
+    )
+    data = model_data_from_inputs(inputs, profiles, opts.target_flops, opts.mode, opts.liion)
+    strategy = solve_two_stage(
+        data,
+        opts.solve,
+        opts.coarse_block_h,
+        explain_infeasible=lambda: explain_infeasible(data),
+        progress=progress,
+    )
+    timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
+    t = time.perf_counter()
+    sol = extract_solution(strategy.model, data)
+    bom = build_bom(inputs, data, sol)
+    check = verify_solution(sol, data, bom)
+    timings["verify"] = time.perf_counter() - t
+    if not check.passed:
+        raise CheckFailedError(
+            "the solver's answer failed the independent check:\n  " + "\n  ".join(check.failures)
+        )
+    progress("independent check passed")
+    index = inputs.weather.df.index if inputs.weather is not None else None
+    dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), index)
+    return RunResult(
+        inputs,
+        profiles,
+        data,
+        sol,
+        bom,
+        dispatch,
+        check,
+        _solver_info(strategy),
+        opts.as_dict(),
+        timings,
+    )
+
+
+def run_info(run: RunResult) -> dict:
+    """Versions, input checksums, options and timings for the Run info sheet."""
+    import geopandas
+    import highspy
+    import openpyxl
+    import pandas
+    import pvlib
+    import pyomo
+
+    import optimizer
+
+    info = {
+        "zopt": optimizer.__version__,
+        "pyomo": pyomo.version.version,
+        "highspy": getattr(highspy, "__version__", "?"),
+        "HiGHS": run.solver["highs_version"],
+        "pvlib": pvlib.__version__,
+        "geopandas": geopandas.__version__,
+        "pandas": pandas.__version__,
+        "openpyxl": openpyxl.__version__,
+        "weather": run.profiles.weather_source,
+    }
+    info.update({f"input {k}": str(v) for k, v in run.inputs.paths.items()})
+    info.update({f"sha256 {k}": v for k, v in run.inputs.checksums().items()})
+    info.update({f"option {k}": v for k, v in run.options.items()})
+    info.update({f"seconds {k}": round(v, 3) for k, v in run.timings_s.items()})
+    return info
+
+
+def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> Path:
+    """Write a new run folder (workbook, summary.json, PNGs) and return its path."""
+    from optimizer.export.plots import plot_dispatch, plot_map
+    from optimizer.export.runfolder import new_run_folder, run_name
+    from optimizer.export.summary import summary_dict, write_summary
+    from optimizer.export.workbook import write_workbook
+
+    t = time.perf_counter()
+    name = run_name(run.data.meta["target_flops"], run.data.compute.mode)
+    with new_run_folder(reports_dir, name) as folder:
+        tmp = folder["tmp"]
+        summary = summary_dict(run)
+        write_workbook(run, summary, run_info(run), tmp / "bom.xlsx")
+        plot_map(run, tmp / "map.png")
+        plot_dispatch(run, tmp / "dispatch.png")
+        run.timings_s["export"] = time.perf_counter() - t
+        write_summary(run, tmp)
+    progress(f"wrote {folder['path']}")
+    return folder["path"]

@@ -1,0 +1,115 @@
+"""Everything one run produced, gathered for the export layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from optimizer import units as u
+from optimizer.inputs.bundle import Inputs
+from optimizer.model.data import ModelData
+from optimizer.resource.profiles import Profiles
+from optimizer.results.solution import Solution
+from optimizer.results.verify import CheckReport
+
+SECONDS_PER_YEAR = 8760 * 3600.0
+
+
+@dataclass
+class RunResult:
+    """Inputs, model data, the solution and its check, BOM, hourly dispatch and bookkeeping."""
+
+    inputs: Inputs
+    profiles: Profiles
+    data: ModelData
+    solution: Solution
+    bom: pd.DataFrame
+    dispatch: pd.DataFrame
+    check: CheckReport
+    solver: dict
+    options: dict
+    timings_s: dict = field(default_factory=dict)
+
+    @property
+    def total_cost_usd(self) -> float:
+        """BOM total [$] (equal to the solver's objective within 0.1%, checked)."""
+        return float(self.bom["extended_cost_usd"].sum())
+
+    @property
+    def achieved_flops(self) -> float:
+        """Installed FLOPS (peak/sustained) or the year's average delivered FLOPS (average)."""
+        key = (
+            "average_delivered_flops" if self.data.compute.mode == "average" else "installed_flops"
+        )
+        return float(self.check.figures[key])
+
+    @property
+    def delivered_flop_per_year(self) -> float:
+        """FLOP delivered over the year [FLOP]: every hour the plant runs what it can power."""
+        return float(self.check.figures["average_delivered_flops"]) * SECONDS_PER_YEAR
+
+    def chips(self) -> dict[str, int]:
+        """Chip type -> count (types with a count > 0)."""
+        return {
+            n: int(c)
+            for n, c in zip(self.data.compute.names, self.solution.chip_count, strict=True)
+            if c > 0
+        }
+
+    def parcels_table(self) -> pd.DataFrame:
+        """Every candidate parcel with its decision and PV size."""
+        p = self.inputs.parcels.drop(columns="geometry").reset_index(drop=True).copy()
+        p["profile"] = [f"W{k + 1}" for k in self.profiles.parcel_profile]
+        p["selected"] = self.solution.parcel_selected
+        p["pv_mw_dc"] = self.solution.parcel_mw_dc
+        p["pv_acres"] = self.solution.parcel_mw_dc / self.data.land.mw_dc_per_acre
+        return p
+
+    def storage_table(self) -> pd.DataFrame:
+        """One row per pumped-hydro site (built or not) and the Li-ion battery."""
+        rows = []
+        d, sol = self.data.phs, self.solution
+        if d is not None:
+            res = self.inputs.reservoirs.reset_index(drop=True)
+            for s, sid in enumerate(d.ids):
+                g = int(d.group[s])
+                members = np.flatnonzero(d.group == g)
+                e = sol.phs_volume_m3 * d.mwh_per_mm3 / u.M3_PER_MM3
+                share = e[s] / e[members].sum() if e[members].sum() > 0 else 0.0
+                pump, turb, _ = (
+                    sol.phs_group_power_mw[g] * share
+                    if len(sol.phs_group_power_mw)
+                    else (0.0, 0.0, 0.0)
+                )
+                rows.append(
+                    {
+                        "technology": "pumped hydro",
+                        "site_id": sid,
+                        "name": res.loc[s, "name"],
+                        "built": bool(sol.phs_built[s]),
+                        "head_m": res.loc[s, "head_m"],
+                        "max_volume_m3": res.loc[s, "max_volume_m3"],
+                        "active_volume_m3": sol.phs_volume_m3[s],
+                        "stored_energy_mwh": e[s],
+                        "deliverable_energy_mwh": e[s] * d.turbine_eff,
+                        "pump_mw": pump,
+                        "turbine_mw": turb,
+                    }
+                )
+        if sol.liion_energy_mwh > 1e-9 or self.data.battery is not None:
+            rows.append(
+                {
+                    "technology": "Li-ion",
+                    "site_id": "LIION",
+                    "name": "battery",
+                    "built": sol.liion_energy_mwh > 1e-6,
+                    "stored_energy_mwh": sol.liion_energy_mwh,
+                    "deliverable_energy_mwh": sol.liion_energy_mwh
+                    * np.sqrt(self.data.battery.round_trip_eff),
+                    "pump_mw": sol.liion_power_mw,
+                    "turbine_mw": sol.liion_power_mw,
+                }
+            )
+        return pd.DataFrame(rows)

@@ -1,0 +1,198 @@
+"""Read the solved Pyomo model into plain numpy arrays and DataFrames (model units -> SI/USD)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+
+from optimizer import units as u
+from optimizer.model.data import ModelData
+
+
+@dataclass
+class StorageUnit:
+    """One dispatch unit (a pumped-hydro group or the Li-ion battery), hourly arrays [MW, MWh]."""
+
+    name: str
+    kind: str
+    eff_in: float
+    eff_out: float
+    loss_mwh_per_h: float
+    energy_mwh: float
+    charge_cap_mw: float
+    discharge_cap_mw: float
+    charge_mw: np.ndarray
+    discharge_mw: np.ndarray
+    level_mwh: np.ndarray
+
+
+@dataclass
+class Solution:
+    """The design and its hourly operation, independent of Pyomo.
+
+    ``parcel_mw_dc`` and ``parcel_selected`` follow the order of ``data.land.ids``;
+    ``chip_count`` the order of ``data.compute.names``; ``phs_volume_m3`` and ``phs_built`` the
+    order of ``data.phs.ids``. ``running_chips`` (types x T) is only set in ``average`` mode.
+    """
+
+    parcel_selected: np.ndarray
+    parcel_mw_dc: np.ndarray
+    chip_count: np.ndarray
+    phs_built: np.ndarray
+    phs_volume_m3: np.ndarray
+    phs_group_power_mw: np.ndarray  # (groups, 3): pump, turbine, powerhouse
+    liion_energy_mwh: float
+    liion_power_mw: float
+    storage: list[StorageUnit]
+    running_chips: np.ndarray | None
+    costs_usd: dict[str, float]
+    objective_usd: float
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def total_cost_usd(self) -> float:
+        """Total capital cost from the model's cost terms [$]."""
+        return float(sum(self.costs_usd.values()))
+
+
+def _v(x) -> float:
+    val = pyo.value(x, exception=False)
+    return 0.0 if val is None or (isinstance(val, float) and math.isnan(val)) else float(val)
+
+
+def _unit_arrays(b, u_idx, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ch = np.array([_v(b.charge_mw[u_idx, t]) for t in T])
+    dis = np.array([_v(b.discharge_mw[u_idx, t]) for t in T])
+    lvl = np.array([_v(b.level_mwh[u_idx, t]) for t in T])
+    return ch, dis, lvl
+
+
+def _phs_units(m, data: ModelData) -> list[StorageUnit]:
+    if not hasattr(m, "phs"):
+        return []
+    d, b = data.phs, m.phs
+    full = 1.0 / (1.0 - d.min_level_fraction)
+    units = []
+    for g in b.U:
+        first = int(np.flatnonzero(d.group == g)[0])
+        energy = _v(b.energy_mwh[g])
+        ch, dis, lvl = _unit_arrays(b, g, m.T)
+        units.append(
+            StorageUnit(
+                f"pumped hydro group {g + 1}",
+                "phs",
+                d.pump_eff,
+                d.turbine_eff,
+                float(d.evap_per_h[first]) * full * energy,
+                energy,
+                _v(b.pump_mw[g]),
+                _v(b.turbine_mw[g]),
+                ch,
+                dis,
+                lvl,
+            )
+        )
+    return units
+
+
+def _battery_unit(m, data: ModelData) -> list[StorageUnit]:
+    if not hasattr(m, "battery"):
+        return []
+    b = m.battery
+    eff = math.sqrt(data.battery.round_trip_eff)
+    ch, dis, lvl = _unit_arrays(b, 0, m.T)
+    return [
+        StorageUnit(
+            "Li-ion battery",
+            "liion",
+            eff,
+            eff,
+            0.0,
+            _v(b.energy_mwh),
+            _v(b.power_mw),
+            _v(b.power_mw),
+            ch,
+            dis,
+            lvl,
+        )
+    ]
+
+
+def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
+    """Read every decision and hourly flow out of the solved model."""
+    has_phs = hasattr(m, "phs")
+    n_sites = len(data.phs.ids) if data.phs is not None else 0
+    running = None
+    if hasattr(m.compute, "running"):
+        running = np.array([[_v(m.compute.running[c, t]) for t in m.T] for c in m.compute.C])
+    groups = (
+        np.array(
+            [
+                [_v(m.phs.pump_mw[g]), _v(m.phs.turbine_mw[g]), _v(m.phs.house_mw[g])]
+                for g in m.phs.U
+            ]
+        )
+        if has_phs
+        else np.zeros((0, 3))
+    )
+    return Solution(
+        parcel_selected=np.array([_v(m.land.buy[p]) > 0.5 for p in m.land.P]),
+        parcel_mw_dc=np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P]),
+        chip_count=np.array([round(_v(m.compute.count[c])) for c in m.compute.C], dtype=np.int64),
+        phs_built=np.array([_v(m.phs.build[s]) > 0.5 for s in m.phs.S])
+        if has_phs
+        else np.zeros(n_sites, bool),
+        phs_volume_m3=np.array([_v(m.phs.volume_mm3[s]) * u.M3_PER_MM3 for s in m.phs.S])
+        if has_phs
+        else np.zeros(n_sites),
+        phs_group_power_mw=groups,
+        liion_energy_mwh=_v(m.battery.energy_mwh) if hasattr(m, "battery") else 0.0,
+        liion_power_mw=_v(m.battery.power_mw) if hasattr(m, "battery") else 0.0,
+        storage=_phs_units(m, data) + _battery_unit(m, data),
+        running_chips=running,
+        costs_usd={n: _v(m.cost_musd[n]) * u.USD_PER_MUSD for n in m.cost_names},
+        objective_usd=_v(m.total_cost) * u.USD_PER_MUSD,
+    )
+
+
+def dispatch_frame(
+    sol: Solution, data: ModelData, load_mw: np.ndarray, index: pd.DatetimeIndex | None = None
+) -> pd.DataFrame:
+    """Hourly table: PV available/used/curtailed, load, storage flows and levels [MW, MWh]."""
+    pv_avail = data.pv.cf.T @ profile_capacity_mw_dc(sol, data)
+    cols = {"pv_available_mw": pv_avail, "load_mw": load_mw}
+    net_storage = np.zeros(data.hours)
+    for unit in sol.storage:
+        key = unit.kind
+        cols[f"{key}_charge_mw"] = unit.charge_mw
+        cols[f"{key}_discharge_mw"] = unit.discharge_mw
+        cols[f"{key}_level_mwh"] = unit.level_mwh
+        net_storage += unit.discharge_mw - unit.charge_mw
+    used = np.minimum(pv_avail, np.maximum(load_mw - net_storage, 0.0))
+    cols["pv_used_mw"] = used
+    cols["pv_curtailed_mw"] = np.maximum(pv_avail - used, 0.0)
+    frame = pd.DataFrame(cols)
+    if index is not None and len(index) == len(frame):
+        frame.index = index
+        frame.index.name = "time"
+    return frame
+
+
+def profile_capacity_mw_dc(sol: Solution, data: ModelData) -> np.ndarray:
+    """Sum parcel PV capacities per weather profile [MW_dc] (numpy, independent of Pyomo)."""
+    return np.bincount(data.land.profile, weights=sol.parcel_mw_dc, minlength=data.pv.cf.shape[0])
+
+
+def facility_load_mw(sol: Solution, data: ModelData) -> np.ndarray:
+    """Hourly facility load [MW]: PUE x IT power of installed (or, in average mode, running) chips.
+
+    .. math:: D_t = PUE \\sum_c w_c n_c \\quad (D_t = PUE \\sum_c w_c r_{c,t}\\ \\text{average})
+    """
+    d = data.compute
+    if sol.running_chips is not None:
+        return d.pue * (d.it_mw_per_chip @ sol.running_chips)
+    return np.full(data.hours, d.pue * float(d.it_mw_per_chip @ sol.chip_count))

@@ -1,0 +1,158 @@
+"""Independent check of a solution, in numpy, without the solver or Pyomo.
+
+Replays every hour: PV available from the parcels' capacities and the profiles, the facility
+load from the chip counts, storage levels re-simulated from the charge/discharge flows with the
+technologies' efficiencies and losses (cyclic), every power and energy limit; recomputes the
+installed FLOPS in raw FLOPS and the total cost from the BOM lines. Any failure is listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from optimizer import units as u
+from optimizer.model.data import ModelData
+from optimizer.results.solution import (
+    Solution,
+    StorageUnit,
+    facility_load_mw,
+    profile_capacity_mw_dc,
+)
+
+COST_REL_TOL = 1e-3  # BOM total vs solver objective
+ABS_TOL_MW = 1e-4
+
+
+@dataclass
+class CheckReport:
+    """Outcome of :func:`verify_solution`; ``failures`` empty means the solution passed."""
+
+    failures: list[str] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """True when every check held."""
+        return not self.failures
+
+
+def _tol(scale: float) -> float:
+    return ABS_TOL_MW + 1e-6 * abs(scale)
+
+
+def replay_levels(unit: StorageUnit, dt_h: float = 1.0) -> np.ndarray:
+    """Re-simulate a storage level from its flows, starting from the final level (cyclic) [MWh].
+
+    .. math:: L_t = L_{t-1} + \\Delta t (\\eta_{in} Q^{in}_t - Q^{out}_t / \\eta_{out} - \\lambda)
+    """
+    net = dt_h * (
+        unit.eff_in * unit.charge_mw - unit.discharge_mw / unit.eff_out - unit.loss_mwh_per_h
+    )
+    return unit.level_mwh[-1] + np.cumsum(net)
+
+
+def _check_storage(unit: StorageUnit, report: CheckReport, dt_h: float) -> None:
+    lvl = replay_levels(unit, dt_h)
+    tol = _tol(unit.energy_mwh)
+    if abs(lvl[-1] - unit.level_mwh[-1]) > 1e-6 * max(unit.energy_mwh, 1.0) + 1e-3:
+        report.failures.append(
+            f"{unit.name}: level not cyclic (end {lvl[-1]:.3f} MWh vs start "
+            f"{unit.level_mwh[-1]:.3f} MWh)"
+        )
+    if lvl.min() < -tol or lvl.max() > unit.energy_mwh + tol:
+        report.failures.append(
+            f"{unit.name}: replayed level leaves [0, {unit.energy_mwh:.1f}] MWh "
+            f"(min {lvl.min():.3f}, max {lvl.max():.3f})"
+        )
+    for name, flow, cap in (
+        ("charge", unit.charge_mw, unit.charge_cap_mw),
+        ("discharge", unit.discharge_mw, unit.discharge_cap_mw),
+    ):
+        if flow.min() < -ABS_TOL_MW or flow.max() > cap + _tol(cap):
+            report.failures.append(
+                f"{unit.name}: {name} outside [0, {cap:.2f}] MW (max {flow.max():.3f})"
+            )
+    report.figures[f"{unit.name} max level deviation [MWh]"] = float(
+        np.abs(lvl - unit.level_mwh).max()
+    )
+
+
+def _check_balance(sol: Solution, data: ModelData, report: CheckReport) -> None:
+    pv = data.pv.cf.T @ profile_capacity_mw_dc(sol, data)
+    load = facility_load_mw(sol, data)
+    net = sum((unit.discharge_mw - unit.charge_mw for unit in sol.storage), np.zeros(data.hours))
+    short = load - (pv + net)
+    hours = np.arange(data.hours)
+    if data.compute.mode == "peak":
+        hours = np.array([int(np.argmax(data.pv.cf.mean(axis=0)))])
+    bad = hours[short[hours] > _tol(load.max())]
+    if bad.size:
+        report.failures.append(
+            f"energy balance short in {bad.size} hours (worst {short.max():.4f}"
+            f" MW at hour {int(np.argmax(short))})"
+        )
+    report.figures["worst hourly shortfall [MW]"] = float(max(short[hours].max(), 0.0))
+    report.figures["peak load [MW]"] = float(load.max())
+
+
+def _check_land(sol: Solution, data: ModelData, report: CheckReport) -> None:
+    limit = data.land.buildable_acres * data.land.mw_dc_per_acre * sol.parcel_selected
+    over = sol.parcel_mw_dc - limit
+    if (
+        over.max(initial=0.0) > _tol(limit.max(initial=0.0))
+        or sol.parcel_mw_dc.min(initial=0) < -1e-6
+    ):
+        i = int(np.argmax(over))
+        report.failures.append(
+            f"parcel {data.land.ids[i]}: PV {sol.parcel_mw_dc[i]:.3f} MW_dc "
+            f"exceeds its limit {limit[i]:.3f} MW_dc"
+        )
+
+
+def _check_target(sol: Solution, data: ModelData, report: CheckReport) -> None:
+    d = data.compute
+    installed = float(
+        sum(
+            int(n) * p * u.FLOPS_PER_PFLOPS
+            for n, p in zip(sol.chip_count, d.pflops_per_chip, strict=True)
+        )
+    )
+    target = d.target_pflops * u.FLOPS_PER_PFLOPS
+    report.figures["installed_flops"] = installed
+    delivered = installed
+    if sol.running_chips is not None:
+        if (sol.running_chips > sol.chip_count[:, None] + 1e-6).any():
+            report.failures.append("more chips running than installed in some hour")
+        delivered = float((d.pflops_per_chip @ sol.running_chips).mean()) * u.FLOPS_PER_PFLOPS
+    report.figures["average_delivered_flops"] = delivered
+    if (sol.chip_count > d.max_count + 1e-9).any():
+        report.failures.append("a chip count exceeds its max_count")
+    if installed < target * (1 - 1e-9) or delivered < target * (1 - 1e-6):
+        report.failures.append(f"target not met: {delivered:.6g} FLOPS < {target:.6g} FLOPS")
+
+
+def verify_solution(sol: Solution, data: ModelData, bom: pd.DataFrame) -> CheckReport:
+    """Run every check; see the module docstring."""
+    report = CheckReport()
+    _check_target(sol, data, report)
+    _check_land(sol, data, report)
+    if data.compute.mode == "peak":
+        _check_balance(sol, data, report)
+    else:
+        _check_balance(sol, data, report)
+        for unit in sol.storage:
+            _check_storage(unit, report, data.hours_per_step)
+    bom_total = float((bom["quantity"] * bom["unit_cost_usd"]).sum())
+    report.figures["bom_total_usd"] = bom_total
+    report.figures["solver_objective_usd"] = sol.objective_usd
+    rel = abs(bom_total - sol.objective_usd) / max(abs(bom_total), 1.0)
+    report.figures["bom_vs_objective_rel_diff"] = rel
+    if rel > COST_REL_TOL:
+        report.failures.append(
+            f"BOM total ${bom_total:,.0f} differs from the solver's objective "
+            f"${sol.objective_usd:,.0f} by {100 * rel:.3f}% (> 0.1%)"
+        )
+    return report

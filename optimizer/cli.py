@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from optimizer import cli_yield
+from optimizer import cli_diff, cli_yield
 from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 
 app = typer.Typer(
@@ -123,6 +123,7 @@ def solve(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
     )
+
     def say(msg: str) -> None:
         err.print(f"[dim]{msg}[/dim]")
 
@@ -202,6 +203,7 @@ def validate(
 
 
 cli_yield.register(app)
+cli_diff.register(app)
 
 
 def main() -> None:

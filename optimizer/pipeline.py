@@ -118,36 +118,18 @@ def run_solve(
 
 
 def run_info(run: RunResult) -> dict:
-    """Versions, input checksums, options and timings for the Run info sheet."""
-    import geopandas
-    import highspy
-    import openpyxl
-    import pandas
-    import pvlib
-    import pyomo
+    """Versions, input checksums, options, solver status and timings for the Run info sheet.
 
-    import optimizer
+    The same content as ``manifest.json`` (see :mod:`optimizer.export.manifest`), flattened.
+    """
+    from optimizer.export.manifest import build_manifest, flatten
 
-    info = {
-        "zopt": optimizer.__version__,
-        "pyomo": pyomo.version.version,
-        "highspy": getattr(highspy, "__version__", "?"),
-        "HiGHS": run.solver["highs_version"],
-        "pvlib": pvlib.__version__,
-        "geopandas": geopandas.__version__,
-        "pandas": pandas.__version__,
-        "openpyxl": openpyxl.__version__,
-        "weather": run.profiles.weather_source,
-    }
-    info.update({f"input {k}": str(v) for k, v in run.inputs.paths.items()})
-    info.update({f"sha256 {k}": v for k, v in run.inputs.checksums().items()})
-    info.update({f"option {k}": v for k, v in run.options.items()})
-    info.update({f"seconds {k}": round(v, 3) for k, v in run.timings_s.items()})
-    return info
+    return flatten(build_manifest(run))
 
 
 def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> Path:
-    """Write a new run folder (workbook, summary.json, PNGs) and return its path."""
+    """Write a new run folder (workbook, summary.json, manifest.json, PNGs); return its path."""
+    from optimizer.export.manifest import write_manifest
     from optimizer.export.plots import plot_dispatch, plot_map
     from optimizer.export.runfolder import new_run_folder, run_name
     from optimizer.export.summary import summary_dict, write_summary
@@ -163,5 +145,6 @@ def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> P
         plot_dispatch(run, tmp / "dispatch.png")
         run.timings_s["export"] = time.perf_counter() - t
         write_summary(run, tmp)
+        write_manifest(run, tmp)
     progress(f"wrote {folder['path']}")
     return folder["path"]

@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart, LineChart, Reference, Series
 SUMMER_START_H = 24 * 172  # 21 June
 WINTER_START_H = 24 * 355  # 21 December
 WEEK_H = 24 * 7
-MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHLY_COLUMNS = ["pv_available_mw", "pv_used_mw", "pv_curtailed_mw", "load_mw"]
 CHART_HEIGHT_CM = 9.0
 CHART_WIDTH_CM = 24.0

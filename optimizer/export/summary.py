@@ -22,6 +22,16 @@ def _clean(obj):
     return obj
 
 
+def bom_lines(run: RunResult) -> list[dict]:
+    """The BOM lines as records (category, item, quantity, unit, unit and extended cost [$],
+    price key), for scripts and ``zopt diff``."""
+    cols = ["category", "item", "quantity", "unit", "unit_cost_usd", "extended_cost_usd"]
+    return [
+        {**{c: rec[c] for c in cols}, "price_key": str(rec["price_key"])}
+        for rec in run.bom.to_dict("records")
+    ]
+
+
 def summary_dict(run: RunResult) -> dict:
     """Return the summary as a JSON-ready dict."""
     storage = run.storage_table()
@@ -71,6 +81,7 @@ def summary_dict(run: RunResult) -> dict:
             "solver": run.solver,
             "check": {"passed": run.check.passed, **run.check.figures},
             "timings_s": run.timings_s,
+            "bom_lines": bom_lines(run),
         }
     )
 

@@ -145,12 +145,13 @@ def _summary_rows(run: RunResult, summary: dict, lay: BomLayout, refs: dict) -> 
     sel, area = refs["parcels"]
     pv = _line(lay, "pv_module_usd_per_w_dc")
     hall = _line(lay, "data_hall_usd_per_mw_it")
+    avg = run.check.figures["average_delivered_flops"]
     rows = [
         ("Target", summary["target_flops"], "FLOPS", "zopt_sci", "target_flops"),
         ("Mode", MODE_WORDS[summary["mode"]], "", None, ""),
         ("Precision", summary["precision"], "", None, ""),
         ("Achieved", summary["achieved_flops"], "FLOPS", "zopt_sci", "achieved_flops"),
-        ("Average delivered", run.check.figures["average_delivered_flops"], "FLOPS", "zopt_sci", ""),
+        ("Average delivered", avg, "FLOPS", "zopt_sci", ""),
         ("Delivered per year", f"=B8*{SECONDS_PER_YEAR:.0f}", "FLOP", "zopt_sci",
          "delivered_flop_per_year"),
         ("Total capital cost", f"={lay.total_ref}", "USD", "zopt_total", "total_cost_usd"),

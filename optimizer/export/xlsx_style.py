@@ -84,7 +84,7 @@ def text(ws, value: object, style: str | None = None) -> WriteOnlyCell:
 
 
 def formula(ws, expr: str, style: str | None = None) -> WriteOnlyCell:
-    """A live formula (the only way a formula enters a zopt workbook); ``expr`` starts with ``=``."""
+    """A live formula, ``expr`` starting with ``=`` (the only way a formula enters a workbook)."""
     if not expr.startswith("="):
         raise ValueError(f"a formula must start with '=' (found {expr!r})")
     cell = WriteOnlyCell(ws, value=expr)

@@ -1,4 +1,14 @@
-"""Read the Prices sheet of a zopt workbook (``bom.xlsx``) that a person may have edited."""
+"""Read the Prices sheet of a zopt workbook (``bom.xlsx``) that a person may have edited.
+
+The sheet zopt writes has the columns ``key, value, unit, source, year, notes, is_default``;
+``is_default`` (and any other extra column) is accepted and ignored: every row present in the
+file is a price given by the user. Problems are recorded, never raised:
+
+- a file that is not a zip archive: an encrypted (password-protected) workbook or a legacy
+  ``.xls`` (both OLE containers), or another format;
+- a corrupted ``.xlsx`` (damaged zip or XML);
+- no Prices sheet; a formula cell without a saved value (openpyxl cannot compute formulas).
+"""
 
 from __future__ import annotations
 
@@ -10,45 +20,81 @@ import pandas as pd
 from optimizer.errors import ProblemCollector
 
 SHEET = "Prices"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SAVE_AS = "save it unencrypted as .xlsx (Excel Workbook) and rerun"
 
 
-def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
-    """Return the Prices sheet as a table of strings, or record why it cannot be read.
-
-    Formula cells must carry a cached value (the workbook was saved by a spreadsheet program);
-    a formula without one is an error that says what to do.
-    """
-    import openpyxl
-
+def _container_problem(path: Path, problems: ProblemCollector) -> bool:
+    """Record why ``path`` is not an .xlsx container; return True when it is not one."""
     try:
-        wb_values = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        wb_formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
+        with open(path, "rb") as fh:
+            head = fh.read(8)
     except FileNotFoundError:
         problems.add("", "", "file not found")
-        return None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        return True
+    except OSError as exc:
+        problems.add("", "", f"cannot read the file: {exc.strerror}")
+        return True
+    if head.startswith(OLE_MAGIC):
         problems.add(
             "",
             "",
-            "not a readable .xlsx workbook (corrupted, encrypted or another "
-            f"format): {type(exc).__name__}",
+            "encrypted (password-protected) workbook or legacy .xls file, not an .xlsx",
+            found="an OLE container",
+            expected=f"an .xlsx zip archive; {SAVE_AS}",
         )
-        return None
-    if SHEET not in wb_values.sheetnames:
+        return True
+    if not head.startswith(ZIP_MAGIC):
         problems.add(
             "",
             "",
-            f"workbook has no '{SHEET}' sheet",
-            found=", ".join(wb_values.sheetnames),
-            expected=SHEET,
+            "not an .xlsx workbook",
+            found="not a zip archive" if head else "an empty file",
+            expected=f"an .xlsx zip archive; {SAVE_AS}",
+        )
+        return True
+    return False
+
+
+def _read_sheet(path: Path, data_only: bool) -> tuple[list[str], list[tuple]]:
+    """Return (sheet names, rows of the Prices sheet or [] if absent); may raise."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=data_only, read_only=True)
+    try:
+        names = list(wb.sheetnames)
+        rows = list(wb[SHEET].iter_rows(values_only=True)) if SHEET in names else []
+    finally:
+        wb.close()
+    return names, rows
+
+
+def _load(path: Path, problems: ProblemCollector):
+    try:
+        names, values = _read_sheet(path, data_only=True)
+        _, formulas = _read_sheet(path, data_only=False)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        problems.add("", "", "corrupted .xlsx workbook (damaged zip archive)", found=str(exc))
+        return None
+    except Exception as exc:  # openpyxl raises many types on damaged XML  # noqa: BLE001
+        problems.add(
+            "",
+            "",
+            "corrupted .xlsx workbook (cannot be read)",
+            found=f"{type(exc).__name__}: {str(exc)[:120]}",
+            expected=f"a workbook saved by a spreadsheet program; {SAVE_AS}",
         )
         return None
-    values = list(wb_values[SHEET].iter_rows(values_only=True))
-    formulas = list(wb_formulas[SHEET].iter_rows(values_only=True))
-    if not values:
-        problems.add(SHEET, "", "sheet is empty")
+    if SHEET not in names:
+        problems.add(
+            "", "", f"workbook has no '{SHEET}' sheet", found=", ".join(names), expected=SHEET
+        )
         return None
-    header = [str(h).strip() if h is not None else "" for h in values[0]]
+    return values, formulas
+
+
+def _records(values: list[tuple], formulas: list[tuple], header: list[str], problems) -> list:
     rows = []
     for r, (vals, forms) in enumerate(zip(values[1:], formulas[1:], strict=False), start=2):
         if all(v is None for v in vals) and all(f is None for f in forms):
@@ -66,4 +112,25 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
                 )
             rec[col] = "" if v is None else str(v)
         rows.append(rec)
+    return rows
+
+
+def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
+    """Return the Prices sheet as a table of strings, or record why it cannot be read.
+
+    Formula cells must carry a cached value (the workbook was saved by a spreadsheet program);
+    a formula without one is an error that says what to do.
+    """
+    path = Path(path)
+    if _container_problem(path, problems):
+        return None
+    loaded = _load(path, problems)
+    if loaded is None:
+        return None
+    values, formulas = loaded
+    if not values:
+        problems.add(SHEET, "", "sheet is empty", expected="a header row key, value, unit, ...")
+        return None
+    header = [str(h).strip() if h is not None else "" for h in values[0]]
+    rows = _records(values, formulas, header, problems)
     return pd.DataFrame(rows, columns=header)

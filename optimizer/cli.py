@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from optimizer import cli_diff, cli_yield
+from optimizer import cli_yield
 from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 
 app = typer.Typer(
@@ -123,7 +123,6 @@ def solve(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
     )
-
     def say(msg: str) -> None:
         err.print(f"[dim]{msg}[/dim]")
 
@@ -203,6 +202,9 @@ def validate(
 
 
 cli_yield.register(app)
+
+from optimizer import cli_diff  # noqa: E402
+
 cli_diff.register(app)
 
 

@@ -45,6 +45,8 @@ def _input_tables(d: dict) -> list[Table]:
     t = _table("Prices that changed", ["key", "A", "B", "unit", "change"])
     for r in d["prices"]:
         t.add_row(r["key"], _fmt(r["a"]), _fmt(r["b"]), str(r["unit"]), _fmt(r.get("delta")))
+    if not d["prices"]:
+        t.add_row("(no price changed)", "", "", "", "")
     out.append(t)
     t = _table("Input files that changed (sha256)", ["input", "A", "B"])
     for r in d["files"]:
@@ -67,9 +69,15 @@ def _result_tables(d: dict) -> list[Table]:
     for r in d["sizes"]["changed"]:
         t.add_row(r["what"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["delta"]))
     sizes = d["sizes"]
-    t.add_row("parcels bought", "", ", ".join(sizes["parcels_bought"]) or "-", "")
-    t.add_row("parcels sold", ", ".join(sizes["parcels_sold"]) or "-", "", "")
+    if sizes["parcels_bought"]:
+        t.add_row("parcels bought in B", "", ", ".join(sizes["parcels_bought"]), "")
+    if sizes["parcels_sold"]:
+        t.add_row("parcels sold (in A only)", ", ".join(sizes["parcels_sold"]), "", "")
+    if not t.row_count:
+        t.add_row("(no size changed)", "", "", "")
     b = _table("BOM lines that changed", ["line", "qty A", "qty B", "unit", "A", "B", "change"])
+    if not d["bom"]:
+        b.add_row("(no BOM line changed)", *[""] * 6)
     for r in d["bom"]:
         b.add_row(
             f"{r['category']}: {r['item']}",

@@ -61,8 +61,7 @@ def load_run(folder: Path) -> RunRecord:
         problems.add("", "", NOT_A_RUN, found=found, expected=EXPECTED_RUN)
         raise InputError(problems.problems)
     if not summary_path.is_file():
-        found = ", ".join(sorted(p.name for p in folder.iterdir())[:8]) or "an empty folder"
-        problems.add("", "", NOT_A_RUN, found=found, expected=EXPECTED_RUN)
+        problems.add("", "", NOT_A_RUN, found="no summary.json", expected=EXPECTED_RUN)
         raise InputError(problems.problems)
     try:
         summary = json.loads(summary_path.read_text(encoding="utf-8"))

@@ -62,9 +62,24 @@ class BomLayout:
     line_rows: dict[str, int] = field(default_factory=dict)
 
 
+SUFFIX_STYLES = {"_mw": "zopt_mw", "_mw_dc": "zopt_mw", "_mwh": "zopt_mwh", "_usd": "zopt_usd"}
+
+
+def _auto_formats(columns) -> dict[str, str]:
+    """Number style of a column from its unit suffix (``_mw``, ``_mwh``, ``_usd``...)."""
+    out = {}
+    for col in map(str, columns):
+        for suffix, style in SUFFIX_STYLES.items():
+            if col.endswith(suffix):
+                out[col] = style
+        if "_usd_per_" in col:
+            out[col] = "zopt_usd_cents"
+    return out
+
+
 def _frame_sheet(ws, frame: pd.DataFrame, table: str, formats: dict | None = None) -> None:
-    """Stream a DataFrame as an Excel table with a frozen header."""
-    formats = formats or {}
+    """Stream a DataFrame as an Excel table with a frozen header (number styles by suffix)."""
+    formats = {**_auto_formats(frame.columns), **(formats or {})}
     ws.freeze_panes = "A2"
     set_widths(ws, {j: max(10, min(40, len(str(c)) + 4)) for j, c in enumerate(frame.columns, 1)})
     ws.append(header(ws, [str(c) for c in frame.columns]))
@@ -156,6 +171,7 @@ def _summary_rows(run: RunResult, summary: dict, lay: BomLayout, refs: dict) -> 
          "delivered_flop_per_year"),
         ("Total capital cost", f"={lay.total_ref}", "USD", "zopt_total", "total_cost_usd"),
         ("Cost per PFLOPS", "=B10/(B7/1E15)", "USD/PFLOPS", "zopt_usd", "cost_per_pflops_usd"),
+        ("Achieved in PFLOPS", "=B7/1E15", "PFLOPS", "zopt_pflops", ""),
     ]  # fmt: skip
     for cat, r in lay.category_rows.items():
         rows.append((f"  {cat}", f"=BOM!$F${r}", "USD", "zopt_usd", f"cost_by_category_usd.{cat}"))

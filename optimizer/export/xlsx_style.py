@@ -94,7 +94,7 @@ def formula(ws, expr: str, style: str | None = None) -> WriteOnlyCell:
     return cell
 
 
-def value(ws, v: object, style: str | None = None) -> WriteOnlyCell | None:
+def value(ws, v: object, style: str | None = None):
     """A cell for any Python/numpy value: text stays text, NaN becomes empty."""
     if hasattr(v, "item") and not isinstance(v, str | bytes):
         v = v.item()
@@ -104,6 +104,8 @@ def value(ws, v: object, style: str | None = None) -> WriteOnlyCell | None:
         return text(ws, v, style)
     if not isinstance(v, bool | int | float | datetime | date):
         return text(ws, v, style)
+    if style is None:
+        return v  # a plain number streams faster than a cell object
     cell = WriteOnlyCell(ws, value=v)
     if style:
         cell.style = style

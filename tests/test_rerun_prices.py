@@ -57,6 +57,20 @@ def test_keys_the_workbook_lacks_keep_the_default_and_are_marked(tmp_path):
     assert prices.to_frame().set_index("key").loc["pue", "is_default"]
 
 
+def test_rows_still_marked_default_keep_the_default_unless_edited(tmp_path):
+    def edit(f):
+        f = f.copy()
+        f.loc[f["key"].isin(["pue", "pv_gcr"]), "is_default"] = True
+        f.loc[f["key"] == "pv_gcr", "value"] = 0.4
+        return f
+
+    prices, problems = load_prices(_zopt_prices_workbook(tmp_path / "p.xlsx", edit))
+    assert not problems
+    assert prices["pue"].is_default is True  # unchanged: still the embedded default
+    assert prices["pv_gcr"].is_default is False  # edited by a person: a user price
+    assert prices.value("pv_gcr") == 0.4
+
+
 def test_formula_without_saved_value_says_what_to_do(tmp_path):
     path = _zopt_prices_workbook(tmp_path / "p.xlsx")
     wb = openpyxl.load_workbook(path)

@@ -1,8 +1,9 @@
 """Read the Prices sheet of a zopt workbook (``bom.xlsx``) that a person may have edited.
 
-The sheet zopt writes has the columns ``key, value, unit, source, year, notes, is_default``;
-``is_default`` (and any other extra column) is accepted and ignored: every row present in the
-file is a price given by the user. Problems are recorded, never raised:
+The sheet zopt writes has the columns ``key, value, unit, source, year, notes, is_default``.
+A row still marked ``is_default`` whose value equals the embedded default is left out, so it
+keeps the embedded default and its mark in the new run; every other row is a price given by the
+user (other extra columns are ignored). Problems are recorded, never raised:
 
 - a file that is not a zip archive: an encrypted (password-protected) workbook or a legacy
   ``.xls`` (both OLE containers), or another format;
@@ -22,6 +23,7 @@ from optimizer.errors import ProblemCollector
 SHEET = "Prices"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+TRUE_WORDS = ("true", "1", "yes")
 SAVE_AS = "save it unencrypted as .xlsx (Excel Workbook) and rerun"
 
 
@@ -133,4 +135,24 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
         return None
     header = [str(h).strip() if h is not None else "" for h in values[0]]
     rows = _records(values, formulas, header, problems)
-    return pd.DataFrame(rows, columns=header)
+    return pd.DataFrame(_drop_unchanged_defaults(rows), columns=header)
+
+
+def _drop_unchanged_defaults(rows: list[dict]) -> list[dict]:
+    """Leave out rows marked ``is_default`` whose value is still the embedded default."""
+    from optimizer.inputs.prices import read_price_file
+    from optimizer.paths import default_path
+
+    if not any(str(r.get("is_default", "")).strip().lower() in TRUE_WORDS for r in rows):
+        return rows
+    embedded = {item.key: item.value for item in read_price_file(default_path("prices.csv"))[0]}
+    out = []
+    for rec in rows:
+        marked = str(rec.get("is_default", "")).strip().lower() in TRUE_WORDS
+        try:
+            same = float(rec.get("value", "")) == embedded.get(str(rec.get("key", "")).strip())
+        except ValueError:
+            same = False
+        if not (marked and same):
+            out.append(rec)
+    return out

@@ -26,10 +26,11 @@ PRICES = typer.Option(None, "--prices", help="Prices: CSV, or a zopt bom.xlsx (P
 CHIPS = typer.Option(None, "--chips", help="Chip catalogue CSV.")
 RESERVOIRS = typer.Option(None, "--reservoirs", help="Pumped-hydro candidate sites CSV.")
 WEATHER = typer.Option(None, "--weather", help="Typical-year weather: NSRDB PSM3, TMY3 or EPW.")
+SCENARIO = typer.Option(None, "--scenario", help="Named scenario in data/scenarios/ (e.g. seed).")
 PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLOPS).")
 
 
-def _paths(parcels, layer, prices, chips, reservoirs, weather):
+def _paths(parcels, layer, prices, chips, reservoirs, weather, scenario=None):
     from optimizer.inputs.bundle import InputPaths
 
     return InputPaths(
@@ -39,6 +40,7 @@ def _paths(parcels, layer, prices, chips, reservoirs, weather):
         reservoirs=reservoirs,
         weather=weather,
         parcels_layer=layer,
+        scenario=scenario,
     )
 
 
@@ -103,6 +105,13 @@ def solve(
     ),
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),
+    scenario: str = SCENARIO,
+    max_unserved: float = typer.Option(
+        0.0,
+        "--max-unserved",
+        help="sustained mode: fraction of the year's compute that may go "
+        "unserved (0 = every hour).",
+    ),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.export.summary import summary_dict
@@ -110,6 +119,7 @@ def solve(
     from optimizer.solve.highs import SolveOptions
 
     problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
+    problems += _unserved_problems(max_unserved, mode)
     if problems:
         _fail(InputError(problems))
     opts = RunOptions(
@@ -119,22 +129,55 @@ def solve(
         mount=mount,
         coarse_block_h=coarse_hours,
         liion=not no_liion,
+        max_unserved=max_unserved,
         solve=SolveOptions(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
     )
+
     def say(msg: str) -> None:
         err.print(f"[dim]{msg}[/dim]")
 
     try:
         run = run_solve(
-            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather), opts, progress=say
+            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario),
+            opts,
+            progress=say,
         )
         folder = export_run(run, reports_dir, progress=say)
     except ZoptError as exc:
         _fail(exc)
     console.print(_summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+
+
+def _unserved_problems(max_unserved: float, mode: str) -> list:
+    from optimizer.errors import Problem
+
+    out = []
+    if not 0 <= max_unserved < 1:
+        out.append(
+            Problem(
+                "command line",
+                "",
+                "--max-unserved",
+                "must be a fraction",
+                max_unserved,
+                "0 <= fraction < 1",
+            )
+        )
+    elif max_unserved > 0 and mode != "sustained":
+        out.append(
+            Problem(
+                "command line",
+                "",
+                "--max-unserved",
+                "only applies to --mode sustained",
+                mode,
+                "sustained",
+            )
+        )
+    return out
 
 
 def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
@@ -183,13 +226,15 @@ def validate(
     chips: Path = CHIPS,
     reservoirs: Path = RESERVOIRS,
     weather: Path = WEATHER,
+    scenario: str = SCENARIO,
 ) -> None:
     """Check the inputs only and report every problem at once."""
     from optimizer.inputs.bundle import load_inputs
 
     try:
         inputs = load_inputs(
-            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather), precision=precision
+            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario),
+            precision=precision,
         )
     except ZoptError as exc:
         _fail(exc)

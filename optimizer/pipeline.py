@@ -35,6 +35,7 @@ class RunOptions:
     profile_radius_km: float = 30.0
     coarse_block_h: int = 2
     liion: bool = True
+    max_unserved: float = 0.0
     solve: SolveOptions = field(default_factory=SolveOptions)
 
     def as_dict(self) -> dict:
@@ -82,7 +83,9 @@ def run_solve(
         f"PV yield: {len(profiles.lat)} weather profiles, "
         f"{profiles.cf.sum(axis=1).mean():,.0f} kWh/kW_dc a year"
     )
-    data = model_data_from_inputs(inputs, profiles, opts.target_flops, opts.mode, opts.liion)
+    data = model_data_from_inputs(
+        inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
+    )
     strategy = solve_two_stage(
         data,
         opts.solve,

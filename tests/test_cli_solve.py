@@ -117,3 +117,34 @@ def test_validate_reports_ok_on_embedded_data():
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 0, result.output
     assert "inputs valid" in result.output
+
+
+def test_time_limit_without_a_solution_exits_6(tmp_path):
+    result = runner.invoke(
+        app, ["solve", "--time-limit", "0.01", "--reports-dir", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 6
+    assert "without a solution" in result.output
+    assert not (tmp_path / "r").exists() or list((tmp_path / "r").iterdir()) == []
+
+
+def test_unknown_scenario_and_bad_options_are_all_reported(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "solve",
+            "--scenario",
+            "nope",
+            "--mode",
+            "average",
+            "--max-unserved",
+            "0.1",
+            "--reports-dir",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "--max-unserved: only applies to --mode sustained" in result.output
+    result = runner.invoke(app, ["validate", "--scenario", "nope"])
+    assert result.exit_code == 2
+    assert "unknown scenario (found nope, expected seed)" in result.output

@@ -78,6 +78,17 @@ def summary_dict(run: RunResult) -> dict:
                 }
                 for _, row in built.iterrows()
             },
+            "scenario": None
+            if run.inputs.scenario is None
+            else {
+                "name": run.inputs.scenario.name,
+                "description": run.inputs.scenario.description,
+                "envelope_usd": run.inputs.scenario.envelope_usd,
+                "envelope_total_usd": sum(run.inputs.scenario.envelope_usd.values()),
+            },
+            "hours_with_unserved_compute": run.check.figures.get("hours with unserved compute", 0),
+            "chip_utilization": run.check.figures["average_delivered_flops"]
+            / max(run.check.figures["installed_flops"], 1.0),
             "solver": run.solver,
             "check": {"passed": run.check.passed, **run.check.figures},
             "timings_s": run.timings_s,

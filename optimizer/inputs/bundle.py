@@ -14,6 +14,7 @@ from optimizer.inputs.chips import PRECISIONS, read_chips
 from optimizer.inputs.parcels import read_parcels
 from optimizer.inputs.prices import Prices, load_prices
 from optimizer.inputs.reservoirs import read_reservoirs
+from optimizer.inputs.scenario import Scenario, load_scenario
 from optimizer.inputs.weather import WeatherData, read_weather
 from optimizer.paths import default_path
 
@@ -30,6 +31,7 @@ class InputPaths:
     reservoirs: Path | None = None
     weather: Path | None = None
     parcels_layer: str | None = None
+    scenario: str | None = None
 
     def resolved(self) -> dict[str, Path | None]:
         """Return the file actually read for each input (weather None = embedded model)."""
@@ -53,6 +55,7 @@ class Inputs:
     weather: WeatherData | None
     precision: str
     paths: dict[str, Path | None] = field(default_factory=dict)
+    scenario: Scenario | None = None
 
     def checksums(self) -> dict[str, str]:
         """Return ``name -> sha256`` of every input file read (embedded ones included)."""
@@ -76,11 +79,19 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     paths = paths or InputPaths()
     files = paths.resolved()
     problems: list[Problem] = []
+    scenario = None
+    if paths.scenario is not None:
+        scenario, p = load_scenario(paths.scenario)
+        problems += p.problems
+        if scenario is not None and scenario.chips is not None and paths.chips is None:
+            files["chips"] = scenario.chips
+        if scenario is not None and scenario.prices is not None:
+            files["scenario_prices"] = scenario.prices
     if precision not in PRECISIONS:
         problems.append(
             Problem("--precision", "", "", "unknown precision", precision, "|".join(PRECISIONS))
         )
-    prices, price_problems = load_prices(paths.prices)
+    prices, price_problems = load_prices(paths.prices, files.get("scenario_prices"))
     problems += price_problems
     chips, p = read_chips(files["chips"], precision if precision in PRECISIONS else "fp8")
     problems += p.problems
@@ -94,4 +105,4 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
         problems += p.problems
     if problems:
         raise InputError(problems)
-    return Inputs(prices, chips, parcels, reservoirs, weather, precision, files)
+    return Inputs(prices, chips, parcels, reservoirs, weather, precision, files, scenario)

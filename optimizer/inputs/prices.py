@@ -43,6 +43,7 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "liion_energy_usd_per_kwh": ("$/kWh", 0.0, 1e5),
     "liion_power_usd_per_kw": ("$/kW", 0.0, 1e5),
     "liion_round_trip_efficiency": ("fraction", 0.3, 1.0),
+    "plant_life_yr": ("yr", 1.0, 100.0),
     "liion_calendar_life_yr": ("yr", 1.0, 100.0),
     "server_network_usd_per_chip": ("$/chip", 0.0, 1e7),
     "server_network_w_per_chip": ("W/chip", 0.0, 1e5),
@@ -162,14 +163,21 @@ def read_price_file(path: Path) -> tuple[list[PriceItem], ProblemCollector]:
     return _parse_rows(df, problems, row_of), problems
 
 
-def load_prices(user_path: Path | None = None) -> tuple[Prices, list]:
-    """Return the embedded price table overlaid with ``user_path`` and all problems found.
+def load_prices(
+    user_path: Path | None = None, scenario_path: Path | None = None
+) -> tuple[Prices, list]:
+    """Return the embedded price table overlaid with a scenario's and ``user_path``'s rows.
 
-    Keys the user file lacks keep the embedded value with ``is_default=True``.
+    Keys the user file lacks keep the embedded (or scenario) value with ``is_default=True``.
+    Returns the table and all problems found.
     """
     base_items, base_problems = read_price_file(default_path("prices.csv"))
     problems = list(base_problems.problems)
     prices = Prices({item.key: item for item in base_items})
+    if scenario_path is not None:
+        scenario_items, scenario_problems = read_price_file(scenario_path)
+        problems += scenario_problems.problems
+        prices.update({item.key: item for item in scenario_items})
     if user_path is not None:
         user_items, user_problems = read_price_file(user_path)
         problems += user_problems.problems

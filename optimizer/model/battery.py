@@ -2,7 +2,8 @@
 
 Charge and discharge efficiencies are each :math:`\\sqrt{\\eta_{rt}}` (round trip
 :math:`\\eta_{rt}`); dispatch as in :mod:`optimizer.model.storage` with one unit, no standing
-loss. Cost [$M]: :math:`c_E E + c_P P`.
+loss. Cost [$M]: :math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life
+(calendar life shorter than the plant's: the battery is bought again).
 """
 
 from __future__ import annotations
@@ -35,5 +36,5 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
         eff_out=lambda _: eff,
         loss_mwh_per_h=lambda _: 0.0,
     )
-    m.costs["liion_energy"] = d.energy_musd_per_mwh * b.energy_mwh
-    m.costs["liion_power"] = d.power_musd_per_mw * b.power_mw
+    m.costs["liion_energy"] = d.purchases * d.energy_musd_per_mwh * b.energy_mwh
+    m.costs["liion_power"] = d.purchases * d.power_musd_per_mw * b.power_mw

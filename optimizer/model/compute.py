@@ -6,10 +6,14 @@
 
 Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
 
-- ``sustained``: :math:`\\sum_c f_c n_c \\ge F` and the full load :math:`D_t` is served every hour;
+- ``sustained``: :math:`\\sum_c f_c n_c \\ge F` and the full load :math:`D_t` is served every hour.
+  With ``max_unserved`` :math:`u`, an unserved power :math:`U_t \\le D_t` may enter the balance
+  as supply, with :math:`\\sum_t U_t \\le u \\sum_t D_t` (at most a fraction u of the year's
+  compute energy goes unserved);
 - ``peak``: :math:`\\sum_c f_c n_c \\ge F`; the load is served in the best PV hour only;
 - ``average``: chips may idle. Running chips :math:`r_{c,t} \\le n_c`,
-  :math:`D_t = PUE \\sum_c w_c r_{c,t}` and :math:`\\sum_{c,t} f_c r_{c,t} \\ge F \\cdot |T|`.
+  :math:`D_t = PUE \\sum_c w_c r_{c,t}` and :math:`\\frac{1}{|T|}\\sum_{c,t} f_c r_{c,t} \\ge F`.
+  Only chip types not dominated in cost and power per PFLOPS get hourly variables.
 
 Costs [$M]: chips (with server/network share) :math:`\\sum_c p_c n_c`; data hall
 :math:`h \\cdot IT`.
@@ -39,20 +43,38 @@ def add_compute(m: pyo.ConcreteModel, data: ModelData) -> None:
     else:
         b.target = pyo.Constraint(expr=b.installed_pflops >= d.target_pflops)
         m.demand.append(lambda t: d.pue * b.it_mw)
+        if d.mode == "sustained" and d.max_unserved > 0:
+            _add_unserved(m, b, data)
     m.costs["chips"] = sum(float(d.musd_per_chip[c]) * b.count[c] for c in b.C)
     m.costs["data_hall"] = d.hall_musd_per_mw_it * b.it_mw
+
+
+def _add_unserved(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    """Allow a fraction ``max_unserved`` of the year's compute energy to go unserved."""
+    d = data.compute
+    b.unserved_mw = pyo.Var(m.T, domain=pyo.NonNegativeReals)
+    b.unserved_hour = pyo.Constraint(m.T, rule=lambda b, t: b.unserved_mw[t] <= d.pue * b.it_mw)
+    b.unserved_year = pyo.Constraint(
+        expr=sum(b.unserved_mw[t] for t in m.T) <= d.max_unserved * len(m.T) * d.pue * b.it_mw
+    )
+    m.supply.append(lambda t: b.unserved_mw[t])
 
 
 def _add_average_mode(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     """Hourly running chips: the year's delivered FLOP must average at least the target."""
     d = data.compute
-    b.running = pyo.Var(b.C, m.T, domain=pyo.NonNegativeReals)
-    b.running_limit = pyo.Constraint(b.C, m.T, rule=lambda b, c, t: b.running[c, t] <= b.count[c])
+    keep = [int(c) for c in d.undominated()]
+    for c in b.C:
+        if c not in keep:
+            b.count[c].fix(0)
+    b.R = pyo.Set(initialize=keep, ordered=True)
+    b.running = pyo.Var(b.R, m.T, domain=pyo.NonNegativeReals)
+    b.running_limit = pyo.Constraint(b.R, m.T, rule=lambda b, c, t: b.running[c, t] <= b.count[c])
     hours = len(m.T)
     b.target = pyo.Constraint(
-        expr=sum(float(d.pflops_per_chip[c]) / hours * b.running[c, t] for c in b.C for t in m.T)
+        expr=sum(float(d.pflops_per_chip[c]) / hours * b.running[c, t] for c in b.R for t in m.T)
         >= d.target_pflops
     )
     m.demand.append(
-        lambda t: d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t] for c in b.C)
+        lambda t: d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t] for c in b.R)
     )

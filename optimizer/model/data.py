@@ -77,12 +77,17 @@ class PumpedHydroData:
 
 @dataclass
 class BatteryData:
-    """Li-ion technology figures (``enabled`` False removes it from the model)."""
+    """Li-ion technology figures (``enabled`` False removes it from the model).
+
+    ``purchases`` is how many times the battery is bought over the plant's life
+    (``ceil(plant life / calendar life)``): its capital costs are multiplied by it.
+    """
 
     energy_musd_per_mwh: float
     power_musd_per_mw: float
     round_trip_eff: float
     enabled: bool = True
+    purchases: int = 1
 
 
 @dataclass
@@ -101,6 +106,30 @@ class ComputeData:
     hall_musd_per_mw_it: float
     target_pflops: float
     mode: str = "sustained"
+    max_unserved: float = 0.0
+
+    def undominated(self) -> np.ndarray:
+        """Indices of chip types worth considering when chips may idle (``average`` mode).
+
+        Type j is dropped when an unlimited type i is at least as good in capital cost per
+        PFLOPS (chip + data hall) and in IT power per PFLOPS, and strictly better in one.
+        """
+        cost = self.musd_per_chip + self.hall_musd_per_mw_it * self.it_mw_per_chip
+        cost = cost / self.pflops_per_chip
+        power = self.it_mw_per_chip / self.pflops_per_chip
+        keep = []
+        for j in range(len(self.names)):
+            dominated = any(
+                np.isinf(self.max_count[i])
+                and cost[i] <= cost[j]
+                and power[i] <= power[j]
+                and (cost[i] < cost[j] or power[i] < power[j])
+                for i in range(len(self.names))
+                if i != j
+            )
+            if not dominated:
+                keep.append(j)
+        return np.array(keep, dtype=int)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from optimizer import units as u
@@ -79,6 +81,11 @@ def pumped_hydro(inputs: Inputs) -> PumpedHydroData | None:
     )
 
 
+def battery_purchases(plant_life_yr: float, calendar_life_yr: float) -> int:
+    """How many times a battery is bought over the plant's life: ``ceil(plant / calendar)``."""
+    return max(1, math.ceil(plant_life_yr / calendar_life_yr - 1e-9))
+
+
 def battery(inputs: Inputs, enabled: bool = True) -> BatteryData:
     """Li-ion figures in model units."""
     pr = inputs.prices
@@ -87,10 +94,13 @@ def battery(inputs: Inputs, enabled: bool = True) -> BatteryData:
         power_musd_per_mw=pr.value("liion_power_usd_per_kw") * u.KW_PER_MW / u.USD_PER_MUSD,
         round_trip_eff=pr.value("liion_round_trip_efficiency"),
         enabled=enabled,
+        purchases=battery_purchases(pr.value("plant_life_yr"), pr.value("liion_calendar_life_yr")),
     )
 
 
-def compute(inputs: Inputs, target_flops: float, mode: str) -> ComputeData:
+def compute(
+    inputs: Inputs, target_flops: float, mode: str, max_unserved: float = 0.0
+) -> ComputeData:
     """Chip types in model units [PFLOPS, MW, $M] and the target [PFLOPS]."""
     chips, pr = inputs.chips, inputs.prices
     overhead_usd = chips["overhead_usd"].fillna(pr.value("server_network_usd_per_chip"))
@@ -106,6 +116,7 @@ def compute(inputs: Inputs, target_flops: float, mode: str) -> ComputeData:
         hall_musd_per_mw_it=pr.value("data_hall_usd_per_mw_it") / u.USD_PER_MUSD,
         target_pflops=target_flops / u.FLOPS_PER_PFLOPS,
         mode=mode,
+        max_unserved=max_unserved,
     )
 
 
@@ -115,6 +126,7 @@ def model_data_from_inputs(
     target_flops: float,
     mode: str = "sustained",
     battery_enabled: bool = True,
+    max_unserved: float = 0.0,
 ) -> ModelData:
     """Assemble :class:`ModelData` for one run."""
     land, pv = land_and_pv(inputs, profiles)
@@ -123,6 +135,6 @@ def model_data_from_inputs(
         pv=pv,
         phs=pumped_hydro(inputs),
         battery=battery(inputs, battery_enabled),
-        compute=compute(inputs, target_flops, mode),
+        compute=compute(inputs, target_flops, mode, max_unserved),
         meta={"precision": inputs.precision, "target_flops": target_flops},
     )

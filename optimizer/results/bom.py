@@ -157,14 +157,24 @@ def _storage_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
                     row["year"],
                 )
     if sol.liion_energy_mwh > 1e-9 or sol.liion_power_mw > 1e-9:
+        _liion_lines(b, sol, data)
+
+
+def _liion_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
+    """Battery energy and power, and the replacements bought within the plant's life."""
+    kwh, kw = sol.liion_energy_mwh * u.KW_PER_MW, sol.liion_power_mw * u.KW_PER_MW
+    b.price("Li-ion", "Battery energy", kwh, "liion_energy_usd_per_kwh")
+    b.price("Li-ion", "Battery power", kw, "liion_power_usd_per_kw")
+    extra = data.battery.purchases - 1
+    if extra > 0:
+        life = b.inputs.prices.value("liion_calendar_life_yr")
+        plant = b.inputs.prices.value("plant_life_yr")
+        note = f"({extra} replacement(s): {life:g}-yr calendar life in a {plant:g}-yr plant life)"
         b.price(
-            "Li-ion",
-            "Battery energy",
-            sol.liion_energy_mwh * u.KW_PER_MW,
-            "liion_energy_usd_per_kwh",
+            "Li-ion", f"Battery energy replacements {note}", extra * kwh, "liion_energy_usd_per_kwh"
         )
         b.price(
-            "Li-ion", "Battery power", sol.liion_power_mw * u.KW_PER_MW, "liion_power_usd_per_kw"
+            "Li-ion", f"Battery power replacements {note}", extra * kw, "liion_power_usd_per_kw"
         )
 
 

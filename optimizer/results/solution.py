@@ -36,7 +36,8 @@ class Solution:
 
     ``parcel_mw_dc`` and ``parcel_selected`` follow the order of ``data.land.ids``;
     ``chip_count`` the order of ``data.compute.names``; ``phs_volume_m3`` and ``phs_built`` the
-    order of ``data.phs.ids``. ``running_chips`` (types x T) is only set in ``average`` mode.
+    order of ``data.phs.ids``. ``running_chips`` (types x T) is only set in ``average`` mode,
+    ``unserved_mw`` (T) only when some compute may go unserved (``max_unserved`` > 0).
     """
 
     parcel_selected: np.ndarray
@@ -49,6 +50,7 @@ class Solution:
     liion_power_mw: float
     storage: list[StorageUnit]
     running_chips: np.ndarray | None
+    unserved_mw: np.ndarray | None
     costs_usd: dict[str, float]
     objective_usd: float
     meta: dict = field(default_factory=dict)
@@ -126,9 +128,13 @@ def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
     """Read every decision and hourly flow out of the solved model."""
     has_phs = hasattr(m, "phs")
     n_sites = len(data.phs.ids) if data.phs is not None else 0
-    running = None
+    running = unserved = None
     if hasattr(m.compute, "running"):
-        running = np.array([[_v(m.compute.running[c, t]) for t in m.T] for c in m.compute.C])
+        running = np.zeros((len(m.compute.C), len(m.T)))
+        for c in m.compute.R:
+            running[c] = [_v(m.compute.running[c, t]) for t in m.T]
+    if hasattr(m.compute, "unserved_mw"):
+        unserved = np.array([_v(m.compute.unserved_mw[t]) for t in m.T])
     groups = (
         np.array(
             [
@@ -154,6 +160,7 @@ def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         liion_power_mw=_v(m.battery.power_mw) if hasattr(m, "battery") else 0.0,
         storage=_phs_units(m, data) + _battery_unit(m, data),
         running_chips=running,
+        unserved_mw=unserved,
         costs_usd={n: _v(m.cost_musd[n]) * u.USD_PER_MUSD for n in m.cost_names},
         objective_usd=_v(m.total_cost) * u.USD_PER_MUSD,
     )

@@ -92,6 +92,7 @@ def build_manifest(run: RunResult) -> dict:
         "written_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "inputs": input_files(run),
         "weather_source": run.profiles.weather_source,
+        "scenario": getattr(getattr(run.inputs, "scenario", None), "name", None),
         "prices": {
             k: {
                 "value": p.value,
@@ -123,6 +124,7 @@ def flatten(manifest: dict) -> dict[str, object]:
         for fname, digest in info.get("files", {}).items():
             rows[f"sha256 {name}/{fname}"] = digest
     rows["weather source"] = manifest["weather_source"]
+    rows["scenario"] = manifest.get("scenario") or "none"
     rows.update({f"option {k}": v for k, v in manifest["options"].items()})
     rows.update({f"solver option {k}": v for k, v in manifest["solver_options"].items()})
     rows.update({f"solver {k}": v for k, v in manifest["solver"].items()})

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from optimizer.errors import CheckFailedError
 from optimizer.inputs.bundle import InputPaths, load_inputs
+from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible
 from optimizer.model.from_inputs import model_data_from_inputs
 from optimizer.resource.profiles import build_profiles
@@ -104,7 +107,11 @@ def run_solve(
             "the solver's answer failed the independent check:\n  " + "\n  ".join(check.failures)
         )
     progress("independent check passed")
-    index = inputs.weather.df.index if inputs.weather is not None else None
+    index = (
+        inputs.weather.df.index
+        if inputs.weather is not None
+        else pd.date_range(f"{MODEL_YEAR}-01-01", periods=data.hours, freq="h")
+    )
     dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), index)
     return RunResult(
         inputs,

@@ -155,6 +155,10 @@ def _parcel_refs(parcels: pd.DataFrame) -> tuple[str, str]:
     return f"Parcels!${sel}$2:${sel}${n}", f"Parcels!${area}$2:${area}${n}"
 
 
+SUMMARY_FIRST_ROW = 4  # after the title, the note and the header
+TOTAL_COST_ROW = 10  # "Total capital cost" (see _summary_rows)
+
+
 def _summary_rows(run: RunResult, summary: dict, lay: BomLayout, refs: dict) -> list[tuple]:
     """(label, value or '=formula', unit, style, summary.json key) for the Summary sheet."""
     sel, area = refs["parcels"]
@@ -196,8 +200,33 @@ def _summary_rows(run: RunResult, summary: dict, lay: BomLayout, refs: dict) -> 
         ("Solver status", s["status"], "", None, ""),
         ("Proven gap", s["gap"], "", "zopt_pct", "solver.gap"),
         ("Independent check", "passed" if summary["check"]["passed"] else "FAILED", "", None, ""),
+        ("Chip utilization", summary["chip_utilization"], "", "zopt_pct", "chip_utilization"),
     ]
-    return rows
+    return rows + _scenario_rows(summary, first_row=SUMMARY_FIRST_ROW + len(rows))
+
+
+def _scenario_rows(summary: dict, first_row: int) -> list[tuple]:
+    """The scenario's own back-of-envelope beside the model's answer (e.g. the seed's $10M x 3)."""
+    sc = summary.get("scenario")
+    if not sc or not sc.get("envelope_usd"):
+        return []
+    rows = [(f"Scenario: {sc['name']}", sc["description"], "", None, "")]
+    for item, usd in sc["envelope_usd"].items():
+        rows.append((f"  {sc['name']}'s envelope: {item}", usd, "USD", "zopt_usd", ""))
+    first, last = first_row + 1, first_row + len(rows) - 1
+    rows.append(
+        (
+            f"  {sc['name']}'s envelope total",
+            f"=SUM(B{first}:B{last})",
+            "USD",
+            "zopt_usd",
+            "scenario.envelope_total_usd",
+        )
+    )
+    rows.append(
+        ("Model's answer / envelope", f"=B{TOTAL_COST_ROW}/B{last + 1}", "x", "zopt_number", "")
+    )
+    return rows  # fmt: skip
 
 
 def _summary_sheet(ws, rows: list[tuple]) -> None:

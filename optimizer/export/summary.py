@@ -87,7 +87,9 @@ def summary_dict(run: RunResult) -> dict:
                 "envelope_total_usd": sum(run.inputs.scenario.envelope_usd.values()),
             },
             "hours_with_unserved_compute": run.check.figures.get("hours with unserved compute", 0),
-            "chip_utilization": run.check.figures["average_delivered_flops"]
+            "weather_profiles": run.profiles.table(None).to_dict("records"),
+        "weather_source": run.profiles.weather_source,
+        "chip_utilization": run.check.figures["average_delivered_flops"]
             / max(run.check.figures["installed_flops"], 1.0),
             "solver": run.solver,
             "check": {"passed": run.check.passed, **run.check.figures},

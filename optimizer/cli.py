@@ -123,6 +123,7 @@ def solve(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
     )
+
     def say(msg: str) -> None:
         err.print(f"[dim]{msg}[/dim]")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.export.gis import land_summary
 from optimizer.results.run import RunResult
 
 
@@ -53,6 +54,7 @@ def summary_dict(run: RunResult) -> dict:
             ),
             "parcels_selected": parcels.loc[parcels["selected"], "parcel_id"].tolist(),
             "land_acres_bought": float(parcels.loc[parcels["selected"], "area_acres"].sum()),
+            "land": land_summary(run),
             "storage": {
                 row["site_id"]: {
                     "technology": row["technology"],

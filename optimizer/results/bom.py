@@ -168,6 +168,47 @@ def _storage_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
         )
 
 
+def line_quantities(sol: Solution, data: ModelData) -> dict[str, float]:
+    """Line lengths [km] and capacity-distances [MW-km] of the chosen design, from the solution.
+
+    Collector lines (bought parcel -> its hub), trunk lines (used hub -> site), reservoir lines
+    (built reservoir -> site); MW-km weigh each line by the power it carries.
+    """
+    s, site = data.land.site, sol.meta.get("site")
+    if s is None or site is None:
+        return {}
+    j = site.site
+    used = np.bincount(s.hub, weights=sol.parcel_selected.astype(float), minlength=s.n_hubs) > 0
+    flow = np.bincount(s.hub, weights=sol.parcel_mw_dc, minlength=s.n_hubs)
+    out = {
+        "collector_km": float(s.parcel_hub_km @ sol.parcel_selected),
+        "collector_mw_km": float(s.parcel_hub_km @ sol.parcel_mw_dc),
+        "trunk_km": float(s.hub_site_km[:, j] @ used),
+        "trunk_mw_km": float(s.hub_site_km[:, j] @ flow),
+        "reservoir_km": 0.0,
+        "reservoir_mw_km": 0.0,
+    }
+    if len(s.reservoir_site_km) and len(sol.phs_built):
+        out["reservoir_km"] = float(s.reservoir_site_km[:, j] @ sol.phs_built)
+        out["reservoir_mw_km"] = float(s.reservoir_site_km[:, j] @ site.reservoir_line_mw)
+    return out
+
+
+def _site_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
+    q = line_quantities(sol, data)
+    if not q:
+        return
+    parcels = b.inputs.parcels.reset_index(drop=True)
+    site = parcels.iloc[sol.meta["site"].parcel]["parcel_id"]
+    for part, text in (
+        ("collector", "Collector lines, parcels to collector substations"),
+        ("trunk", f"Trunk lines, collector substations to the compute site ({site})"),
+        ("reservoir", f"Lines, reservoirs to the compute site ({site})"),
+    ):
+        b.price("Power lines", f"{text}: length", q[f"{part}_km"], "line_usd_per_km")
+        b.price("Power lines", f"{text}: capacity", q[f"{part}_mw_km"], "line_usd_per_mw_km")
+
+
 def build_bom(inputs: Inputs, data: ModelData, sol: Solution) -> pd.DataFrame:
     """Return the BOM as a DataFrame with :data:`BOM_COLUMNS` (extended cost computed here)."""
     b = _Builder(inputs, [])
@@ -184,6 +225,7 @@ def build_bom(inputs: Inputs, data: ModelData, sol: Solution) -> pd.DataFrame:
     _pv_lines(b, sol, data)
     _land_lines(b, sol, data)
     _storage_lines(b, sol, data)
+    _site_lines(b, sol, data)
     df = pd.DataFrame(b.rows, columns=[c for c in BOM_COLUMNS if c != "extended_cost_usd"])
     df["quantity"] = df["quantity"].astype(float)
     df["unit_cost_usd"] = df["unit_cost_usd"].astype(float)

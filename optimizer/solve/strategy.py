@@ -60,6 +60,11 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
     if hasattr(target, "phs"):
         for s in target.phs.S:
             target.phs.build[s].fix(round(pyo.value(source.phs.build[s])))
+    if hasattr(target, "site"):
+        for name in ("choose", "hub_used", "cluster_used"):
+            var = getattr(target.site, name, None)
+            for i in var if var is not None else ():
+                var[i].fix(round(pyo.value(getattr(source.site, name)[i], exception=False) or 0))
     if hasattr(target, "battery") and pyo.value(source.battery.energy_mwh) <= 1e-6:
         target.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
         target.battery.power_mw.fix(0.0)

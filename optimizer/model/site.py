@@ -1,0 +1,251 @@
+"""The compute site: which candidate parcel hosts the data hall, and the power lines to it.
+
+Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on its parcel:
+
+.. math::
+    \\sum_j z_j = 1, \\quad z_j \\le y_{p_j}, \\quad \\sum_j a_j = \\alpha \\, IT, \\quad
+    0 \\le a_j \\le A_{p_j} z_j, \\quad C_{p_j} / d + a_j \\le A_{p_j} y_{p_j}
+
+with :math:`a_j` hall acres [acre], :math:`\\alpha` [acre/MW_IT], :math:`IT` [MW].
+
+Lines. Parcel p connects to its collector hub h(p) (a substation) over :math:`\\delta_p` [km];
+hub h to the site over :math:`D_{hj}` [km]; reservoir s over :math:`R_{sj}` [km]. With hub use
+:math:`u_h \\ge y_p` (binary) and per-(hub, site) trunk use :math:`t_{hj}` and flow
+:math:`f_{hj}` [MW] (a few hubs x a few sites, never parcels x sites):
+
+.. math::
+    \\sum_j t_{hj} = u_h,\\ t_{hj} \\le z_j; \\qquad
+    \\sum_j f_{hj} = \\sum_{p \\in h} C_p,\\ f_{hj} \\le \\bar F_h z_j
+
+Reservoir s: line power :math:`L_s \\le k E_s`, :math:`\\sum_{s \\in g} L_s \\ge H_g` (the group's
+powerhouse rating), split per site like the hubs (:math:`r_{sj}`, :math:`q_{sj}`).
+Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
+
+.. math::
+    c_{km} (\\sum_p \\delta_p y_p + \\sum_{hj} D_{hj} t_{hj} + \\sum_{sj} R_{sj} r_{sj})
+    + c_{MWkm} (\\sum_p \\delta_p C_p + \\sum_{hj} D_{hj} f_{hj} + \\sum_{sj} R_{sj} q_{sj})
+
+Optional limits: parcels farther than :math:`D^{max}` from site j cannot be bought when j is
+chosen (one row per hub and site: :math:`\\sum_{p \\in h, far} y_p \\le n (1 - z_j)`), nor
+reservoirs built; at most N contiguous clusters: :math:`v_c \\ge y_p`,
+:math:`\\sum_c v_c \\le N`. No hourly row sees any of this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+
+from optimizer import units as u
+from optimizer.model.data import LandData, ModelData, SiteData
+from optimizer.resource import geo
+
+
+def site_data_from_inputs(
+    inputs,
+    land: LandData,
+    max_distance_km: float | None = None,
+    max_clusters: int | None = None,
+    n_candidates: int = 6,
+    hub_radius_km: float = 5.0,
+    gap_m: float = 30.0,
+) -> SiteData:
+    """Candidate sites, hubs, distances and clusters of validated inputs (model units)."""
+    parcels, pr, res = inputs.parcels, inputs.prices, inputs.reservoirs
+    lat, lon = parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float)
+    sites = geo.candidate_sites(parcels, n_candidates)
+    hub, hub_lat, hub_lon = geo.collector_hubs(lat, lon, hub_radius_km)
+    rlat = res["lat"].to_numpy(float) if res is not None else np.zeros(0)
+    rlon = res["lon"].to_numpy(float) if res is not None else np.zeros(0)
+    return SiteData(
+        site_parcel=sites,
+        hall_acres_per_mw_it=pr.value("data_hall_acres_per_mw_it"),
+        hub=hub,
+        parcel_hub_km=geo.haversine_km(lat, lon, hub_lat[hub], hub_lon[hub]),
+        hub_site_km=geo.distance_matrix_km(hub_lat, hub_lon, lat[sites], lon[sites]),
+        parcel_site_km=geo.distance_matrix_km(lat, lon, lat[sites], lon[sites]),
+        reservoir_site_km=geo.distance_matrix_km(rlat, rlon, lat[sites], lon[sites]),
+        line_musd_per_km=pr.value("line_usd_per_km") / u.USD_PER_MUSD,
+        line_musd_per_mw_km=pr.value("line_usd_per_mw_km") / u.USD_PER_MUSD,
+        cluster=geo.parcel_clusters(parcels, gap_m),
+        parcel_lat=lat,
+        parcel_lon=lon,
+        reservoir_lat=rlat,
+        reservoir_lon=rlon,
+        max_distance_km=float("inf") if max_distance_km is None else float(max_distance_km),
+        max_clusters=max_clusters,
+    )
+
+
+def _add_hall(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    s, land = data.land.site, data.land
+    parcel = [int(p) for p in s.site_parcel]
+    acres = land.buildable_acres[parcel]
+    buy, cap = m.land.buy, m.land.cap_mw_dc
+    b.choose = pyo.Var(b.J, domain=pyo.Binary)
+    b.one_site = pyo.Constraint(expr=sum(b.choose[j] for j in b.J) == 1)
+    b.hall_acres = pyo.Var(b.J, domain=pyo.NonNegativeReals, bounds=lambda _, j: (0, acres[j]))
+    b.hall_here = pyo.Constraint(b.J, rule=lambda b, j: b.hall_acres[j] <= acres[j] * b.choose[j])
+    b.hall_size = pyo.Constraint(
+        expr=sum(b.hall_acres[j] for j in b.J) == s.hall_acres_per_mw_it * m.compute.it_mw
+    )
+    b.site_bought = pyo.Constraint(b.J, rule=lambda b, j: b.choose[j] <= buy[parcel[j]])
+    b.site_area = pyo.Constraint(
+        b.J,
+        rule=lambda b, j: (
+            cap[parcel[j]] / land.mw_dc_per_acre + b.hall_acres[j] <= acres[j] * buy[parcel[j]]
+        ),
+    )
+
+
+def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    s, land = data.land.site, data.land
+    buy, cap = m.land.buy, m.land.cap_mw_dc
+    members = {h: np.flatnonzero(s.hub == h).tolist() for h in b.H}
+    fmax = np.bincount(s.hub, land.buildable_acres * land.mw_dc_per_acre, minlength=s.n_hubs)
+    b.hub_used = pyo.Var(b.H, domain=pyo.Binary)
+    b.hub_link = pyo.Constraint(m.land.P, rule=lambda b, p: buy[p] <= b.hub_used[int(s.hub[p])])
+    b.trunk = pyo.Var(b.H, b.J, bounds=(0, 1))
+    b.trunk_sum = pyo.Constraint(
+        b.H, rule=lambda b, h: sum(b.trunk[h, j] for j in b.J) == b.hub_used[h]
+    )
+    b.trunk_site = pyo.Constraint(b.H, b.J, rule=lambda b, h, j: b.trunk[h, j] <= b.choose[j])
+    b.flow_mw = pyo.Var(b.H, b.J, domain=pyo.NonNegativeReals)
+    b.flow_sum = pyo.Constraint(
+        b.H,
+        rule=lambda b, h: sum(b.flow_mw[h, j] for j in b.J) == sum(cap[p] for p in members[h]),
+    )
+    b.flow_site = pyo.Constraint(
+        b.H, b.J, rule=lambda b, h, j: b.flow_mw[h, j] <= float(fmax[h]) * b.choose[j]
+    )
+
+
+def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> bool:
+    if not hasattr(m, "phs"):
+        return False
+    s, d, ph = data.land.site, data.phs, m.phs
+    k = s.reservoir_mw_per_mwh
+    big = k * d.mwh_per_mm3 * d.max_active_mm3
+    b.line_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
+    b.line_energy = pyo.Constraint(
+        ph.S, rule=lambda b, r: b.line_mw[r] <= k * ph.site_energy_mwh[r]
+    )
+    b.line_power = pyo.Constraint(
+        ph.U,
+        rule=lambda b, g: sum(b.line_mw[r] for r in np.flatnonzero(d.group == g)) >= ph.house_mw[g],
+    )
+    b.res_link = pyo.Var(ph.S, b.J, bounds=(0, 1))
+    b.res_link_sum = pyo.Constraint(
+        ph.S, rule=lambda b, r: sum(b.res_link[r, j] for j in b.J) == ph.build[r]
+    )
+    b.res_link_site = pyo.Constraint(
+        ph.S, b.J, rule=lambda b, r, j: b.res_link[r, j] <= b.choose[j]
+    )
+    b.res_flow_mw = pyo.Var(ph.S, b.J, domain=pyo.NonNegativeReals)
+    b.res_flow_sum = pyo.Constraint(
+        ph.S, rule=lambda b, r: sum(b.res_flow_mw[r, j] for j in b.J) == b.line_mw[r]
+    )
+    b.res_flow_site = pyo.Constraint(
+        ph.S, b.J, rule=lambda b, r, j: b.res_flow_mw[r, j] <= float(big[r]) * b.choose[j]
+    )
+    return True
+
+
+def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    s = data.land.site
+    buy = m.land.buy
+    rows = []
+    if np.isfinite(s.max_distance_km):
+        far = s.parcel_site_km > s.max_distance_km
+        for h in b.H:
+            members = np.flatnonzero(s.hub == h)
+            for j in b.J:
+                bad = members[far[members, j]].tolist()
+                if len(bad) == len(members):
+                    rows.append(b.hub_used[h] + b.choose[j] <= 1)
+                elif bad:
+                    rows.append(sum(buy[p] for p in bad) <= len(bad) * (1 - b.choose[j]))
+        if hasattr(m, "phs"):
+            for r, j in zip(*np.nonzero(s.reservoir_site_km > s.max_distance_km), strict=True):
+                rows.append(m.phs.build[int(r)] + b.choose[int(j)] <= 1)
+    b.far = pyo.ConstraintList()
+    for row in rows:
+        b.far.add(row)
+    if s.max_clusters is not None:
+        sizes = np.bincount(s.cluster)
+        multi = np.flatnonzero(sizes > 1).tolist()
+        b.cluster_used = pyo.Var(multi, domain=pyo.Binary)
+        b.cluster_link = pyo.Constraint(
+            [p for p in m.land.P if sizes[s.cluster[p]] > 1],
+            rule=lambda b, p: buy[p] <= b.cluster_used[int(s.cluster[p])],
+        )
+        singles = [p for p in m.land.P if sizes[s.cluster[p]] == 1]
+        b.max_clusters = pyo.Constraint(
+            expr=sum(b.cluster_used[c] for c in multi) + sum(buy[p] for p in singles)
+            <= s.max_clusters
+        )
+
+
+def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add block ``m.site`` (nothing when ``data.land.site`` is None); register line costs."""
+    s = data.land.site
+    if s is None:
+        return
+    b = m.site = pyo.Block()
+    b.J = pyo.RangeSet(0, len(s.site_parcel) - 1)
+    b.H = pyo.RangeSet(0, s.n_hubs - 1)
+    _add_hall(m, b, data)
+    _add_hubs(m, b, data)
+    has_res = _add_reservoir_lines(m, b, data)
+    _add_limits(m, b, data)
+    land = m.land
+    km = sum(float(s.parcel_hub_km[p]) * land.buy[p] for p in land.P) + sum(
+        float(s.hub_site_km[h, j]) * b.trunk[h, j] for h in b.H for j in b.J
+    )
+    mw_km = sum(float(s.parcel_hub_km[p]) * land.cap_mw_dc[p] for p in land.P) + sum(
+        float(s.hub_site_km[h, j]) * b.flow_mw[h, j] for h in b.H for j in b.J
+    )
+    if has_res:
+        pairs = [(r, j) for r in m.phs.S for j in b.J]
+        km += sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)
+        mw_km += sum(float(s.reservoir_site_km[r, j]) * b.res_flow_mw[r, j] for r, j in pairs)
+    m.costs["lines_km"] = s.line_musd_per_km * km
+    m.costs["lines_mw_km"] = s.line_musd_per_mw_km * mw_km
+
+
+@dataclass
+class SiteSolution:
+    """The chosen site and line sizes read from a solved model.
+
+    ``site`` index into the candidates, ``parcel`` its parcel index, ``hall_acres`` [acre],
+    ``reservoir_line_mw`` [MW] per reservoir site, ``choose`` the raw binary values.
+    """
+
+    site: int
+    parcel: int
+    hall_acres: float
+    reservoir_line_mw: np.ndarray
+    choose: np.ndarray
+
+
+def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
+    """Read the site decision out of a solved model (None without a site block)."""
+    if not hasattr(m, "site"):
+        return None
+    b = m.site
+    choose = np.array([pyo.value(b.choose[j]) for j in b.J], dtype=float)
+    j = int(np.argmax(choose))
+    lines = (
+        np.array([pyo.value(b.line_mw[r]) for r in m.phs.S], dtype=float)
+        if hasattr(b, "line_mw")
+        else np.zeros(len(data.phs.ids) if data.phs is not None else 0)
+    )
+    return SiteSolution(
+        site=j,
+        parcel=int(data.land.site.site_parcel[j]),
+        hall_acres=float(sum(pyo.value(b.hall_acres[i]) for i in b.J)),
+        reservoir_line_mw=lines,
+        choose=choose,
+    )

@@ -10,20 +10,21 @@ with :math:`a_j` hall acres [acre], :math:`\\alpha` [acre/MW_IT], :math:`IT` [MW
 
 Lines. Parcel p connects to its collector hub h(p) (a substation) over :math:`\\delta_p` [km];
 hub h to the site over :math:`D_{hj}` [km]; reservoir s over :math:`R_{sj}` [km]. With hub use
-:math:`u_h \\ge y_p` (binary) and per-(hub, site) trunk use :math:`t_{hj}` and flow
-:math:`f_{hj}` [MW] (a few hubs x a few sites, never parcels x sites):
+:math:`u_h \\ge y_p` (integral whenever the buys are) and per-(hub, site) trunk use
+:math:`t_{hj}`: :math:`\\sum_j t_{hj} = u_h,\\ t_{hj} \\le z_j`.
 
-.. math::
-    \\sum_j t_{hj} = u_h,\\ t_{hj} \\le z_j; \\qquad
-    \\sum_j f_{hj} = \\sum_{p \\in h} C_p,\\ f_{hj} \\le \\bar F_h z_j
-
-Reservoir s: line power :math:`L_s \\le k E_s`, :math:`\\sum_{s \\in g} L_s \\ge H_g` (the group's
-powerhouse rating), split per site like the hubs (:math:`r_{sj}`, :math:`q_{sj}`).
+PV flows are split per (parcel, site), :math:`\\sum_j x_{pj} = C_p`,
+:math:`x_{pj} \\le \\bar C_p z_j`
+(few sites: P x J plain rows, none hourly), so that the relaxation pays the z-weighted distance.
+Reservoir s: line power :math:`L_s \\le \\min(k E_s, \\bar T b_s)`,
+:math:`\\sum_{s \\in g} L_s \\ge P^{out}_g` (the
+group's turbine rating, itself at most :math:`\\bar T`, see :func:`turbine_bound_mw`), split per
+site (:math:`r_{sj}`, :math:`q_{sj} \\le \\bar T z_j`).
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
 .. math::
     c_{km} (\\sum_p \\delta_p y_p + \\sum_{hj} D_{hj} t_{hj} + \\sum_{sj} R_{sj} r_{sj})
-    + c_{MWkm} (\\sum_p \\delta_p C_p + \\sum_{hj} D_{hj} f_{hj} + \\sum_{sj} R_{sj} q_{sj})
+    + c_{MWkm} (\\sum_p \\delta_p C_p + \\sum_{pj} D_{h(p)j} x_{pj} + \\sum_{sj} R_{sj} q_{sj})
 
 Optional limits: parcels farther than :math:`D^{max}` from site j cannot be bought when j is
 chosen (one row per hub and site: :math:`\\sum_{p \\in h, far} y_p \\le n (1 - z_j)`), nor
@@ -103,23 +104,32 @@ def _add_hall(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
 def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     s, land = data.land.site, data.land
     buy, cap = m.land.buy, m.land.cap_mw_dc
-    members = {h: np.flatnonzero(s.hub == h).tolist() for h in b.H}
-    fmax = np.bincount(s.hub, land.buildable_acres * land.mw_dc_per_acre, minlength=s.n_hubs)
-    b.hub_used = pyo.Var(b.H, domain=pyo.Binary)
+    b.hub_used = pyo.Var(b.H, bounds=(0, 1))  # integral whenever the buys are
     b.hub_link = pyo.Constraint(m.land.P, rule=lambda b, p: buy[p] <= b.hub_used[int(s.hub[p])])
     b.trunk = pyo.Var(b.H, b.J, bounds=(0, 1))
     b.trunk_sum = pyo.Constraint(
         b.H, rule=lambda b, h: sum(b.trunk[h, j] for j in b.J) == b.hub_used[h]
     )
     b.trunk_site = pyo.Constraint(b.H, b.J, rule=lambda b, h, j: b.trunk[h, j] <= b.choose[j])
-    b.flow_mw = pyo.Var(b.H, b.J, domain=pyo.NonNegativeReals)
-    b.flow_sum = pyo.Constraint(
-        b.H,
-        rule=lambda b, h: sum(b.flow_mw[h, j] for j in b.J) == sum(cap[p] for p in members[h]),
-    )
+    use = [p for p in m.land.P if land.buildable_acres[p] > 0]
+    max_mw = land.buildable_acres * land.mw_dc_per_acre
+    b.PJ = pyo.Set(initialize=[(p, j) for p in use for j in b.J], dimen=2)
+    b.flow_mw = pyo.Var(b.PJ, domain=pyo.NonNegativeReals)
+    b.flow_sum = pyo.Constraint(use, rule=lambda b, p: sum(b.flow_mw[p, j] for j in b.J) == cap[p])
     b.flow_site = pyo.Constraint(
-        b.H, b.J, rule=lambda b, h, j: b.flow_mw[h, j] <= float(fmax[h]) * b.choose[j]
+        b.PJ, rule=lambda b, p, j: b.flow_mw[p, j] <= float(max_mw[p]) * b.choose[j]
     )
+
+
+def turbine_bound_mw(data: ModelData) -> float:
+    """Largest useful turbine power [MW]: the facility load at the target with the least
+    efficient chip type (x3 in ``average`` mode, where chips may idle).
+
+    .. math:: \bar T = PUE \\cdot F \\cdot \\max_c (w_c / f_c)
+    """
+    d = data.compute
+    ratio = float(np.max(d.it_mw_per_chip / d.pflops_per_chip))
+    return d.pue * d.target_pflops * ratio * (3.0 if d.mode == "average" else 1.0)
 
 
 def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> bool:
@@ -127,14 +137,21 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) ->
         return False
     s, d, ph = data.land.site, data.phs, m.phs
     k = s.reservoir_mw_per_mwh
-    big = k * d.mwh_per_mm3 * d.max_active_mm3
+    t_max = turbine_bound_mw(data)
+    big = np.minimum(k * d.mwh_per_mm3 * d.max_active_mm3, t_max)
+    b.turbine_bound = pyo.Constraint(ph.U, rule=lambda b, g: ph.turbine_mw[g] <= t_max)
     b.line_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
     b.line_energy = pyo.Constraint(
         ph.S, rule=lambda b, r: b.line_mw[r] <= k * ph.site_energy_mwh[r]
     )
+    b.line_built = pyo.Constraint(
+        ph.S, rule=lambda b, r: b.line_mw[r] <= float(big[r]) * ph.build[r]
+    )
     b.line_power = pyo.Constraint(
         ph.U,
-        rule=lambda b, g: sum(b.line_mw[r] for r in np.flatnonzero(d.group == g)) >= ph.house_mw[g],
+        rule=lambda b, g: (
+            sum(b.line_mw[r] for r in np.flatnonzero(d.group == g)) >= ph.turbine_mw[g]
+        ),
     )
     b.res_link = pyo.Var(ph.S, b.J, bounds=(0, 1))
     b.res_link_sum = pyo.Constraint(
@@ -176,7 +193,7 @@ def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     if s.max_clusters is not None:
         sizes = np.bincount(s.cluster)
         multi = np.flatnonzero(sizes > 1).tolist()
-        b.cluster_used = pyo.Var(multi, domain=pyo.Binary)
+        b.cluster_used = pyo.Var(multi, bounds=(0, 1))  # 1 once any member is bought
         b.cluster_link = pyo.Constraint(
             [p for p in m.land.P if sizes[s.cluster[p]] > 1],
             rule=lambda b, p: buy[p] <= b.cluster_used[int(s.cluster[p])],
@@ -205,7 +222,7 @@ def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
         float(s.hub_site_km[h, j]) * b.trunk[h, j] for h in b.H for j in b.J
     )
     mw_km = sum(float(s.parcel_hub_km[p]) * land.cap_mw_dc[p] for p in land.P) + sum(
-        float(s.hub_site_km[h, j]) * b.flow_mw[h, j] for h in b.H for j in b.J
+        float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ
     )
     if has_res:
         pairs = [(r, j) for r in m.phs.S for j in b.J]

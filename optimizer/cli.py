@@ -27,6 +27,26 @@ CHIPS = typer.Option(None, "--chips", help="Chip catalogue CSV.")
 RESERVOIRS = typer.Option(None, "--reservoirs", help="Pumped-hydro candidate sites CSV.")
 WEATHER = typer.Option(None, "--weather", help="Typical-year weather: NSRDB PSM3, TMY3 or EPW.")
 PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLOPS).")
+EXCLUDE = typer.Option(
+    None, "--exclude", help="Exclusion polygons (GIS layer) subtracted from parcels; repeatable."
+)
+EXCLUDE_BUFFER = typer.Option(0.0, "--exclude-buffer-m", help="Buffer around every exclusion [m].")
+FIX_GEOMETRY = typer.Option(
+    False, "--fix-geometry", help="Repair invalid polygons (make_valid) and report the change."
+)
+COLUMN_MAP = typer.Option(
+    None,
+    "--column-map",
+    help="Parcel attribute names, e.g. parcel_id=APN,price_usd=SALE_PRICE, or a JSON file.",
+)
+
+
+def _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map):
+    paths.exclude = list(exclude or [])
+    paths.exclude_buffer_m = exclude_buffer_m
+    paths.fix_geometry = fix_geometry
+    paths.column_map = column_map
+    return paths
 
 
 def _paths(parcels, layer, prices, chips, reservoirs, weather):
@@ -103,6 +123,16 @@ def solve(
     ),
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),
+    exclude: list[Path] = EXCLUDE,
+    exclude_buffer_m: float = EXCLUDE_BUFFER,
+    fix_geometry: bool = FIX_GEOMETRY,
+    column_map: str = COLUMN_MAP,
+    max_distance_km: float = typer.Option(
+        None, "--max-distance-km", help="Farthest parcel or reservoir from the compute site [km]."
+    ),
+    max_sites: int = typer.Option(
+        None, "--max-sites", help="Most separate clusters of touching parcels to buy."
+    ),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.export.summary import summary_dict
@@ -110,6 +140,7 @@ def solve(
     from optimizer.solve.highs import SolveOptions
 
     problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
+    problems += _land_option_problems(max_distance_km, max_sites)
     if problems:
         _fail(InputError(problems))
     opts = RunOptions(
@@ -119,6 +150,8 @@ def solve(
         mount=mount,
         coarse_block_h=coarse_hours,
         liion=not no_liion,
+        max_distance_km=max_distance_km,
+        max_sites=max_sites,
         solve=SolveOptions(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
@@ -128,14 +161,41 @@ def solve(
         err.print(f"[dim]{msg}[/dim]")
 
     try:
-        run = run_solve(
-            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather), opts, progress=say
+        paths = _land_paths(
+            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather),
+            exclude,
+            exclude_buffer_m,
+            fix_geometry,
+            column_map,
         )
+        run = run_solve(paths, opts, progress=say)
         folder = export_run(run, reports_dir, progress=say)
     except ZoptError as exc:
         _fail(exc)
     console.print(_summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+
+
+def _land_option_problems(max_distance_km, max_sites):
+    from optimizer.errors import Problem
+
+    out = []
+    if max_distance_km is not None and not max_distance_km > 0:
+        out.append(
+            Problem(
+                "command line",
+                "",
+                "--max-distance-km",
+                "must be positive",
+                max_distance_km,
+                "> 0 km",
+            )
+        )
+    if max_sites is not None and max_sites < 1:
+        out.append(
+            Problem("command line", "", "--max-sites", "must be at least 1", max_sites, ">= 1")
+        )
+    return out
 
 
 def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
@@ -184,16 +244,33 @@ def validate(
     chips: Path = CHIPS,
     reservoirs: Path = RESERVOIRS,
     weather: Path = WEATHER,
+    exclude: list[Path] = EXCLUDE,
+    exclude_buffer_m: float = EXCLUDE_BUFFER,
+    fix_geometry: bool = FIX_GEOMETRY,
+    column_map: str = COLUMN_MAP,
 ) -> None:
     """Check the inputs only and report every problem at once."""
     from optimizer.inputs.bundle import load_inputs
 
     try:
-        inputs = load_inputs(
-            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather), precision=precision
+        paths = _land_paths(
+            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather),
+            exclude,
+            exclude_buffer_m,
+            fix_geometry,
+            column_map,
         )
+        inputs = load_inputs(paths, precision=precision)
     except ZoptError as exc:
         _fail(exc)
+    for line in inputs.parcels.attrs.get("repairs", []):
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+    p = inputs.parcels
+    console.print(
+        f"parcels: {p['area_acres'].sum():,.0f} acres, {p['excluded_acres'].sum():,.0f} excluded, "
+        f"{p['buildable_acres'].sum():,.0f} buildable ({int((p['buildable_acres'] <= 0).sum())} "
+        "parcels with none)"
+    )
     console.print(
         f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types "
         f"({precision}), {len(inputs.reservoirs)} reservoir sites, "

@@ -187,7 +187,8 @@ def check_geometry(gdf, ids: list, problems: ProblemCollector, fix: bool = False
     """
     repairs: list[str] = []
     utm = None
-    for i, geom in enumerate(gdf.geometry):
+    geoms = list(gdf.geometry.values)
+    for i, geom in enumerate(geoms):
         where = _feature(i, ids[i])
         if geom is None or geom.is_empty:
             problems.add(where, "geometry", "empty geometry", expected="a polygon")
@@ -211,13 +212,15 @@ def check_geometry(gdf, ids: list, problems: ProblemCollector, fix: bool = False
             fixed = _polygonal(shapely.make_valid(geom))
             utm = utm or gdf.estimate_utm_crs()
             before, after = gpd.GeoSeries([geom, fixed], crs=gdf.crs).to_crs(utm).area / M2_PER_ACRE
-            gdf.geometry.iloc[i] = fixed
+            geoms[i] = fixed
             repairs.append(
                 f"{where}: invalid polygon repaired ({shapely.validation.explain_validity(geom)});"
                 f" area {before:.2f} -> {after:.2f} acres ({after - before:+.2f})"
             )
             if fixed.is_empty:
                 problems.add(where, "geometry", "repair left no polygon", expected="a polygon")
+    if repairs:
+        gdf[gdf.geometry.name] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
     return repairs
 
 

@@ -58,7 +58,6 @@ class SiteData:
     reservoir_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
     max_distance_km: float = float("inf")
     max_clusters: int | None = None
-    reservoir_mw_per_mwh: float = 10.0
 
     @property
     def n_hubs(self) -> int:

@@ -16,10 +16,11 @@ hub h to the site over :math:`D_{hj}` [km]; reservoir s over :math:`R_{sj}` [km]
 PV flows are split per (parcel, site), :math:`\\sum_j x_{pj} = C_p`,
 :math:`x_{pj} \\le \\bar C_p z_j`
 (few sites: P x J plain rows, none hourly), so that the relaxation pays the z-weighted distance.
-Reservoir s: line power :math:`L_s \\le \\min(k E_s, \\bar T b_s)`,
-:math:`\\sum_{s \\in g} L_s \\ge P^{out}_g` (the
-group's turbine rating, itself at most :math:`\\bar T`, see :func:`turbine_bound_mw`), split per
-site (:math:`r_{sj}`, :math:`q_{sj} \\le \\bar T z_j`).
+Reservoir s: every built reservoir's line is rated for its dispatch group's turbine power
+(conservative when a group has several built sites), :math:`L_s \\ge P^{out}_g - \\bar T (1 - b_s)`
+with :math:`P^{out}_g \\le \\bar T` (see :func:`turbine_bound_mw`), split per site like the
+parcels: :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
+:math:`q_{sj} \\le \\bar T z_j`.
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
 .. math::
@@ -135,22 +136,14 @@ def turbine_bound_mw(data: ModelData) -> float:
 def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> bool:
     if not hasattr(m, "phs"):
         return False
-    s, d, ph = data.land.site, data.phs, m.phs
-    k = s.reservoir_mw_per_mwh
+    d, ph = data.phs, m.phs
     t_max = turbine_bound_mw(data)
-    big = np.minimum(k * d.mwh_per_mm3 * d.max_active_mm3, t_max)
     b.turbine_bound = pyo.Constraint(ph.U, rule=lambda b, g: ph.turbine_mw[g] <= t_max)
     b.line_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
-    b.line_energy = pyo.Constraint(
-        ph.S, rule=lambda b, r: b.line_mw[r] <= k * ph.site_energy_mwh[r]
-    )
-    b.line_built = pyo.Constraint(
-        ph.S, rule=lambda b, r: b.line_mw[r] <= float(big[r]) * ph.build[r]
-    )
-    b.line_power = pyo.Constraint(
-        ph.U,
-        rule=lambda b, g: (
-            sum(b.line_mw[r] for r in np.flatnonzero(d.group == g)) >= ph.turbine_mw[g]
+    b.line_rating = pyo.Constraint(
+        ph.S,
+        rule=lambda b, r: (
+            b.line_mw[r] >= ph.turbine_mw[int(d.group[r])] - t_max * (1 - ph.build[r])
         ),
     )
     b.res_link = pyo.Var(ph.S, b.J, bounds=(0, 1))
@@ -165,7 +158,7 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) ->
         ph.S, rule=lambda b, r: sum(b.res_flow_mw[r, j] for j in b.J) == b.line_mw[r]
     )
     b.res_flow_site = pyo.Constraint(
-        ph.S, b.J, rule=lambda b, r, j: b.res_flow_mw[r, j] <= float(big[r]) * b.choose[j]
+        ph.S, b.J, rule=lambda b, r, j: b.res_flow_mw[r, j] <= t_max * b.choose[j]
     )
     return True
 

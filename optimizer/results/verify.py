@@ -165,12 +165,12 @@ def _check_site(sol: Solution, data: ModelData, report: CheckReport) -> None:
 def _check_reservoir_lines(sol: Solution, data: ModelData, site, report: CheckReport) -> None:
     if data.phs is None or not len(sol.phs_group_power_mw):
         return
-    for g in range(data.phs.n_groups):
-        line = float(site.reservoir_line_mw[data.phs.group == g].sum())
-        house = float(sol.phs_group_power_mw[g][1])  # turbine
-        if line < house - _tol(house):
+    for r in np.flatnonzero(sol.phs_built):
+        turbine = float(sol.phs_group_power_mw[int(data.phs.group[r])][1])
+        if site.reservoir_line_mw[r] < turbine - _tol(turbine):
             report.failures.append(
-                f"pumped hydro group {g + 1}: lines carry {line:.2f} MW < plant {house:.2f} MW"
+                f"reservoir {data.phs.ids[r]}: line {site.reservoir_line_mw[r]:.2f} MW < "
+                f"turbines {turbine:.2f} MW"
             )
 
 

@@ -8,10 +8,11 @@ Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on i
 
 with :math:`a_j` hall acres [acre], :math:`\\alpha` [acre/MW_IT], :math:`IT` [MW].
 
-Lines. Parcel p connects to its collector hub h(p) (a substation) over :math:`\\delta_p` [km];
-hub h to the site over :math:`D_{hj}` [km]; reservoir s over :math:`R_{sj}` [km]. With hub use
-:math:`u_h \\ge y_p` (integral whenever the buys are) and per-(hub, site) trunk use
-:math:`t_{hj}`: :math:`\\sum_j t_{hj} = u_h,\\ t_{hj} \\le z_j`.
+Lines. Parcel p feeds its collector hub h(p) (a substation among parcels within a few km; the
+wiring inside a hub is part of the PV balance of system); hub h connects to the site over
+:math:`D_{hj}` [km], reservoir s over :math:`R_{sj}` [km]. Trunk lines from hubs are priced by
+capacity x distance only (a per-km charge per hub would be a fixed charge that makes the MILP's
+relaxation loose); every built reservoir pays its own line per km as well.
 
 PV flows are split per (parcel, site), :math:`\\sum_j x_{pj} = C_p`,
 :math:`x_{pj} \\le \\bar C_p z_j`
@@ -24,8 +25,8 @@ parcels: :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
 .. math::
-    c_{km} (\\sum_p \\delta_p y_p + \\sum_{hj} D_{hj} t_{hj} + \\sum_{sj} R_{sj} r_{sj})
-    + c_{MWkm} (\\sum_p \\delta_p C_p + \\sum_{pj} D_{h(p)j} x_{pj} + \\sum_{sj} R_{sj} q_{sj})
+    c_{km} \\sum_{sj} R_{sj} r_{sj}
+    + c_{MWkm} (\\sum_{pj} D_{h(p)j} x_{pj} + \\sum_{sj} R_{sj} q_{sj})
 
 Optional limits: parcels farther than :math:`D^{max}` from site j cannot be bought when j is
 chosen (one row per hub and site: :math:`\\sum_{p \\in h, far} y_p \\le n (1 - z_j)`), nor
@@ -103,15 +104,7 @@ def _add_hall(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
 
 
 def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
-    s, land = data.land.site, data.land
-    buy, cap = m.land.buy, m.land.cap_mw_dc
-    b.hub_used = pyo.Var(b.H, bounds=(0, 1))  # integral whenever the buys are
-    b.hub_link = pyo.Constraint(m.land.P, rule=lambda b, p: buy[p] <= b.hub_used[int(s.hub[p])])
-    b.trunk = pyo.Var(b.H, b.J, bounds=(0, 1))
-    b.trunk_sum = pyo.Constraint(
-        b.H, rule=lambda b, h: sum(b.trunk[h, j] for j in b.J) == b.hub_used[h]
-    )
-    b.trunk_site = pyo.Constraint(b.H, b.J, rule=lambda b, h, j: b.trunk[h, j] <= b.choose[j])
+    land, cap = data.land, m.land.cap_mw_dc
     use = [p for p in m.land.P if land.buildable_acres[p] > 0]
     max_mw = land.buildable_acres * land.mw_dc_per_acre
     b.PJ = pyo.Set(initialize=[(p, j) for p in use for j in b.J], dimen=2)
@@ -173,9 +166,7 @@ def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
             members = np.flatnonzero(s.hub == h)
             for j in b.J:
                 bad = members[far[members, j]].tolist()
-                if len(bad) == len(members):
-                    rows.append(b.hub_used[h] + b.choose[j] <= 1)
-                elif bad:
+                if bad:
                     rows.append(sum(buy[p] for p in bad) <= len(bad) * (1 - b.choose[j]))
         if hasattr(m, "phs"):
             for r, j in zip(*np.nonzero(s.reservoir_site_km > s.max_distance_km), strict=True):
@@ -210,13 +201,8 @@ def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
     _add_hubs(m, b, data)
     has_res = _add_reservoir_lines(m, b, data)
     _add_limits(m, b, data)
-    land = m.land
-    km = sum(float(s.parcel_hub_km[p]) * land.buy[p] for p in land.P) + sum(
-        float(s.hub_site_km[h, j]) * b.trunk[h, j] for h in b.H for j in b.J
-    )
-    mw_km = sum(float(s.parcel_hub_km[p]) * land.cap_mw_dc[p] for p in land.P) + sum(
-        float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ
-    )
+    km = 0.0
+    mw_km = sum(float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ)
     if has_res:
         pairs = [(r, j) for r in m.phs.S for j in b.J]
         km += sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)

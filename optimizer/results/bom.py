@@ -171,19 +171,16 @@ def _storage_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
 def line_quantities(sol: Solution, data: ModelData) -> dict[str, float]:
     """Line lengths [km] and capacity-distances [MW-km] of the chosen design, from the solution.
 
-    Collector lines (bought parcel -> its hub), trunk lines (used hub -> site), reservoir lines
-    (built reservoir -> site); MW-km weigh each line by the power it carries.
+    Trunk lines (collector hub -> site, MW-km of the PV they carry) and reservoir lines (built
+    reservoir -> site: km and MW-km of the turbine rating). Wiring inside a hub is
+    part of the PV balance of system.
     """
     s, site = data.land.site, sol.meta.get("site")
     if s is None or site is None:
         return {}
     j = site.site
-    used = np.bincount(s.hub, weights=sol.parcel_selected.astype(float), minlength=s.n_hubs) > 0
     flow = np.bincount(s.hub, weights=sol.parcel_mw_dc, minlength=s.n_hubs)
     out = {
-        "collector_km": float(s.parcel_hub_km @ sol.parcel_selected),
-        "collector_mw_km": float(s.parcel_hub_km @ sol.parcel_mw_dc),
-        "trunk_km": float(s.hub_site_km[:, j] @ used),
         "trunk_mw_km": float(s.hub_site_km[:, j] @ flow),
         "reservoir_km": 0.0,
         "reservoir_mw_km": 0.0,
@@ -200,13 +197,15 @@ def _site_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
         return
     parcels = b.inputs.parcels.reset_index(drop=True)
     site = parcels.iloc[sol.meta["site"].parcel]["parcel_id"]
-    for part, text in (
-        ("collector", "Collector lines, parcels to collector substations"),
-        ("trunk", f"Trunk lines, collector substations to the compute site ({site})"),
-        ("reservoir", f"Lines, reservoirs to the compute site ({site})"),
-    ):
-        b.price("Power lines", f"{text}: length", q[f"{part}_km"], "line_usd_per_km")
-        b.price("Power lines", f"{text}: capacity", q[f"{part}_mw_km"], "line_usd_per_mw_km")
+    b.price(
+        "Power lines",
+        f"Trunk lines, collector substations to the compute site ({site}): capacity x length",
+        q["trunk_mw_km"],
+        "line_usd_per_mw_km",
+    )
+    text = f"Lines, reservoirs to the compute site ({site})"
+    b.price("Power lines", f"{text}: length", q["reservoir_km"], "line_usd_per_km")
+    b.price("Power lines", f"{text}: capacity x length", q["reservoir_mw_km"], "line_usd_per_mw_km")
 
 
 def build_bom(inputs: Inputs, data: ModelData, sol: Solution) -> pd.DataFrame:

@@ -61,7 +61,7 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
         for s in target.phs.S:
             target.phs.build[s].fix(round(pyo.value(source.phs.build[s])))
     if hasattr(target, "site"):
-        for name in ("choose", "hub_used", "cluster_used"):
+        for name in ("choose", "cluster_used"):
             var = getattr(target.site, name, None)
             for i in var if var is not None else ():
                 var[i].fix(round(pyo.value(getattr(source.site, name)[i], exception=False) or 0))
@@ -70,15 +70,46 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
         target.battery.power_mw.fix(0.0)
 
 
-def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None):
+def _screen_site(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> float | None:
+    """Fix the compute site of ``m`` to the heaviest one of its LP relaxation; return the bound.
+
+    The relaxation's optimum is a valid lower bound over *every* site (the coarse MILP with the
+    site fixed only bounds that site), so the caller takes the smaller of the two. Choosing the
+    site first keeps the coarse MILP as easy as without a site (its relaxation is then tight).
+    """
+    if not hasattr(m, "site") or len(m.site.J) < 2:
+        return None
+    saved = [(v, v.domain) for v in m.component_data_objects(pyo.Var) if v.is_integer()]
+    for v, _ in saved:
+        lb, ub = v.bounds
+        v.domain = pyo.Reals
+        v.setlb(lb)
+        v.setub(ub)
+    t0 = time.perf_counter()
+    relaxed = solve_model(m, options)
+    timers["solve"] += time.perf_counter() - t0
+    for v, domain in saved:
+        v.domain = domain
+    if not relaxed.has_solution:
+        return None
+    best = max(m.site.J, key=lambda j: pyo.value(m.site.choose[j], exception=False) or 0.0)
+    for j in m.site.J:
+        m.site.choose[j].fix(1 if j == best else 0)
+    return relaxed.bound
+
+
+def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, screen=False):
     t0 = time.perf_counter()
     m = build_model(data)
     if source is not None:
         _fix_binaries(source, m)
     timers["build"] += time.perf_counter() - t0
+    site_bound = _screen_site(m, options, timers) if screen else None
     t0 = time.perf_counter()
     result = solve_model(m, options)
     timers["solve"] += time.perf_counter() - t0
+    if site_bound is not None and result.has_solution:
+        result.bound = min(result.bound, site_bound)
     return m, result
 
 
@@ -99,7 +130,7 @@ def solve_two_stage(
     direct = block_h <= 1 or data.compute.mode == "peak" or data.hours % block_h
     if not direct:
         progress(f"coarse stage: {data.hours // block_h} steps of {block_h} h")
-        coarse_model, coarse = _stage(coarsen(data, block_h), options, timers)
+        coarse_model, coarse = _stage(coarsen(data, block_h), options, timers, screen=True)
         if _is_infeasible(coarse):
             raise InfeasibleError(explain_infeasible() if explain_infeasible else coarse.status)
         if not coarse.has_solution:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
@@ -70,15 +71,8 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
         target.battery.power_mw.fix(0.0)
 
 
-def _screen_site(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> float | None:
-    """Fix the compute site of ``m`` to the heaviest one of its LP relaxation; return the bound.
-
-    The relaxation's optimum is a valid lower bound over *every* site (the coarse MILP with the
-    site fixed only bounds that site), so the caller takes the smaller of the two. Choosing the
-    site first keeps the coarse MILP as easy as without a site (its relaxation is then tight).
-    """
-    if not hasattr(m, "site") or len(m.site.J) < 2:
-        return None
+def _relaxed_bound(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> float:
+    """Solve ``m`` with every integer variable relaxed; return its optimum (inf: infeasible)."""
     saved = [(v, v.domain) for v in m.component_data_objects(pyo.Var) if v.is_integer()]
     for v, _ in saved:
         lb, ub = v.bounds
@@ -90,12 +84,62 @@ def _screen_site(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> f
     timers["solve"] += time.perf_counter() - t0
     for v, domain in saved:
         v.domain = domain
-    if not relaxed.has_solution:
-        return None
-    best = max(m.site.J, key=lambda j: pyo.value(m.site.choose[j], exception=False) or 0.0)
-    for j in m.site.J:
-        m.site.choose[j].fix(1 if j == best else 0)
-    return relaxed.bound
+    if _is_infeasible(relaxed):
+        return float("inf")
+    return relaxed.bound if relaxed.has_solution else -float("inf")
+
+
+def _heaviest_site(m: pyo.ConcreteModel, allowed: list[int]) -> int:
+    return max(allowed, key=lambda j: pyo.value(m.site.choose[j], exception=False) or 0.0)
+
+
+def _solve_by_site(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> SolveResult:
+    """Branch on the compute site: solve the MILP one site at a time, best relaxation first.
+
+    The relaxation (integers relaxed) over the sites not yet tried picks the next site (its
+    heaviest) and bounds them all; the search stops when that bound is no better than the best
+    MILP found (within the MIP gap). The returned result carries the best MILP's solution (loaded
+    into ``m``) and a bound valid over every site: the smaller of the MILP bounds of the sites
+    tried and the relaxation bound of the rest. Fixing the site keeps each MILP as easy as one
+    without a site (the relaxation of a fixed-site model is tight).
+    """
+    J = list(m.site.J)
+    best, best_values, bounds, rest_bound = None, None, [], -float("inf")
+    tried: list[int] = []
+    result = None
+    while len(tried) < len(J):
+        for j in J:
+            m.site.choose[j].unfix()
+            if j in tried:
+                m.site.choose[j].fix(0)
+        rest_bound = _relaxed_bound(m, options, timers)
+        if best is not None and rest_bound >= best.objective * (1 - options.mip_rel_gap):
+            break
+        if not np.isfinite(rest_bound):
+            break
+        j = _heaviest_site(m, [k for k in J if k not in tried])
+        tried.append(j)
+        for k in J:
+            m.site.choose[k].fix(1 if k == j else 0)
+        t0 = time.perf_counter()
+        result = solve_model(m, options)
+        timers["solve"] += time.perf_counter() - t0
+        if result.has_solution:
+            bounds.append(result.bound)
+            if best is None or result.objective < best.objective:
+                best = result
+                best_values = [(v, v.value) for v in m.component_data_objects(pyo.Var)]
+        elif not _is_infeasible(result):
+            bounds.append(-float("inf"))
+    if best is None:
+        for j in J:
+            m.site.choose[j].unfix()
+        return result if result is not None else solve_model(m, options)
+    for v, x in best_values:
+        v.set_value(x, skip_validation=True)
+    untried = rest_bound if len(tried) < len(J) else float("inf")
+    best.bound = min(min(bounds), untried)
+    return best
 
 
 def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, screen=False):
@@ -104,12 +148,11 @@ def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, sc
     if source is not None:
         _fix_binaries(source, m)
     timers["build"] += time.perf_counter() - t0
-    site_bound = _screen_site(m, options, timers) if screen else None
+    if screen and hasattr(m, "site") and len(m.site.J) > 1:
+        return m, _solve_by_site(m, options, timers)
     t0 = time.perf_counter()
     result = solve_model(m, options)
     timers["solve"] += time.perf_counter() - t0
-    if site_bound is not None and result.has_solution:
-        result.bound = min(result.bound, site_bound)
     return m, result
 
 

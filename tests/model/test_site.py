@@ -1,12 +1,12 @@
-"""Compute-site choice on a hand-checkable case: the collector cost decides where the hall goes.
+"""Compute-site choice on a hand-checkable case: the line cost decides where the hall goes.
 
 Parcels S1, S2 are the candidate sites (each just big enough for the hall: 0.1 MW_IT x 10 acre/MW
-= 1 acre), P is the PV parcel (10 acres x 0.1 MW_dc/acre). P is 2 km from S1 and 5 km from S2.
-S1 costs $0.10M, S2 $0.05M, P $0.01M. Lines cost c_km [$M/km] + 0.02 $M/MW-km.
+= 1 acre), P is the PV parcel (10 acres x 0.1 MW_dc/acre; 0.1 MW_dc needed). P's hub is 2 km from
+S1 and 5 km from S2. S1 costs $0.10M, S2 $0.05M, P $0.01M. Trunk lines cost c [$M/MW-km].
 
-- c_km = 0.02: S1 = 0.10 + 0.02*2 + 0.02*0.1*2 = 0.144; S2 = 0.05 + 0.02*5 + 0.02*0.1*5 = 0.16
-  -> S1 (the collector cost outweighs S2's cheaper land).
-- c_km = 0.01: S1 = 0.124; S2 = 0.11 -> S2; with --max-distance-km 4, P may not serve S2 -> S1.
+- c = 0.2: S1 = 0.10 + 0.2*0.1*2 = 0.14; S2 = 0.05 + 0.2*0.1*5 = 0.15 -> S1 (the line cost
+  outweighs S2's cheaper land).
+- c = 0.1: S1 = 0.12; S2 = 0.10 -> S2; with --max-distance-km 4, P may not serve S2 -> S1.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from optimizer.solve.strategy import solve_two_stage
 D = np.array([[0.0, 3.0], [3.0, 0.0], [2.0, 5.0]])  # hub (= parcel) x site [km]
 
 
-def site_case(c_km: float, max_km: float = float("inf"), max_clusters=None):
+def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
     data = tiny_data([1, 1, 1, 1], target_pflops=100.0)
     data.land = LandData(
         ids=["S1", "S2", "P"],
@@ -43,8 +43,8 @@ def site_case(c_km: float, max_km: float = float("inf"), max_clusters=None):
         hub_site_km=D,
         parcel_site_km=D,
         reservoir_site_km=np.zeros((0, 2)),
-        line_musd_per_km=c_km,
-        line_musd_per_mw_km=0.02,
+        line_musd_per_km=1.0,
+        line_musd_per_mw_km=c_mw_km,
         cluster=np.array([0, 1, 2]),
         parcel_lat=np.zeros(3),
         parcel_lon=np.zeros(3),
@@ -58,11 +58,11 @@ def site_case(c_km: float, max_km: float = float("inf"), max_clusters=None):
 
 
 @pytest.mark.parametrize(
-    ("c_km", "max_km", "site", "lines_musd"),
-    [(0.02, np.inf, "S1", 0.044), (0.01, np.inf, "S2", 0.06), (0.01, 4.0, "S1", 0.024)],
+    ("c_mw_km", "max_km", "site", "lines_musd"),
+    [(0.2, np.inf, "S1", 0.04), (0.1, np.inf, "S2", 0.05), (0.1, 4.0, "S1", 0.02)],
 )
-def test_collector_cost_decides_the_site(c_km, max_km, site, lines_musd):
-    data, sol, r = site_case(c_km, max_km)
+def test_line_cost_decides_the_site(c_mw_km, max_km, site, lines_musd):
+    data, sol, r = site_case(c_mw_km, max_km)
     s = sol.meta["site"]
     assert data.land.ids[s.parcel] == site
     assert sol.parcel_selected.tolist() == [site == "S1", site == "S2", True]
@@ -73,14 +73,13 @@ def test_collector_cost_decides_the_site(c_km, max_km, site, lines_musd):
     land = {"S1": 0.10, "S2": 0.05}[site] + 0.01
     assert r.upper_bound == pytest.approx(1.0 + 0.1 + land + lines_musd, rel=1e-9)
     q = line_quantities(sol, data)
-    assert q["trunk_km"] == pytest.approx(D[2, s.site])
     assert q["trunk_mw_km"] == pytest.approx(0.1 * D[2, s.site])
 
 
 def test_verify_covers_the_site_constraints():
     import pandas as pd
 
-    data, sol, _ = site_case(0.02)
+    data, sol, _ = site_case(0.2)
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
     assert verify_solution(sol, data, bom).passed
     sol.parcel_selected[0] = False  # site on a parcel not bought
@@ -97,7 +96,7 @@ def test_verify_covers_the_site_constraints():
 
 
 def test_hourly_stage_fixes_the_site_binaries():
-    _, _, r = site_case(0.02)
+    _, _, r = site_case(0.2)
     m = r.model
     assert all(m.site.choose[j].fixed for j in m.site.J)
     assert all(m.land.buy[p].fixed for p in m.land.P)

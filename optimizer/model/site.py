@@ -211,6 +211,51 @@ def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.costs["lines_mw_km"] = s.line_musd_per_mw_km * mw_km
 
 
+def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """The design of a solved model, as :func:`rank_sites` reads it."""
+
+    def val(x) -> float:
+        return float(pyo.value(x, exception=False) or 0.0)
+
+    has_phs = hasattr(m, "phs")
+    return {
+        "cap_mw": np.array([val(m.land.cap_mw_dc[p]) for p in m.land.P]),
+        "bought": np.array([val(m.land.buy[p]) > 0.5 for p in m.land.P], dtype=bool),
+        "built": np.array([val(m.phs.build[r]) > 0.5 for r in m.phs.S], dtype=bool)
+        if has_phs
+        else np.zeros(0, dtype=bool),
+        "turbine_mw": max((val(m.phs.turbine_mw[g]) for g in m.phs.U), default=0.0)
+        if has_phs
+        else 0.0,
+        "hall_acres": data.land.site.hall_acres_per_mw_it * val(m.compute.it_mw),
+    }
+
+
+def rank_sites(data: ModelData, design: dict) -> np.ndarray:
+    """Site costs [$M] of a design chosen without a site, one per candidate site.
+
+    ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``turbine_mw``
+    and ``hall_acres``. Cost: the site parcel's land (when not bought) + trunk lines
+    :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit (the hall
+    does not fit on the parcel, a bought parcel or built reservoir beyond the maximum distance).
+    """
+    s, land = data.land.site, data.land
+    bought, built = design["bought"], design["built"]
+    cost = np.zeros(len(s.site_parcel))
+    for j, p in enumerate(s.site_parcel):
+        km = s.reservoir_site_km[built, j] if len(built) else np.zeros(0)
+        lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
+        lines += float(km.sum()) * (
+            s.line_musd_per_km + s.line_musd_per_mw_km * design["turbine_mw"]
+        )
+        bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
+        bad += int((km > s.max_distance_km).sum()) + int(
+            design["hall_acres"] > land.buildable_acres[p]
+        )
+        cost[j] = lines + (0.0 if bought[p] else float(land.price_musd[p])) + 1e6 * bad
+    return cost
+
+
 @dataclass
 class SiteSolution:
     """The chosen site and line sizes read from a solved model.

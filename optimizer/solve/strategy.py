@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyomo.environ as pyo
@@ -71,75 +71,34 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
         target.battery.power_mw.fix(0.0)
 
 
-def _relaxed_bound(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> float:
-    """Solve ``m`` with every integer variable relaxed; return its optimum (inf: infeasible)."""
-    saved = [(v, v.domain) for v in m.component_data_objects(pyo.Var) if v.is_integer()]
-    for v, _ in saved:
-        lb, ub = v.bounds
-        v.domain = pyo.Reals
-        v.setlb(lb)
-        v.setub(ub)
-    t0 = time.perf_counter()
-    relaxed = solve_model(m, options)
-    timers["solve"] += time.perf_counter() - t0
-    for v, domain in saved:
-        v.domain = domain
-    if _is_infeasible(relaxed):
-        return float("inf")
-    return relaxed.bound if relaxed.has_solution else -float("inf")
+def _site_first(data: ModelData, m: pyo.ConcreteModel, options, timers) -> SolveResult:
+    """Solve ``m`` (with a site block) in two steps that keep each MILP easy.
 
+    1. The same problem without the site (no hall, no lines): a relaxation, since the site only
+       adds costs and constraints, so its MILP bound bounds the full problem from below.
+    2. Rank the candidate sites for that design (:func:`~optimizer.model.site.rank_sites`), fix
+       the cheapest in ``m`` and solve the MILP: parcels are re-chosen for that site.
 
-def _heaviest_site(m: pyo.ConcreteModel, allowed: list[int]) -> int:
-    return max(allowed, key=lambda j: pyo.value(m.site.choose[j], exception=False) or 0.0)
-
-
-def _solve_by_site(m: pyo.ConcreteModel, options: SolveOptions, timers: dict) -> SolveResult:
-    """Branch on the compute site: solve the MILP one site at a time, best relaxation first.
-
-    The relaxation (integers relaxed) over the sites not yet tried picks the next site (its
-    heaviest) and bounds them all; the search stops when that bound is no better than the best
-    MILP found (within the MIP gap). The returned result carries the best MILP's solution (loaded
-    into ``m``) and a bound valid over every site: the smaller of the MILP bounds of the sites
-    tried and the relaxation bound of the rest. Fixing the site keeps each MILP as easy as one
-    without a site (the relaxation of a fixed-site model is tight).
+    The returned bound is the smaller of the two MILP bounds (valid over every site).
     """
-    J = list(m.site.J)
-    best, best_values, bounds, rest_bound = None, None, [], -float("inf")
-    tried: list[int] = []
-    result = None
-    while len(tried) < len(J):
-        for j in J:
-            m.site.choose[j].unfix()
-            if j in tried:
-                m.site.choose[j].fix(0)
-        rest_bound = _relaxed_bound(m, options, timers)
-        if best is not None and rest_bound >= best.objective * (1 - options.mip_rel_gap):
-            break
-        if not np.isfinite(rest_bound):
-            break
-        j = _heaviest_site(m, [k for k in J if k not in tried])
-        tried.append(j)
-        for k in J:
-            m.site.choose[k].fix(1 if k == j else 0)
-        t0 = time.perf_counter()
-        result = solve_model(m, options)
-        timers["solve"] += time.perf_counter() - t0
-        if result.has_solution:
-            bounds.append(result.bound)
-            if best is None or result.objective < best.objective:
-                best = result
-                best_values = [(v, v.value) for v in m.component_data_objects(pyo.Var)]
-        elif not _is_infeasible(result):
-            bounds.append(-float("inf"))
-    if best is None:
-        for j in J:
-            m.site.choose[j].unfix()
-        return result if result is not None else solve_model(m, options)
-    for v, x in best_values:
-        v.set_value(x, skip_validation=True)
-    untried = rest_bound if len(tried) < len(J) else float("inf")
-    best.bound = min(min(bounds), untried)
-    return best
+    from optimizer.model.site import design_of, rank_sites
+
+    t0 = time.perf_counter()
+    free = build_model(replace(data, land=replace(data.land, site=None)))
+    timers["build"] += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    first = solve_model(free, options)
+    timers["solve"] += time.perf_counter() - t0
+    if first.has_solution:
+        best = int(np.argmin(rank_sites(data, design_of(free, data))))
+        for j in m.site.J:
+            m.site.choose[j].fix(1 if j == best else 0)
+    t0 = time.perf_counter()
+    result = solve_model(m, options)
+    timers["solve"] += time.perf_counter() - t0
+    if first.has_solution and result.has_solution:
+        result.bound = min(result.bound, first.bound)
+    return result
 
 
 def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, screen=False):
@@ -149,7 +108,7 @@ def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, sc
         _fix_binaries(source, m)
     timers["build"] += time.perf_counter() - t0
     if screen and hasattr(m, "site") and len(m.site.J) > 1:
-        return m, _solve_by_site(m, options, timers)
+        return m, _site_first(data, m, options, timers)
     t0 = time.perf_counter()
     result = solve_model(m, options)
     timers["solve"] += time.perf_counter() - t0

@@ -144,30 +144,20 @@ def solve(
     if problems:
         _fail(InputError(problems))
     opts = RunOptions(
-        target_flops=target,
-        mode=mode,
-        precision=precision,
-        mount=mount,
-        coarse_block_h=coarse_hours,
-        liion=not no_liion,
-        max_distance_km=max_distance_km,
+        target_flops=target, mode=mode, precision=precision, mount=mount,
+        coarse_block_h=coarse_hours, liion=not no_liion, max_distance_km=max_distance_km,
         max_sites=max_sites,
         solve=SolveOptions(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
-    )
+    )  # fmt: skip
 
     def say(msg: str) -> None:
         err.print(f"[dim]{msg}[/dim]")
 
+    paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather)
+    paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
     try:
-        paths = _land_paths(
-            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather),
-            exclude,
-            exclude_buffer_m,
-            fix_geometry,
-            column_map,
-        )
         run = run_solve(paths, opts, progress=say)
         folder = export_run(run, reports_dir, progress=say)
     except ZoptError as exc:

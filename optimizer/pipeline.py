@@ -68,6 +68,18 @@ def _solver_info(strategy) -> dict:
     }
 
 
+def _site_data(inputs, data, opts: RunOptions):
+    return site_data_from_inputs(
+        inputs,
+        data.land,
+        opts.max_distance_km,
+        opts.max_sites,
+        opts.compute_site_candidates,
+        opts.collector_radius_km,
+        opts.cluster_gap_m,
+    )
+
+
 def run_solve(
     paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
 ) -> RunResult:
@@ -77,11 +89,9 @@ def run_solve(
     inputs = load_inputs(paths, precision=opts.precision)
     timings["read"] = time.perf_counter() - t
     for line in inputs.parcels.attrs.get("repairs", []):
-        progress(line)
-    progress(
-        f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
-        f"{len(inputs.reservoirs)} reservoir sites"
-    )
+        progress(line)  # --fix-geometry: area change per repaired parcel
+    progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
+             f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
     t = time.perf_counter()
     params = PVSystemParams.from_prices(inputs.prices, mount=opts.mount)
     profiles = build_profiles(inputs.parcels, inputs.weather, params, opts.profile_radius_km)
@@ -92,15 +102,7 @@ def run_solve(
     )
     data = model_data_from_inputs(inputs, profiles, opts.target_flops, opts.mode, opts.liion)
     t = time.perf_counter()
-    data.land.site = site_data_from_inputs(
-        inputs,
-        data.land,
-        opts.max_distance_km,
-        opts.max_sites,
-        opts.compute_site_candidates,
-        opts.collector_radius_km,
-        opts.cluster_gap_m,
-    )
+    data.land.site = _site_data(inputs, data, opts)
     timings["geo"] = time.perf_counter() - t
     strategy = solve_two_stage(
         data,

@@ -136,20 +136,16 @@ def solve(
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.export.summary import summary_dict
-    from optimizer.pipeline import RunOptions, export_run, run_solve
+    from optimizer.pipeline import export_run, run_solve
     from optimizer.solve.highs import SolveOptions
 
     problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
     problems += _land_option_problems(max_distance_km, max_sites)
     if problems:
         _fail(InputError(problems))
-    opts = RunOptions(
-        target_flops=target, mode=mode, precision=precision, mount=mount,
-        coarse_block_h=coarse_hours, liion=not no_liion, max_distance_km=max_distance_km,
-        max_sites=max_sites,
-        solve=SolveOptions(
-            time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
-        ),
+    opts = _run_options(
+        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites,
+        SolveOptions(time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed),
     )  # fmt: skip
 
     def say(msg: str) -> None:
@@ -164,6 +160,24 @@ def solve(
         _fail(exc)
     console.print(_summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+
+
+def _run_options(
+    target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solve
+):
+    from optimizer.pipeline import RunOptions
+
+    return RunOptions(
+        target_flops=target,
+        mode=mode,
+        precision=precision,
+        mount=mount,
+        coarse_block_h=coarse_hours,
+        liion=not no_liion,
+        max_distance_km=max_distance_km,
+        max_sites=max_sites,
+        solve=solve,
+    )
 
 
 def _land_option_problems(max_distance_km, max_sites):

@@ -143,10 +143,12 @@ def solve(
     problems += _land_option_problems(max_distance_km, max_sites)
     if problems:
         _fail(InputError(problems))
+    solver = SolveOptions(
+        time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
+    )
     opts = _run_options(
-        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites,
-        SolveOptions(time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed),
-    )  # fmt: skip
+        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solver
+    )
 
     def say(msg: str) -> None:
         err.print(f"[dim]{msg}[/dim]")

@@ -150,18 +150,19 @@ def solve(
         target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solver
     )
 
-    def say(msg: str) -> None:
-        err.print(f"[dim]{msg}[/dim]")
-
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
     try:
-        run = run_solve(paths, opts, progress=say)
-        folder = export_run(run, reports_dir, progress=say)
+        run = run_solve(paths, opts, progress=_say)
+        folder = export_run(run, reports_dir, progress=_say)
     except ZoptError as exc:
         _fail(exc)
     console.print(_summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+
+
+def _say(msg: str) -> None:
+    err.print(f"[dim]{msg}[/dim]")
 
 
 def _run_options(

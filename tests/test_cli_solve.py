@@ -35,6 +35,7 @@ def test_solve_writes_a_verified_run(first_run):
         "summary.json",
         "map.png",
         "dispatch.png",
+        "parcels.gpkg",
     }
     s = json.loads((folder / "summary.json").read_text())
     for key in (

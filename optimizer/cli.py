@@ -28,6 +28,26 @@ RESERVOIRS = typer.Option(None, "--reservoirs", help="Pumped-hydro candidate sit
 WEATHER = typer.Option(None, "--weather", help="Typical-year weather: NSRDB PSM3, TMY3 or EPW.")
 SCENARIO = typer.Option(None, "--scenario", help="Named scenario in data/scenarios/ (e.g. seed).")
 PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLOPS).")
+EXCLUDE = typer.Option(
+    None, "--exclude", help="Exclusion polygons (GIS layer) subtracted from parcels; repeatable."
+)
+EXCLUDE_BUFFER = typer.Option(0.0, "--exclude-buffer-m", help="Buffer around every exclusion [m].")
+FIX_GEOMETRY = typer.Option(
+    False, "--fix-geometry", help="Repair invalid polygons (make_valid) and report the change."
+)
+COLUMN_MAP = typer.Option(
+    None,
+    "--column-map",
+    help="Parcel attribute names, e.g. parcel_id=APN,price_usd=SALE_PRICE, or a JSON file.",
+)
+
+
+def _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map):
+    paths.exclude = list(exclude or [])
+    paths.exclude_buffer_m = exclude_buffer_m
+    paths.fix_geometry = fix_geometry
+    paths.column_map = column_map
+    return paths
 
 
 def _paths(parcels, layer, prices, chips, reservoirs, weather, scenario=None):
@@ -112,43 +132,87 @@ def solve(
         help="sustained mode: fraction of the year's compute that may go "
         "unserved (0 = every hour).",
     ),
+    exclude: list[Path] = EXCLUDE,
+    exclude_buffer_m: float = EXCLUDE_BUFFER,
+    fix_geometry: bool = FIX_GEOMETRY,
+    column_map: str = COLUMN_MAP,
+    max_distance_km: float = typer.Option(
+        None, "--max-distance-km", help="Farthest parcel or reservoir from the compute site [km]."
+    ),
+    max_sites: int = typer.Option(
+        None, "--max-sites", help="Most separate clusters of touching parcels to buy."
+    ),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.export.summary import summary_dict
-    from optimizer.pipeline import RunOptions, export_run, run_solve
+    from optimizer.pipeline import export_run, run_solve
     from optimizer.solve.highs import SolveOptions
 
     problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
     problems += _unserved_problems(max_unserved, mode)
+    problems += _land_option_problems(max_distance_km, max_sites)
     if problems:
         _fail(InputError(problems))
-    opts = RunOptions(
+    solver = SolveOptions(
+        time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
+    )
+    opts = _run_options(
+        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solver
+    )
+    opts.max_unserved = max_unserved
+    paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
+    paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
+    try:
+        run = run_solve(paths, opts, progress=_say)
+        folder = export_run(run, reports_dir, progress=_say)
+    except ZoptError as exc:
+        _fail(exc)
+    console.print(_summary_table(summary_dict(run)))
+    console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+
+
+def _say(msg: str) -> None:
+    err.print(f"[dim]{msg}[/dim]")
+
+
+def _run_options(
+    target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solve
+):
+    from optimizer.pipeline import RunOptions
+
+    return RunOptions(
         target_flops=target,
         mode=mode,
         precision=precision,
         mount=mount,
         coarse_block_h=coarse_hours,
         liion=not no_liion,
-        max_unserved=max_unserved,
-        solve=SolveOptions(
-            time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
-        ),
+        max_distance_km=max_distance_km,
+        max_sites=max_sites,
+        solve=solve,
     )
 
-    def say(msg: str) -> None:
-        err.print(f"[dim]{msg}[/dim]")
 
-    try:
-        run = run_solve(
-            _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario),
-            opts,
-            progress=say,
+def _land_option_problems(max_distance_km, max_sites):
+    from optimizer.errors import Problem
+
+    out = []
+    if max_distance_km is not None and not max_distance_km > 0:
+        out.append(
+            Problem(
+                "command line",
+                "",
+                "--max-distance-km",
+                "must be positive",
+                max_distance_km,
+                "> 0 km",
+            )
         )
-        folder = export_run(run, reports_dir, progress=say)
-    except ZoptError as exc:
-        _fail(exc)
-    console.print(_summary_table(summary_dict(run)))
-    console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
+    if max_sites is not None and max_sites < 1:
+        out.append(
+            Problem("command line", "", "--max-sites", "must be at least 1", max_sites, ">= 1")
+        )
+    return out
 
 
 def _unserved_problems(max_unserved: float, mode: str) -> list:
@@ -227,17 +291,33 @@ def validate(
     reservoirs: Path = RESERVOIRS,
     weather: Path = WEATHER,
     scenario: str = SCENARIO,
+    exclude: list[Path] = EXCLUDE,
+    exclude_buffer_m: float = EXCLUDE_BUFFER,
+    fix_geometry: bool = FIX_GEOMETRY,
+    column_map: str = COLUMN_MAP,
 ) -> None:
     """Check the inputs only and report every problem at once."""
     from optimizer.inputs.bundle import load_inputs
 
     try:
-        inputs = load_inputs(
+        paths = _land_paths(
             _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario),
-            precision=precision,
+            exclude,
+            exclude_buffer_m,
+            fix_geometry,
+            column_map,
         )
+        inputs = load_inputs(paths, precision=precision)
     except ZoptError as exc:
         _fail(exc)
+    for line in inputs.parcels.attrs.get("repairs", []):
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+    p = inputs.parcels
+    console.print(
+        f"parcels: {p['area_acres'].sum():,.0f} acres, {p['excluded_acres'].sum():,.0f} excluded, "
+        f"{p['buildable_acres'].sum():,.0f} buildable ({int((p['buildable_acres'] <= 0).sum())} "
+        "parcels with none)"
+    )
     console.print(
         f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types "
         f"({precision}), {len(inputs.reservoirs)} reservoir sites, "

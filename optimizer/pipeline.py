@@ -17,6 +17,7 @@ from optimizer.inputs.bundle import InputPaths, load_inputs
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible
 from optimizer.model.from_inputs import model_data_from_inputs
+from optimizer.model.site import extract_site, site_data_from_inputs
 from optimizer.resource.profiles import build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
@@ -39,6 +40,11 @@ class RunOptions:
     coarse_block_h: int = 2
     liion: bool = True
     max_unserved: float = 0.0
+    max_distance_km: float | None = None
+    max_sites: int | None = None
+    compute_site_candidates: int = 6
+    collector_radius_km: float = 5.0
+    cluster_gap_m: float = 30.0
     solve: SolveOptions = field(default_factory=SolveOptions)
 
     def as_dict(self) -> dict:
@@ -66,6 +72,18 @@ def _solver_info(strategy) -> dict:
     }
 
 
+def _site_data(inputs, data, opts: RunOptions):
+    return site_data_from_inputs(
+        inputs,
+        data.land,
+        opts.max_distance_km,
+        opts.max_sites,
+        opts.compute_site_candidates,
+        opts.collector_radius_km,
+        opts.cluster_gap_m,
+    )
+
+
 def run_solve(
     paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
 ) -> RunResult:
@@ -74,10 +92,10 @@ def run_solve(
     t = time.perf_counter()
     inputs = load_inputs(paths, precision=opts.precision)
     timings["read"] = time.perf_counter() - t
-    progress(
-        f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
-        f"{len(inputs.reservoirs)} reservoir sites"
-    )
+    for line in inputs.parcels.attrs.get("repairs", []):
+        progress(line)  # --fix-geometry: area change per repaired parcel
+    progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
+             f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
     t = time.perf_counter()
     params = PVSystemParams.from_prices(inputs.prices, mount=opts.mount)
     profiles = build_profiles(inputs.parcels, inputs.weather, params, opts.profile_radius_km)
@@ -89,6 +107,9 @@ def run_solve(
     data = model_data_from_inputs(
         inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
     )
+    t = time.perf_counter()
+    data.land.site = _site_data(inputs, data, opts)
+    timings["geo"] = time.perf_counter() - t
     strategy = solve_two_stage(
         data,
         opts.solve,
@@ -99,6 +120,7 @@ def run_solve(
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     t = time.perf_counter()
     sol = extract_solution(strategy.model, data)
+    sol.meta["site"] = extract_site(strategy.model, data)
     bom = build_bom(inputs, data, sol)
     check = verify_solution(sol, data, bom)
     timings["verify"] = time.perf_counter() - t
@@ -138,7 +160,8 @@ def run_info(run: RunResult) -> dict:
 
 
 def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> Path:
-    """Write a new run folder (workbook, summary.json, manifest.json, PNGs); return its path."""
+    """Write a new run folder (workbook, summary.json, manifest.json, parcels.gpkg, PNGs)."""
+    from optimizer.export.gis import write_parcels_gpkg
     from optimizer.export.manifest import write_manifest
     from optimizer.export.plots import plot_dispatch, plot_map
     from optimizer.export.runfolder import new_run_folder, run_name
@@ -152,6 +175,7 @@ def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> P
         summary = summary_dict(run)
         write_workbook(run, summary, run_info(run), tmp / "bom.xlsx")
         plot_map(run, tmp / "map.png")
+        write_parcels_gpkg(run, tmp / "parcels.gpkg")
         plot_dispatch(run, tmp / "dispatch.png")
         run.timings_s["export"] = time.perf_counter() - t
         write_summary(run, tmp)

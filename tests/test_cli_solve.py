@@ -36,6 +36,7 @@ def test_solve_writes_a_verified_run(first_run):
         "map.png",
         "dispatch.png",
         "manifest.json",
+        "parcels.gpkg",
     }
     s = json.loads((folder / "summary.json").read_text())
     for key in (

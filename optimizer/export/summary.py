@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.export.gis import land_summary
 from optimizer.results.run import RunResult
 
 
@@ -63,6 +64,7 @@ def summary_dict(run: RunResult) -> dict:
             ),
             "parcels_selected": parcels.loc[parcels["selected"], "parcel_id"].tolist(),
             "land_acres_bought": float(parcels.loc[parcels["selected"], "area_acres"].sum()),
+            "land": land_summary(run),
             "storage": {
                 row["site_id"]: {
                     "technology": row["technology"],
@@ -88,8 +90,8 @@ def summary_dict(run: RunResult) -> dict:
             },
             "hours_with_unserved_compute": run.check.figures.get("hours with unserved compute", 0),
             "weather_profiles": run.profiles.table(None).to_dict("records"),
-        "weather_source": run.profiles.weather_source,
-        "chip_utilization": run.check.figures["average_delivered_flops"]
+            "weather_source": run.profiles.weather_source,
+            "chip_utilization": run.check.figures["average_delivered_flops"]
             / max(run.check.figures["installed_flops"], 1.0),
             "solver": run.solver,
             "check": {"passed": run.check.passed, **run.check.figures},

@@ -11,7 +11,8 @@ import pandas as pd
 
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.chips import PRECISIONS, read_chips
-from optimizer.inputs.parcels import read_parcels
+from optimizer.inputs.exclusions import apply_exclusions, read_exclusions
+from optimizer.inputs.parcels import parse_column_map, read_parcels
 from optimizer.inputs.prices import Prices, load_prices
 from optimizer.inputs.reservoirs import read_reservoirs
 from optimizer.inputs.scenario import Scenario, load_scenario
@@ -32,6 +33,10 @@ class InputPaths:
     weather: Path | None = None
     parcels_layer: str | None = None
     scenario: str | None = None
+    exclude: list[Path] = field(default_factory=list)
+    exclude_buffer_m: float = 0.0
+    fix_geometry: bool = False
+    column_map: str | None = None
 
     def resolved(self) -> dict[str, Path | None]:
         """Return the file actually read for each input (weather None = embedded model)."""
@@ -56,6 +61,8 @@ class Inputs:
     precision: str
     paths: dict[str, Path | None] = field(default_factory=dict)
     scenario: Scenario | None = None
+    exclusions: gpd.GeoDataFrame | None = None
+    exclude_buffer_m: float = 0.0
 
     def checksums(self) -> dict[str, str]:
         """Return ``name -> sha256`` of every input file read (embedded ones included)."""
@@ -95,8 +102,16 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     problems += price_problems
     chips, p = read_chips(files["chips"], precision if precision in PRECISIONS else "fp8")
     problems += p.problems
-    parcels, p = read_parcels(files["parcels"], layer=paths.parcels_layer)
+    column_map, p = parse_column_map(paths.column_map)
     problems += p.problems
+    parcels, p = read_parcels(
+        files["parcels"], paths.parcels_layer, column_map, fix_geometry=paths.fix_geometry
+    )
+    problems += p.problems
+    exclusions, excl_problems = read_exclusions(
+        list(paths.exclude), paths.exclude_buffer_m, paths.fix_geometry
+    )
+    problems += excl_problems
     reservoirs, p = read_reservoirs(files["reservoirs"])
     problems += p.problems
     weather = None
@@ -105,4 +120,18 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
         problems += p.problems
     if problems:
         raise InputError(problems)
-    return Inputs(prices, chips, parcels, reservoirs, weather, precision, files, scenario)
+    parcels = apply_exclusions(parcels, exclusions, paths.exclude_buffer_m)
+    for i, path in enumerate(paths.exclude):
+        files[f"exclude {i + 1}"] = Path(path)
+    return Inputs(
+        prices,
+        chips,
+        parcels,
+        reservoirs,
+        weather,
+        precision,
+        files,
+        scenario,
+        exclusions,
+        paths.exclude_buffer_m,
+    )

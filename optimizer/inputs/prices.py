@@ -51,6 +51,9 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "data_hall_usd_per_mw_it": ("$/MW_IT", 0.0, 1e9),
     "pv_tracker_max_angle_deg": ("deg", 0.0, 90.0),
     "pv_ground_albedo": ("fraction", 0.0, 1.0),
+    "line_usd_per_km": ("$/km", 0.0, 1e8),
+    "line_usd_per_mw_km": ("$/MW-km", 0.0, 1e7),
+    "data_hall_acres_per_mw_it": ("acre/MW_IT", 0.0, 100.0),
 }
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]

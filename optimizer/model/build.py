@@ -19,6 +19,7 @@ from optimizer.model.land import add_land
 from optimizer.model.objective import add_objective
 from optimizer.model.pumped_hydro import add_pumped_hydro
 from optimizer.model.pv import add_pv
+from optimizer.model.site import add_site
 
 
 def build_model(data: ModelData) -> pyo.ConcreteModel:
@@ -33,6 +34,7 @@ def build_model(data: ModelData) -> pyo.ConcreteModel:
     if data.compute.mode != "peak":
         add_pumped_hydro(m, data)
         add_battery(m, data)
+    add_site(m, data)
     add_balance(m, data)
     add_objective(m, data)
     return m

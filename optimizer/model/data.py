@@ -27,6 +27,42 @@ class LandData:
     profile: np.ndarray
     mw_dc_per_acre: float
     prep_musd_per_acre: float = 0.0
+    site: SiteData | None = None
+
+
+@dataclass
+class SiteData:
+    """The compute site and the power lines (see :mod:`optimizer.model.site`).
+
+    Candidate sites j are parcels ``site_parcel[j]``. Parcel p connects to collector hub
+    ``hub[p]`` over ``parcel_hub_km[p]`` [km]; hub h to site j over ``hub_site_km[h, j]``;
+    reservoir s to site j over ``reservoir_site_km[s, j]``. ``parcel_site_km[p, j]`` is the direct
+    distance used by the optional limit ``max_distance_km``. Line costs [$M/km], [$M/MW-km];
+    data hall footprint [acre/MW_IT]. ``cluster[p]`` labels contiguous parcels; with
+    ``max_clusters`` set, bought parcels may form at most that many clusters.
+    """
+
+    site_parcel: np.ndarray
+    hall_acres_per_mw_it: float
+    hub: np.ndarray
+    parcel_hub_km: np.ndarray
+    hub_site_km: np.ndarray
+    parcel_site_km: np.ndarray
+    reservoir_site_km: np.ndarray
+    line_musd_per_km: float
+    line_musd_per_mw_km: float
+    cluster: np.ndarray
+    parcel_lat: np.ndarray
+    parcel_lon: np.ndarray
+    reservoir_lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    reservoir_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    max_distance_km: float = float("inf")
+    max_clusters: int | None = None
+
+    @property
+    def n_hubs(self) -> int:
+        """Number of collector hubs H."""
+        return int(self.hub.max()) + 1 if len(self.hub) else 0
 
 
 @dataclass

@@ -28,8 +28,10 @@ def add_land(m: pyo.ConcreteModel, data: ModelData) -> None:
     b.cap_mw_dc = pyo.Var(b.P, domain=pyo.NonNegativeReals, bounds=lambda _, p: (0, max_mw[p]))
     b.area_limit = pyo.Constraint(b.P, rule=lambda b, p: b.cap_mw_dc[p] <= max_mw[p] * b.buy[p])
     members = {k: np.flatnonzero(land.profile == k).tolist() for k in b.K}
-    b.profile_cap_mw_dc = pyo.Expression(
-        b.K, rule=lambda b, k: sum(b.cap_mw_dc[p] for p in members[k])
+    # a variable, not an expression: hourly rows then hold K profile capacities, never P parcels
+    b.profile_cap_mw_dc = pyo.Var(b.K, domain=pyo.NonNegativeReals)
+    b.profile_sum = pyo.Constraint(
+        b.K, rule=lambda b, k: b.profile_cap_mw_dc[k] == sum(b.cap_mw_dc[p] for p in members[k])
     )
     m.costs["land"] = sum(float(land.price_musd[p]) * b.buy[p] for p in b.P)
     m.costs["land_prep"] = (land.prep_musd_per_acre / land.mw_dc_per_acre) * sum(

@@ -65,6 +65,23 @@ class RunResult:
         p["selected"] = self.solution.parcel_selected
         p["pv_mw_dc"] = self.solution.parcel_mw_dc
         p["pv_acres"] = self.solution.parcel_mw_dc / self.data.land.mw_dc_per_acre
+        land, site = self.data.land, self.solution.meta.get("site")
+        p["mw_dc_per_acre"] = land.mw_dc_per_acre
+        p["max_pv_mw_dc"] = land.buildable_acres * land.mw_dc_per_acre
+        p["decision"] = np.where(
+            self.solution.parcel_selected,
+            np.where(self.solution.parcel_mw_dc > 1e-6, "bought: PV", "bought"),
+            "not bought",
+        )
+        if land.site is not None and site is not None:
+            s = land.site
+            p = p.rename(columns={"compute_site": "site_flag"})
+            p["site_candidate"] = np.isin(np.arange(len(p)), s.site_parcel)
+            p.loc[site.parcel, "decision"] = p.loc[site.parcel, "decision"] + " + compute site"
+            p["hall_acres"] = np.where(np.arange(len(p)) == site.parcel, site.hall_acres, 0.0)
+            p["distance_to_site_km"] = s.parcel_site_km[:, site.site]
+            p["collector_hub"] = [f"H{h + 1}" for h in s.hub]
+            p["cluster"] = [f"C{c + 1}" for c in s.cluster]
         return p
 
     def storage_table(self) -> pd.DataFrame:

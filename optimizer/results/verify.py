@@ -15,6 +15,7 @@ import pandas as pd
 
 from optimizer import units as u
 from optimizer.model.data import ModelData
+from optimizer.resource.profiles import haversine_km
 from optimizer.results.solution import (
     Solution,
     StorageUnit,
@@ -146,6 +147,67 @@ def _check_land(sol: Solution, data: ModelData, report: CheckReport) -> None:
         )
 
 
+def _check_site(sol: Solution, data: ModelData, report: CheckReport) -> None:
+    """Site chosen once on a bought parcel; hall + PV fit on it; distance and cluster limits.
+
+    Distances are recomputed here from the centroids (great circle), not read from the model.
+    """
+    s, site = data.land.site, sol.meta.get("site")
+    if s is None:
+        return
+    if site is None or not np.allclose(site.choose, np.round(site.choose), atol=1e-6):
+        report.failures.append("compute site: no integral site choice in the solution")
+        return
+    if int(np.round(site.choose).sum()) != 1:
+        report.failures.append(f"compute site chosen {int(np.round(site.choose).sum())} times")
+    p, land = site.parcel, data.land
+    if not sol.parcel_selected[p]:
+        report.failures.append(f"compute site {land.ids[p]} is on a parcel not bought")
+    it_mw = float(data.compute.it_mw_per_chip @ sol.chip_count)
+    need = s.hall_acres_per_mw_it * it_mw
+    used = sol.parcel_mw_dc[p] / land.mw_dc_per_acre + need
+    report.figures["data hall acres"] = need
+    if site.hall_acres < need - 1e-6 * max(need, 1.0) or used > land.buildable_acres[p] + 1e-4:
+        report.failures.append(
+            f"compute site {land.ids[p]}: hall {need:.2f} acres + PV "
+            f"{used - need:.2f} acres exceed its {land.buildable_acres[p]:.2f} buildable acres"
+        )
+    lat0, lon0 = s.parcel_lat[p], s.parcel_lon[p]
+    dist = haversine_km(s.parcel_lat, s.parcel_lon, lat0, lon0)
+    far = sol.parcel_selected & (dist > s.max_distance_km * (1 + 1e-9))
+    res_far = (
+        sol.phs_built
+        & (haversine_km(s.reservoir_lat, s.reservoir_lon, lat0, lon0) > s.max_distance_km)
+        if len(s.reservoir_lat) and len(sol.phs_built)
+        else np.zeros(0, bool)
+    )
+    if far.any() or res_far.any():
+        report.failures.append(
+            f"{int(far.sum())} parcels and {int(res_far.sum())} reservoirs lie beyond "
+            f"--max-distance-km {s.max_distance_km:g} of the compute site"
+        )
+    report.figures["farthest bought parcel from the site [km]"] = float(
+        dist[sol.parcel_selected].max(initial=0.0)
+    )
+    groups = len(np.unique(s.cluster[sol.parcel_selected]))
+    report.figures["parcel clusters bought"] = groups
+    if s.max_clusters is not None and groups > s.max_clusters:
+        report.failures.append(f"{groups} parcel clusters bought (> --max-sites {s.max_clusters})")
+    _check_reservoir_lines(sol, data, site, report)
+
+
+def _check_reservoir_lines(sol: Solution, data: ModelData, site, report: CheckReport) -> None:
+    if data.phs is None or not len(sol.phs_group_power_mw):
+        return
+    for r in np.flatnonzero(sol.phs_built):
+        turbine = float(sol.phs_group_power_mw[int(data.phs.group[r])][1])
+        if site.reservoir_line_mw[r] < turbine - _tol(turbine):
+            report.failures.append(
+                f"reservoir {data.phs.ids[r]}: line {site.reservoir_line_mw[r]:.2f} MW < "
+                f"turbines {turbine:.2f} MW"
+            )
+
+
 def _check_target(sol: Solution, data: ModelData, report: CheckReport) -> None:
     d = data.compute
     installed = float(
@@ -178,6 +240,7 @@ def verify_solution(sol: Solution, data: ModelData, bom: pd.DataFrame) -> CheckR
     report = CheckReport()
     _check_target(sol, data, report)
     _check_land(sol, data, report)
+    _check_site(sol, data, report)
     _check_balance(sol, data, report)
     for unit in sol.storage:
         _check_storage(unit, report, data.hours_per_step)

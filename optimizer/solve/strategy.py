@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
@@ -60,17 +61,54 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
     if hasattr(target, "phs"):
         for s in target.phs.S:
             target.phs.build[s].fix(round(pyo.value(source.phs.build[s])))
+    if hasattr(target, "site"):
+        for name in ("choose", "cluster_used"):
+            var = getattr(target.site, name, None)
+            for i in var if var is not None else ():
+                var[i].fix(round(pyo.value(getattr(source.site, name)[i], exception=False) or 0))
     if hasattr(target, "battery") and pyo.value(source.battery.energy_mwh) <= 1e-6:
         target.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
         target.battery.power_mw.fix(0.0)
 
 
-def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None):
+def _site_first(data: ModelData, m: pyo.ConcreteModel, options, timers) -> SolveResult:
+    """Solve ``m`` (with a site block) in two steps that keep each MILP easy.
+
+    1. The same problem without the site (no hall, no lines): a relaxation, since the site only
+       adds costs and constraints, so its MILP bound bounds the full problem from below.
+    2. Rank the candidate sites for that design (:func:`~optimizer.model.site.rank_sites`), fix
+       the cheapest in ``m`` and solve the MILP: parcels are re-chosen for that site.
+
+    The returned bound is the smaller of the two MILP bounds (valid over every site).
+    """
+    from optimizer.model.site import design_of, rank_sites
+
+    t0 = time.perf_counter()
+    free = build_model(replace(data, land=replace(data.land, site=None)))
+    timers["build"] += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    first = solve_model(free, options)
+    timers["solve"] += time.perf_counter() - t0
+    if first.has_solution:
+        best = int(np.argmin(rank_sites(data, design_of(free, data))))
+        for j in m.site.J:
+            m.site.choose[j].fix(1 if j == best else 0)
+    t0 = time.perf_counter()
+    result = solve_model(m, options)
+    timers["solve"] += time.perf_counter() - t0
+    if first.has_solution and result.has_solution:
+        result.bound = min(result.bound, first.bound)
+    return result
+
+
+def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, screen=False):
     t0 = time.perf_counter()
     m = build_model(data)
     if source is not None:
         _fix_binaries(source, m)
     timers["build"] += time.perf_counter() - t0
+    if screen and hasattr(m, "site") and len(m.site.J) > 1:
+        return m, _site_first(data, m, options, timers)
     t0 = time.perf_counter()
     result = solve_model(m, options)
     timers["solve"] += time.perf_counter() - t0
@@ -94,7 +132,7 @@ def solve_two_stage(
     direct = block_h <= 1 or data.compute.mode == "peak" or data.hours % block_h
     if not direct:
         progress(f"coarse stage: {data.hours // block_h} steps of {block_h} h")
-        coarse_model, coarse = _stage(coarsen(data, block_h), options, timers)
+        coarse_model, coarse = _stage(coarsen(data, block_h), options, timers, screen=True)
         if _is_infeasible(coarse):
             raise InfeasibleError(explain_infeasible() if explain_infeasible else coarse.status)
         if not coarse.has_solution:

@@ -1,0 +1,292 @@
+"""The compute site: which candidate parcel hosts the data hall, and the power lines to it.
+
+Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on its parcel:
+
+.. math::
+    \\sum_j z_j = 1, \\quad z_j \\le y_{p_j}, \\quad \\sum_j a_j = \\alpha \\, IT, \\quad
+    0 \\le a_j \\le A_{p_j} z_j, \\quad C_{p_j} / d + a_j \\le A_{p_j} y_{p_j}
+
+with :math:`a_j` hall acres [acre], :math:`\\alpha` [acre/MW_IT], :math:`IT` [MW].
+
+Lines. Parcel p feeds its collector hub h(p) (a substation among parcels within a few km; the
+wiring inside a hub is part of the PV balance of system); hub h connects to the site over
+:math:`D_{hj}` [km], reservoir s over :math:`R_{sj}` [km]. Trunk lines from hubs are priced by
+capacity x distance only (a per-km charge per hub would be a fixed charge that makes the MILP's
+relaxation loose); every built reservoir pays its own line per km as well.
+
+PV flows are split per (parcel, site), :math:`\\sum_j x_{pj} = C_p`,
+:math:`x_{pj} \\le \\bar C_p z_j`
+(few sites: P x J plain rows, none hourly), so that the relaxation pays the z-weighted distance.
+Reservoir s: every built reservoir's line is rated for its dispatch group's turbine power
+(conservative when a group has several built sites), :math:`L_s \\ge P^{out}_g - \\bar T (1 - b_s)`
+with :math:`P^{out}_g \\le \\bar T` (see :func:`turbine_bound_mw`), split per site like the
+parcels: :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
+:math:`q_{sj} \\le \\bar T z_j`.
+Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
+
+.. math::
+    c_{km} \\sum_{sj} R_{sj} r_{sj}
+    + c_{MWkm} (\\sum_{pj} D_{h(p)j} x_{pj} + \\sum_{sj} R_{sj} q_{sj})
+
+Optional limits: parcels farther than :math:`D^{max}` from site j cannot be bought when j is
+chosen (one row per hub and site: :math:`\\sum_{p \\in h, far} y_p \\le n (1 - z_j)`), nor
+reservoirs built; at most N contiguous clusters: :math:`v_c \\ge y_p`,
+:math:`\\sum_c v_c \\le N`. No hourly row sees any of this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+
+from optimizer import units as u
+from optimizer.model.data import LandData, ModelData, SiteData
+from optimizer.resource import geo
+
+
+def site_data_from_inputs(
+    inputs,
+    land: LandData,
+    max_distance_km: float | None = None,
+    max_clusters: int | None = None,
+    n_candidates: int = 6,
+    hub_radius_km: float = 5.0,
+    gap_m: float = 30.0,
+) -> SiteData:
+    """Candidate sites, hubs, distances and clusters of validated inputs (model units)."""
+    parcels, pr, res = inputs.parcels, inputs.prices, inputs.reservoirs
+    lat, lon = parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float)
+    sites = geo.candidate_sites(parcels, n_candidates)
+    hub, hub_lat, hub_lon = geo.collector_hubs(lat, lon, hub_radius_km)
+    rlat = res["lat"].to_numpy(float) if res is not None else np.zeros(0)
+    rlon = res["lon"].to_numpy(float) if res is not None else np.zeros(0)
+    return SiteData(
+        site_parcel=sites,
+        hall_acres_per_mw_it=pr.value("data_hall_acres_per_mw_it"),
+        hub=hub,
+        parcel_hub_km=geo.haversine_km(lat, lon, hub_lat[hub], hub_lon[hub]),
+        hub_site_km=geo.distance_matrix_km(hub_lat, hub_lon, lat[sites], lon[sites]),
+        parcel_site_km=geo.distance_matrix_km(lat, lon, lat[sites], lon[sites]),
+        reservoir_site_km=geo.distance_matrix_km(rlat, rlon, lat[sites], lon[sites]),
+        line_musd_per_km=pr.value("line_usd_per_km") / u.USD_PER_MUSD,
+        line_musd_per_mw_km=pr.value("line_usd_per_mw_km") / u.USD_PER_MUSD,
+        cluster=geo.parcel_clusters(parcels, gap_m),
+        parcel_lat=lat,
+        parcel_lon=lon,
+        reservoir_lat=rlat,
+        reservoir_lon=rlon,
+        max_distance_km=float("inf") if max_distance_km is None else float(max_distance_km),
+        max_clusters=max_clusters,
+    )
+
+
+def _add_hall(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    s, land = data.land.site, data.land
+    parcel = [int(p) for p in s.site_parcel]
+    acres = land.buildable_acres[parcel]
+    buy, cap = m.land.buy, m.land.cap_mw_dc
+    b.choose = pyo.Var(b.J, domain=pyo.Binary)
+    b.one_site = pyo.Constraint(expr=sum(b.choose[j] for j in b.J) == 1)
+    b.hall_acres = pyo.Var(b.J, domain=pyo.NonNegativeReals, bounds=lambda _, j: (0, acres[j]))
+    b.hall_here = pyo.Constraint(b.J, rule=lambda b, j: b.hall_acres[j] <= acres[j] * b.choose[j])
+    b.hall_size = pyo.Constraint(
+        expr=sum(b.hall_acres[j] for j in b.J) == s.hall_acres_per_mw_it * m.compute.it_mw
+    )
+    b.site_bought = pyo.Constraint(b.J, rule=lambda b, j: b.choose[j] <= buy[parcel[j]])
+    b.site_area = pyo.Constraint(
+        b.J,
+        rule=lambda b, j: (
+            cap[parcel[j]] / land.mw_dc_per_acre + b.hall_acres[j] <= acres[j] * buy[parcel[j]]
+        ),
+    )
+
+
+def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    land, cap = data.land, m.land.cap_mw_dc
+    use = [p for p in m.land.P if land.buildable_acres[p] > 0]
+    max_mw = land.buildable_acres * land.mw_dc_per_acre
+    b.PJ = pyo.Set(initialize=[(p, j) for p in use for j in b.J], dimen=2)
+    b.flow_mw = pyo.Var(b.PJ, domain=pyo.NonNegativeReals)
+    b.flow_sum = pyo.Constraint(use, rule=lambda b, p: sum(b.flow_mw[p, j] for j in b.J) == cap[p])
+    b.flow_site = pyo.Constraint(
+        b.PJ, rule=lambda b, p, j: b.flow_mw[p, j] <= float(max_mw[p]) * b.choose[j]
+    )
+
+
+def turbine_bound_mw(data: ModelData) -> float:
+    """Largest useful turbine power [MW]: the facility load at the target with the least
+    efficient chip type (x3 in ``average`` mode, where chips may idle).
+
+    .. math:: \bar T = PUE \\cdot F \\cdot \\max_c (w_c / f_c)
+    """
+    d = data.compute
+    ratio = float(np.max(d.it_mw_per_chip / d.pflops_per_chip))
+    return d.pue * d.target_pflops * ratio * (3.0 if d.mode == "average" else 1.0)
+
+
+def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> bool:
+    if not hasattr(m, "phs"):
+        return False
+    d, ph = data.phs, m.phs
+    t_max = turbine_bound_mw(data)
+    b.turbine_bound = pyo.Constraint(ph.U, rule=lambda b, g: ph.turbine_mw[g] <= t_max)
+    b.line_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
+    b.line_rating = pyo.Constraint(
+        ph.S,
+        rule=lambda b, r: (
+            b.line_mw[r] >= ph.turbine_mw[int(d.group[r])] - t_max * (1 - ph.build[r])
+        ),
+    )
+    b.res_link = pyo.Var(ph.S, b.J, bounds=(0, 1))
+    b.res_link_sum = pyo.Constraint(
+        ph.S, rule=lambda b, r: sum(b.res_link[r, j] for j in b.J) == ph.build[r]
+    )
+    b.res_link_site = pyo.Constraint(
+        ph.S, b.J, rule=lambda b, r, j: b.res_link[r, j] <= b.choose[j]
+    )
+    b.res_flow_mw = pyo.Var(ph.S, b.J, domain=pyo.NonNegativeReals)
+    b.res_flow_sum = pyo.Constraint(
+        ph.S, rule=lambda b, r: sum(b.res_flow_mw[r, j] for j in b.J) == b.line_mw[r]
+    )
+    b.res_flow_site = pyo.Constraint(
+        ph.S, b.J, rule=lambda b, r, j: b.res_flow_mw[r, j] <= t_max * b.choose[j]
+    )
+    return True
+
+
+def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    s = data.land.site
+    buy = m.land.buy
+    rows = []
+    if np.isfinite(s.max_distance_km):
+        far = s.parcel_site_km > s.max_distance_km
+        for h in b.H:
+            members = np.flatnonzero(s.hub == h)
+            for j in b.J:
+                bad = members[far[members, j]].tolist()
+                if bad:
+                    rows.append(sum(buy[p] for p in bad) <= len(bad) * (1 - b.choose[j]))
+        if hasattr(m, "phs"):
+            for r, j in zip(*np.nonzero(s.reservoir_site_km > s.max_distance_km), strict=True):
+                rows.append(m.phs.build[int(r)] + b.choose[int(j)] <= 1)
+    b.far = pyo.ConstraintList()
+    for row in rows:
+        b.far.add(row)
+    if s.max_clusters is not None:
+        sizes = np.bincount(s.cluster)
+        multi = np.flatnonzero(sizes > 1).tolist()
+        b.cluster_used = pyo.Var(multi, bounds=(0, 1))  # 1 once any member is bought
+        b.cluster_link = pyo.Constraint(
+            [p for p in m.land.P if sizes[s.cluster[p]] > 1],
+            rule=lambda b, p: buy[p] <= b.cluster_used[int(s.cluster[p])],
+        )
+        singles = [p for p in m.land.P if sizes[s.cluster[p]] == 1]
+        b.max_clusters = pyo.Constraint(
+            expr=sum(b.cluster_used[c] for c in multi) + sum(buy[p] for p in singles)
+            <= s.max_clusters
+        )
+
+
+def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
+    """Add block ``m.site`` (nothing when ``data.land.site`` is None); register line costs."""
+    s = data.land.site
+    if s is None:
+        return
+    b = m.site = pyo.Block()
+    b.J = pyo.RangeSet(0, len(s.site_parcel) - 1)
+    b.H = pyo.RangeSet(0, s.n_hubs - 1)
+    _add_hall(m, b, data)
+    _add_hubs(m, b, data)
+    has_res = _add_reservoir_lines(m, b, data)
+    _add_limits(m, b, data)
+    km = 0.0
+    mw_km = sum(float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ)
+    if has_res:
+        pairs = [(r, j) for r in m.phs.S for j in b.J]
+        km += sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)
+        mw_km += sum(float(s.reservoir_site_km[r, j]) * b.res_flow_mw[r, j] for r, j in pairs)
+    m.costs["lines_km"] = s.line_musd_per_km * km
+    m.costs["lines_mw_km"] = s.line_musd_per_mw_km * mw_km
+
+
+def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """The design of a solved model, as :func:`rank_sites` reads it."""
+
+    def val(x) -> float:
+        return float(pyo.value(x, exception=False) or 0.0)
+
+    has_phs = hasattr(m, "phs")
+    return {
+        "cap_mw": np.array([val(m.land.cap_mw_dc[p]) for p in m.land.P]),
+        "bought": np.array([val(m.land.buy[p]) > 0.5 for p in m.land.P], dtype=bool),
+        "built": np.array([val(m.phs.build[r]) > 0.5 for r in m.phs.S], dtype=bool)
+        if has_phs
+        else np.zeros(0, dtype=bool),
+        "turbine_mw": max((val(m.phs.turbine_mw[g]) for g in m.phs.U), default=0.0)
+        if has_phs
+        else 0.0,
+        "hall_acres": data.land.site.hall_acres_per_mw_it * val(m.compute.it_mw),
+    }
+
+
+def rank_sites(data: ModelData, design: dict) -> np.ndarray:
+    """Site costs [$M] of a design chosen without a site, one per candidate site.
+
+    ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``turbine_mw``
+    and ``hall_acres``. Cost: the site parcel's land (when not bought) + trunk lines
+    :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit (the hall
+    does not fit on the parcel, a bought parcel or built reservoir beyond the maximum distance).
+    """
+    s, land = data.land.site, data.land
+    bought, built = design["bought"], design["built"]
+    cost = np.zeros(len(s.site_parcel))
+    for j, p in enumerate(s.site_parcel):
+        km = s.reservoir_site_km[built, j] if len(built) else np.zeros(0)
+        lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
+        lines += float(km.sum()) * (
+            s.line_musd_per_km + s.line_musd_per_mw_km * design["turbine_mw"]
+        )
+        bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
+        bad += int((km > s.max_distance_km).sum()) + int(
+            design["hall_acres"] > land.buildable_acres[p]
+        )
+        cost[j] = lines + (0.0 if bought[p] else float(land.price_musd[p])) + 1e6 * bad
+    return cost
+
+
+@dataclass
+class SiteSolution:
+    """The chosen site and line sizes read from a solved model.
+
+    ``site`` index into the candidates, ``parcel`` its parcel index, ``hall_acres`` [acre],
+    ``reservoir_line_mw`` [MW] per reservoir site, ``choose`` the raw binary values.
+    """
+
+    site: int
+    parcel: int
+    hall_acres: float
+    reservoir_line_mw: np.ndarray
+    choose: np.ndarray
+
+
+def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
+    """Read the site decision out of a solved model (None without a site block)."""
+    if not hasattr(m, "site"):
+        return None
+    b = m.site
+    choose = np.array([pyo.value(b.choose[j]) for j in b.J], dtype=float)
+    j = int(np.argmax(choose))
+    lines = (
+        np.array([pyo.value(b.line_mw[r]) for r in m.phs.S], dtype=float)
+        if hasattr(b, "line_mw")
+        else np.zeros(len(data.phs.ids) if data.phs is not None else 0)
+    )
+    return SiteSolution(
+        site=j,
+        parcel=int(data.land.site.site_parcel[j]),
+        hall_acres=float(sum(pyo.value(b.hall_acres[i]) for i in b.J)),
+        reservoir_line_mw=lines,
+        choose=choose,
+    )

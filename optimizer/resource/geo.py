@@ -1,0 +1,112 @@
+"""Geometry for the land model: distances, contiguous clusters, collector hubs, compute sites.
+
+All deterministic. Distances are great-circle distances between centroids [km]; contiguity is
+decided on the polygons in the parcels' local UTM projection [m].
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from optimizer.resource.profiles import group_by_distance, haversine_km
+
+KMEANS_ITERATIONS = 50
+
+
+def distance_matrix_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distances [km] between points 1 (rows) and points 2 (columns)."""
+    lat1, lon1 = np.asarray(lat1, float)[:, None], np.asarray(lon1, float)[:, None]
+    return haversine_km(lat1, lon1, np.asarray(lat2, float)[None, :], np.asarray(lon2, float))
+
+
+def parcel_clusters(parcels: gpd.GeoDataFrame, gap_m: float = 30.0) -> np.ndarray:
+    """Label contiguous groups of parcels: polygons that touch or lie within ``gap_m`` [m].
+
+    Connected components of the graph whose edges join parcels at most ``gap_m`` apart (in the
+    local UTM projection). Labels are numbered 0.. in order of each cluster's first parcel.
+    """
+    n = len(parcels)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    geoms = parcels.to_crs(parcels.estimate_utm_crs()).geometry.values
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=max(gap_m, 0.0))
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+    _, raw = connected_components(graph, directed=False)
+    _, first = np.unique(raw, return_index=True)
+    order = np.argsort(np.argsort(first))  # relabel by first appearance
+    return order[raw]
+
+
+def collector_hubs(
+    lat: np.ndarray, lon: np.ndarray, radius_km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group parcels around collector substations (hubs) within ``radius_km`` [km].
+
+    Returns the hub index of each parcel and the hub locations [deg] (mean of member centroids).
+    """
+    labels = group_by_distance(lat, lon, radius_km)
+    k = int(labels.max()) + 1 if len(labels) else 0
+    counts = np.bincount(labels, minlength=k)
+    hub_lat = np.bincount(labels, weights=lat, minlength=k) / counts
+    hub_lon = np.bincount(labels, weights=lon, minlength=k) / counts
+    return labels, hub_lat, hub_lon
+
+
+def _local_xy_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Equirectangular coordinates [km] about the mean point (for clustering only)."""
+    lat0 = np.radians(np.mean(lat))
+    return np.column_stack((lon * 111.32 * np.cos(lat0), lat * 110.57))
+
+
+def weighted_kmeans(xy: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
+    """Deterministic weighted k-means: maximin seeding from the heaviest point, Lloyd steps.
+
+    Returns the ``k`` (or fewer, when there are fewer points) centre coordinates.
+    """
+    k = min(k, len(xy))
+    centres = [xy[int(np.argmax(weight))]]
+    for _ in range(1, k):
+        d = np.min(((xy[:, None, :] - np.array(centres)[None]) ** 2).sum(axis=2), axis=1)
+        centres.append(xy[int(np.argmax(d * (weight > 0)))])
+    c = np.array(centres, dtype=float)
+    for _ in range(KMEANS_ITERATIONS):
+        label = np.argmin(((xy[:, None, :] - c[None]) ** 2).sum(axis=2), axis=1)
+        new = c.copy()
+        for j in range(k):
+            w = weight * (label == j)
+            if w.sum() > 0:
+                new[j] = (xy * w[:, None]).sum(axis=0) / w.sum()
+        if np.allclose(new, c):
+            break
+        c = new
+    return c
+
+
+def candidate_sites(parcels, n_sites: int, min_quantile: float = 0.75) -> np.ndarray:
+    """Indices of the candidate compute-site parcels.
+
+    Parcels flagged ``compute_site`` (with buildable land) when the layer has any; otherwise the
+    parcel nearest each of ``n_sites`` weighted k-means centres of the buildable land, chosen
+    among the largest parcels (buildable acres at or above the ``min_quantile`` quantile) so
+    that a data hall can fit. Sorted, unique.
+    """
+    acres = parcels["buildable_acres"].to_numpy(float)
+    flagged = parcels.get("compute_site")
+    if flagged is not None and np.asarray(flagged, bool).any():
+        return np.flatnonzero(np.asarray(flagged, bool) & (acres > 0))
+    usable = np.flatnonzero(acres > 0)
+    if len(usable) == 0:
+        return usable
+    xy = _local_xy_km(parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float))
+    centres = weighted_kmeans(xy[usable], acres[usable], n_sites)
+    large = usable[acres[usable] >= np.quantile(acres[usable], min_quantile)]
+    chosen = set()
+    for c in centres:
+        free = np.array([p for p in large if p not in chosen] or large)
+        chosen.add(int(free[np.argmin(((xy[free] - c) ** 2).sum(axis=1))]))
+    return np.array(sorted(chosen), dtype=int)

@@ -1,0 +1,102 @@
+"""Compute-site choice on a hand-checkable case: the line cost decides where the hall goes.
+
+Parcels S1, S2 are the candidate sites (each just big enough for the hall: 0.1 MW_IT x 10 acre/MW
+= 1 acre), P is the PV parcel (10 acres x 0.1 MW_dc/acre; 0.1 MW_dc needed). P's hub is 2 km from
+S1 and 5 km from S2. S1 costs $0.10M, S2 $0.05M, P $0.01M. Trunk lines cost c [$M/MW-km].
+
+- c = 0.2: S1 = 0.10 + 0.2*0.1*2 = 0.14; S2 = 0.05 + 0.2*0.1*5 = 0.15 -> S1 (the line cost
+  outweighs S2's cheaper land).
+- c = 0.1: S1 = 0.12; S2 = 0.10 -> S2; with --max-distance-km 4, P may not serve S2 -> S1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tiny import tiny_data
+
+from optimizer.model.data import LandData, SiteData
+from optimizer.model.site import extract_site
+from optimizer.results.bom import line_quantities
+from optimizer.results.solution import extract_solution
+from optimizer.results.verify import verify_solution
+from optimizer.solve.highs import SolveOptions
+from optimizer.solve.strategy import solve_two_stage
+
+D = np.array([[0.0, 3.0], [3.0, 0.0], [2.0, 5.0]])  # hub (= parcel) x site [km]
+
+
+def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
+    data = tiny_data([1, 1, 1, 1], target_pflops=100.0)
+    data.land = LandData(
+        ids=["S1", "S2", "P"],
+        buildable_acres=np.array([1.0, 1.0, 10.0]),
+        price_musd=np.array([0.10, 0.05, 0.01]),
+        profile=np.zeros(3, dtype=int),
+        mw_dc_per_acre=0.1,
+    )
+    data.land.site = SiteData(
+        site_parcel=np.array([0, 1]),
+        hall_acres_per_mw_it=10.0,
+        hub=np.array([0, 1, 2]),
+        parcel_hub_km=np.zeros(3),
+        hub_site_km=D,
+        parcel_site_km=D,
+        reservoir_site_km=np.zeros((0, 2)),
+        line_musd_per_km=1.0,
+        line_musd_per_mw_km=c_mw_km,
+        cluster=np.array([0, 1, 2]),
+        parcel_lat=np.zeros(3),
+        parcel_lon=np.zeros(3),
+        max_distance_km=max_km,
+        max_clusters=max_clusters,
+    )
+    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=2)
+    sol = extract_solution(r.model, data)
+    sol.meta["site"] = extract_site(r.model, data)
+    return data, sol, r
+
+
+@pytest.mark.parametrize(
+    ("c_mw_km", "max_km", "site", "lines_musd"),
+    [(0.2, np.inf, "S1", 0.04), (0.1, np.inf, "S2", 0.05), (0.1, 4.0, "S1", 0.02)],
+)
+def test_line_cost_decides_the_site(c_mw_km, max_km, site, lines_musd):
+    data, sol, r = site_case(c_mw_km, max_km)
+    s = sol.meta["site"]
+    assert data.land.ids[s.parcel] == site
+    assert sol.parcel_selected.tolist() == [site == "S1", site == "S2", True]
+    assert s.hall_acres == pytest.approx(1.0)
+    assert sol.parcel_mw_dc == pytest.approx([0.0, 0.0, 0.1], abs=1e-7)
+    lines = sol.costs_usd["lines_km"] + sol.costs_usd["lines_mw_km"]
+    assert lines == pytest.approx(lines_musd * 1e6, rel=1e-6)
+    land = {"S1": 0.10, "S2": 0.05}[site] + 0.01
+    assert r.upper_bound == pytest.approx(1.0 + 0.1 + land + lines_musd, rel=1e-9)
+    q = line_quantities(sol, data)
+    assert q["trunk_mw_km"] == pytest.approx(0.1 * D[2, s.site])
+
+
+def test_verify_covers_the_site_constraints():
+    import pandas as pd
+
+    data, sol, _ = site_case(0.2)
+    bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
+    assert verify_solution(sol, data, bom).passed
+    sol.parcel_selected[0] = False  # site on a parcel not bought
+    failures = verify_solution(sol, data, bom).failures
+    assert failures == ["compute site S1 is on a parcel not bought"]
+    sol.parcel_selected[0] = True
+    sol.meta["site"].choose[:] = [1.0, 1.0]
+    assert "compute site chosen 2 times" in verify_solution(sol, data, bom).failures
+    sol.meta["site"].choose[:] = [1.0, 0.0]
+    sol.parcel_mw_dc[0] = 0.05  # PV where the hall stands
+    assert any(
+        "exceed its 1.00 buildable acres" in f for f in verify_solution(sol, data, bom).failures
+    )
+
+
+def test_hourly_stage_fixes_the_site_binaries():
+    _, _, r = site_case(0.2)
+    m = r.model
+    assert all(m.site.choose[j].fixed for j in m.site.J)
+    assert all(m.land.buy[p].fixed for p in m.land.P)

@@ -30,6 +30,7 @@ from optimizer.export.xlsx_style import (
     text,
     value,
 )
+from optimizer.results.bom import BOM_COLUMNS
 from optimizer.results.run import SECONDS_PER_YEAR, RunResult
 
 MODE_WORDS = {
@@ -37,17 +38,7 @@ MODE_WORDS = {
     "average": "average: the year's delivered FLOP / seconds in the year >= target",
     "peak": "peak: installed FLOPS >= target; every chip runs at full power in the best hour",
 }
-BOM_HEADERS = [
-    "category",
-    "item",
-    "quantity",
-    "unit",
-    "unit_cost_usd",
-    "extended_cost_usd",
-    "price_key",
-    "source",
-    "year",
-]
+BOM_HEADERS = BOM_COLUMNS  # the sheet's columns are the BOM table's
 SHEETS = ["Summary", "BOM", "Parcels", "Storage", "Dispatch", "Prices", "Run info", "Monthly"]
 DISPATCH_DECIMALS = 3  # 1 kW / 1 kWh resolution in the Dispatch sheet
 

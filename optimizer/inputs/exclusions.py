@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 
 from optimizer.errors import Problem, ProblemCollector
-from optimizer.inputs.parcels import M2_PER_ACRE, read_layer
+from optimizer.inputs.parcels import M2_PER_ACRE, polygon_problem, read_layer
 
 
 def _check(gdf, problems: ProblemCollector, buffer_m: float, fix: bool) -> gpd.GeoDataFrame:
@@ -29,22 +29,10 @@ def _check(gdf, problems: ProblemCollector, buffer_m: float, fix: bool) -> gpd.G
         where = f"feature {i + 1}"
         if geom is None or geom.is_empty:
             continue  # an empty exclusion excludes nothing
-        if geom.geom_type not in ("Polygon", "MultiPolygon") and buffer_m <= 0:
-            problems.add(
-                where,
-                "geometry",
-                "not a polygon",
-                found=geom.geom_type,
-                expected="Polygon or MultiPolygon (or --exclude-buffer-m > 0)",
-            )
-        elif not geom.is_valid and not fix:
-            problems.add(
-                where,
-                "geometry",
-                "invalid polygon",
-                found=shapely.validation.explain_validity(geom),
-                expected="a valid polygon (fix it in GIS or rerun with --fix-geometry)",
-            )
+        expected = "Polygon or MultiPolygon (or --exclude-buffer-m > 0)"
+        problem = polygon_problem(geom, fix, any_type=buffer_m > 0, expected_type=expected)
+        if problem is not None:
+            problems.add(where, "geometry", *problem)
         else:
             keep.append(i)
     out = gdf.iloc[keep][["geometry"]].copy()

@@ -192,22 +192,8 @@ def check_geometry(gdf, ids: list, problems: ProblemCollector, fix: bool = False
         where = _feature(i, ids[i])
         if geom is None or geom.is_empty:
             problems.add(where, "geometry", "empty geometry", expected="a polygon")
-        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.add(
-                where,
-                "geometry",
-                "not a polygon",
-                found=geom.geom_type,
-                expected="Polygon or MultiPolygon",
-            )
-        elif not geom.is_valid and not fix:
-            problems.add(
-                where,
-                "geometry",
-                "invalid polygon",
-                found=shapely.validation.explain_validity(geom),
-                expected="a valid polygon (fix it in GIS or rerun with --fix-geometry)",
-            )
+        elif (problem := polygon_problem(geom, fix)) is not None:
+            problems.add(where, "geometry", *problem)
         elif not geom.is_valid:
             fixed = _polygonal(shapely.make_valid(geom))
             utm = utm or gdf.estimate_utm_crs()
@@ -222,6 +208,25 @@ def check_geometry(gdf, ids: list, problems: ProblemCollector, fix: bool = False
     if repairs:
         gdf[gdf.geometry.name] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
     return repairs
+
+
+def polygon_problem(
+    geom, fix: bool, any_type: bool = False, expected_type: str = "Polygon or MultiPolygon"
+) -> tuple | None:
+    """Return ``(message, found, expected)`` when a non-empty geometry is not a usable polygon.
+
+    ``any_type`` accepts points and lines (an exclusion that will be buffered); an invalid
+    polygon is acceptable when ``fix`` is set (it will be repaired).
+    """
+    if not any_type and geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return ("not a polygon", geom.geom_type, expected_type)
+    if not geom.is_valid and not fix:
+        return (
+            "invalid polygon",
+            shapely.validation.explain_validity(geom),
+            "a valid polygon (fix it in GIS or rerun with --fix-geometry)",
+        )
+    return None
 
 
 def _flag(raw, where: str, problems: ProblemCollector) -> bool:

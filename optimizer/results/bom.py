@@ -15,7 +15,7 @@ import pandas as pd
 from optimizer import units as u
 from optimizer.inputs.bundle import Inputs
 from optimizer.model.data import ModelData
-from optimizer.results.solution import Solution
+from optimizer.results.solution import Solution, phs_site_power_mw
 
 BOM_COLUMNS = [
     "category",
@@ -122,18 +122,10 @@ def _storage_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
     res = b.inputs.reservoirs.reset_index(drop=True) if data.phs is not None else None
     if res is not None:
         full = 1.0 / (1.0 - data.phs.min_level_fraction)
+        site_kw = phs_site_power_mw(sol, data) * u.KW_PER_MW
         for s in np.flatnonzero(sol.phs_built):
-            row, g = res.iloc[s], int(data.phs.group[s])
-            energy = [
-                sol.phs_volume_m3[j] * data.phs.mwh_per_mm3[j]
-                for j in np.flatnonzero(data.phs.group == g)
-            ]
-            share = (
-                sol.phs_volume_m3[s] * data.phs.mwh_per_mm3[s] / sum(energy)
-                if sum(energy) > 0
-                else 0.0
-            )
-            pump, turb, house = sol.phs_group_power_mw[g] * share * u.KW_PER_MW
+            row = res.iloc[s]
+            pump, turb, house = site_kw[s]
             site = f"{row['site_id']}"
             b.price(
                 "Pumped hydro",

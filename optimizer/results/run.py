@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from optimizer import units as u
 from optimizer.inputs.bundle import Inputs
 from optimizer.model.data import ModelData
 from optimizer.resource.profiles import Profiles
-from optimizer.results.solution import Solution
+from optimizer.results.solution import Solution, phs_site_energy_mwh, phs_site_power_mw
 from optimizer.results.verify import CheckReport
 
 SECONDS_PER_YEAR = 8760 * 3600.0
@@ -90,16 +89,10 @@ class RunResult:
         d, sol = self.data.phs, self.solution
         if d is not None:
             res = self.inputs.reservoirs.reset_index(drop=True)
+            e = phs_site_energy_mwh(sol, self.data)
+            power = phs_site_power_mw(sol, self.data)
             for s, sid in enumerate(d.ids):
-                g = int(d.group[s])
-                members = np.flatnonzero(d.group == g)
-                e = sol.phs_volume_m3 * d.mwh_per_mm3 / u.M3_PER_MM3
-                share = e[s] / e[members].sum() if e[members].sum() > 0 else 0.0
-                pump, turb, _ = (
-                    sol.phs_group_power_mw[g] * share
-                    if len(sol.phs_group_power_mw)
-                    else (0.0, 0.0, 0.0)
-                )
+                pump, turb, _ = power[s]
                 rows.append(
                     {
                         "technology": "pumped hydro",

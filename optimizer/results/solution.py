@@ -203,3 +203,23 @@ def facility_load_mw(sol: Solution, data: ModelData) -> np.ndarray:
     if sol.running_chips is not None:
         return d.pue * (d.it_mw_per_chip @ sol.running_chips)
     return np.full(data.hours, d.pue * float(d.it_mw_per_chip @ sol.chip_count))
+
+
+def phs_site_energy_mwh(sol: Solution, data: ModelData) -> np.ndarray:
+    """Stored (potential) energy of each pumped-hydro site [MWh]: rho g h V."""
+    return sol.phs_volume_m3 / u.M3_PER_MM3 * data.phs.mwh_per_mm3
+
+
+def phs_site_power_mw(sol: Solution, data: ModelData) -> np.ndarray:
+    """Pump, turbine and powerhouse power of each site [MW], shape (sites, 3).
+
+    A dispatch group's power is split among its sites in proportion to their energy (the split
+    that makes the grouped dispatch exact, see :mod:`optimizer.model.pumped_hydro`).
+    """
+    energy = phs_site_energy_mwh(sol, data)
+    group_energy = np.bincount(data.phs.group, weights=energy, minlength=data.phs.n_groups)
+    denom = group_energy[data.phs.group]
+    share = np.divide(energy, denom, out=np.zeros_like(energy), where=denom > 0)
+    if not len(sol.phs_group_power_mw):
+        return np.zeros((len(energy), 3))
+    return sol.phs_group_power_mw[data.phs.group] * share[:, None]

@@ -3,6 +3,7 @@
 Run from the repository root::
 
     PYTHONPATH=. python benchmarks/parcels_10k.py [--parcels N] [--mip-gap G] [--threads T]
+        [--coarse-hours H]
 
 Generates, deterministically (fixed seed) into a temporary folder, a GeoPackage layer of N
 parcels (default 10,000) on a 100 x 100 grid of 500 m cells west of Phoenix (about 62 acres each;
@@ -107,6 +108,7 @@ def main() -> None:
     ap.add_argument("--mip-gap", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--coarse-hours", type=int, default=None, help="default: auto (4 h here)")
     ap.add_argument("--skip-hourly-rows", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,6 +125,7 @@ def main() -> None:
         )
         opts = RunOptions(
             target_flops=1e21,
+            coarse_block_h=args.coarse_hours,
             solve=SolveOptions(mip_rel_gap=args.mip_gap, threads=args.threads,
                                time_limit_s=args.time_limit),
         )  # fmt: skip

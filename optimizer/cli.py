@@ -120,8 +120,11 @@ def solve(
     mip_gap: float = typer.Option(1e-3, "--mip-gap", help="Relative MIP gap of each stage."),
     threads: int = typer.Option(1, "--threads", help="HiGHS threads (changes the search path)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed."),
-    coarse_hours: int = typer.Option(
-        2, "--coarse-hours", help="Block length of the coarse stage [h]; 1 = hourly MILP."
+    coarse_hours: int | None = typer.Option(
+        None,
+        "--coarse-hours",
+        help="Block length of the coarse stage [h]; 1 = hourly MILP "
+        "[default: 2, or 4 above 2,000 parcels].",
     ),
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),
@@ -260,7 +263,7 @@ def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
         (time_limit > 0, "--time-limit", "must be positive", time_limit, "> 0 s"),
         (0 <= mip_gap < 1, "--mip-gap", "must be a fraction", mip_gap, "0 <= gap < 1"),
         (
-            coarse_hours >= 1 and 8760 % coarse_hours == 0,
+            coarse_hours is None or (coarse_hours >= 1 and 8760 % coarse_hours == 0),
             "--coarse-hours",
             "must divide 8760",
             coarse_hours,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -37,7 +37,7 @@ class RunOptions:
     precision: str = "fp8"
     mount: str = "single-axis"
     profile_radius_km: float = 30.0
-    coarse_block_h: int = 2
+    coarse_block_h: int | None = None  # None: auto_block_hours(parcel count)
     liion: bool = True
     max_unserved: float = 0.0
     max_distance_km: float | None = None
@@ -72,6 +72,17 @@ def _solver_info(strategy) -> dict:
     }
 
 
+#: above this many candidate parcels the coarse stage uses 4-hour blocks (RESULTS_land.md)
+MANY_PARCELS = 2_000
+
+
+def auto_block_hours(n_parcels: int) -> int:
+    """Default block length of the coarse stage [h]: 2, or 4 above :data:`MANY_PARCELS`
+    candidates (the coarse MILP's root LP then takes a third of the time; the answer is still
+    checked hourly and its gap proven)."""
+    return 2 if n_parcels <= MANY_PARCELS else 4
+
+
 def _site_data(inputs, data, opts: RunOptions):
     return site_data_from_inputs(
         inputs,
@@ -92,6 +103,8 @@ def run_solve(
     t = time.perf_counter()
     inputs = load_inputs(paths, precision=opts.precision)
     timings["read"] = time.perf_counter() - t
+    if opts.coarse_block_h is None:
+        opts = replace(opts, coarse_block_h=auto_block_hours(len(inputs.parcels)))
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "

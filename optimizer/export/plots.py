@@ -77,7 +77,8 @@ def plot_map(run: RunResult, path: Path) -> Path:
     gdf = gdf.to_crs(utm)
     fig, ax = plt.subplots(figsize=(9, 8))
     lw = 0.6 if len(gdf) < 2000 else 0.2
-    gdf[~gdf["selected"]].plot(ax=ax, facecolor="none", edgecolor="0.6", linewidth=lw)
+    # outlines as one line collection: thousands of candidates draw in well under a second
+    gdf[~gdf["selected"]].boundary.plot(ax=ax, color="0.6", linewidth=lw)
     gdf[gdf["selected"]].plot(ax=ax, facecolor="#f2a900", edgecolor="#8a5a00", linewidth=lw)
     ax.plot([], [], color="#f2a900", lw=6, label="parcel bought")
     _plot_exclusions(run, ax, utm)

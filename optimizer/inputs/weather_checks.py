@@ -90,6 +90,17 @@ def check_values(
         _report(bad, v, rows, col, "physically impossible value", f"{lo:g}..{hi:g}", problems)
 
 
+def hour_angle_deg(times: pd.DatetimeIndex, lon: float, eot_min: np.ndarray) -> np.ndarray:
+    """Solar hour angle [deg] at tz-aware ``times``: :math:`15 (h_{UTC} - 12) + \\lambda + E/4`
+    with :math:`h_{UTC}` the UTC hour of day, :math:`\\lambda` the longitude [deg] and
+    :math:`E` the equation of time [min]; the same as pvlib's ``hour_angle`` (up to whole turns),
+    vectorised.
+    """
+    utc_ns = times.tz_convert("UTC").as_unit("ns").asi8
+    hours = (utc_ns % (86_400 * 10**9)) / 3.6e12
+    return 15.0 * (hours - 12.0) + lon + np.asarray(eot_min) / 4.0
+
+
 def cos_zenith(times: pd.DatetimeIndex, lat: float, lon: float) -> np.ndarray:
     """Cosine of the solar zenith angle [-] at tz-aware ``times`` (Spencer 1971 formulas).
 
@@ -101,7 +112,7 @@ def cos_zenith(times: pd.DatetimeIndex, lat: float, lon: float) -> np.ndarray:
     doy = times.day_of_year.to_numpy()
     eot = pvlib.solarposition.equation_of_time_spencer71(doy)
     dec = pvlib.solarposition.declination_spencer71(doy)
-    ha = np.radians(pvlib.solarposition.hour_angle(times, lon, eot))
+    ha = np.radians(hour_angle_deg(times, lon, eot))
     zen = pvlib.solarposition.solar_zenith_analytical(np.radians(lat), ha, dec)
     return np.cos(zen)
 

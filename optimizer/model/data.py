@@ -58,11 +58,29 @@ class SiteData:
     reservoir_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
     max_distance_km: float = float("inf")
     max_clusters: int | None = None
+    fixed_site: int | None = None
+    relaxed: bool = False
 
     @property
     def n_hubs(self) -> int:
         """Number of collector hubs H."""
         return int(self.hub.max()) + 1 if len(self.hub) else 0
+
+    @property
+    def candidates(self) -> list[int]:
+        """Candidate indices j the model may choose: all, or only ``fixed_site``."""
+        if self.fixed_site is not None:
+            return [int(self.fixed_site)]
+        return list(range(len(self.site_parcel)))
+
+    def fixed(self, j: int) -> SiteData:
+        """The same data with the site fixed to candidate ``j`` (no per-site flow columns)."""
+        return replace(self, fixed_site=int(j), relaxed=False)
+
+    def relaxation(self) -> SiteData:
+        """The same data as a relaxation: no site choice or hall, and each line priced at its
+        distance to the *nearest* candidate, a lower bound on its cost at any chosen site."""
+        return replace(self, fixed_site=None, relaxed=True)
 
 
 @dataclass

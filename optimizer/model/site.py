@@ -32,6 +32,16 @@ Optional limits: parcels farther than :math:`D^{max}` from site j cannot be boug
 chosen (one row per hub and site: :math:`\\sum_{p \\in h, far} y_p \\le n (1 - z_j)`), nor
 reservoirs built; at most N contiguous clusters: :math:`v_c \\ge y_p`,
 :math:`\\sum_c v_c \\le N`. No hourly row sees any of this.
+
+Two reduced forms serve the solve strategy (:mod:`optimizer.solve.strategy`):
+
+- *fixed site* j* (``SiteData.fixed``): :math:`z_{j^*} = 1`, no flow columns; the costs are
+  :math:`c_{km} \\sum_s R_{sj^*} b_s + c_{MWkm} (\\sum_p D_{h(p)j^*} C_p + \\sum_s R_{sj^*} L_s)`.
+- *relaxation* (``SiteData.relaxation``): no :math:`z`; the hall may be split over bought
+  candidates (:math:`\\sum_j a_j = \\alpha IT`, :math:`C_{p_j}/d + a_j \\le A_{p_j} y_{p_j}`) and
+  each line is priced at its nearest candidate, :math:`\\min_j D_{h(p)j}`, :math:`\\min_j R_{sj}`.
+  Every feasible design with a site is feasible here at no higher cost, so the MILP bound of the
+  relaxation bounds the full problem from below.
 """
 
 from __future__ import annotations
@@ -83,29 +93,45 @@ def site_data_from_inputs(
 
 
 def _add_hall(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
+    """The hall's acres on the chosen candidate; in the relaxation it may be split over the
+    bought candidates (no site binary)."""
     s, land = data.land.site, data.land
-    parcel = [int(p) for p in s.site_parcel]
-    acres = land.buildable_acres[parcel]
+    parcel = {j: int(s.site_parcel[j]) for j in b.J}
+    acres = {j: float(land.buildable_acres[parcel[j]]) for j in b.J}
     buy, cap = m.land.buy, m.land.cap_mw_dc
-    b.choose = pyo.Var(b.J, domain=pyo.Binary)
-    b.one_site = pyo.Constraint(expr=sum(b.choose[j] for j in b.J) == 1)
     b.hall_acres = pyo.Var(b.J, domain=pyo.NonNegativeReals, bounds=lambda _, j: (0, acres[j]))
-    b.hall_here = pyo.Constraint(b.J, rule=lambda b, j: b.hall_acres[j] <= acres[j] * b.choose[j])
     b.hall_size = pyo.Constraint(
         expr=sum(b.hall_acres[j] for j in b.J) == s.hall_acres_per_mw_it * m.compute.it_mw
     )
-    b.site_bought = pyo.Constraint(b.J, rule=lambda b, j: b.choose[j] <= buy[parcel[j]])
     b.site_area = pyo.Constraint(
         b.J,
         rule=lambda b, j: (
             cap[parcel[j]] / land.mw_dc_per_acre + b.hall_acres[j] <= acres[j] * buy[parcel[j]]
         ),
     )
+    if s.relaxed:
+        return
+    b.choose = pyo.Var(b.J, domain=pyo.Binary)
+    if s.fixed_site is not None:
+        b.choose[s.fixed_site].fix(1)
+    b.one_site = pyo.Constraint(expr=sum(b.choose[j] for j in b.J) == 1)
+    b.hall_here = pyo.Constraint(b.J, rule=lambda b, j: b.hall_acres[j] <= acres[j] * b.choose[j])
+    b.site_bought = pyo.Constraint(b.J, rule=lambda b, j: b.choose[j] <= buy[parcel[j]])
 
 
-def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
-    land, cap = data.land, m.land.cap_mw_dc
+def _one_distance(b: pyo.Block, data: ModelData) -> bool:
+    """True when each line has one known length: the site is fixed, or the block is the
+    relaxation (nearest candidate)."""
+    return data.land.site.relaxed or len(b.J) == 1
+
+
+def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
+    """Trunk-line MW-km of the PV parcels [MW km] (an expression)."""
+    s, land, cap = data.land.site, data.land, m.land.cap_mw_dc
     use = [p for p in m.land.P if land.buildable_acres[p] > 0]
+    if _one_distance(b, data):
+        km = s.hub_site_km[s.hub][:, list(b.J)].min(axis=1)
+        return sum(float(km[p]) * cap[p] for p in use)
     max_mw = land.buildable_acres * land.mw_dc_per_acre
     b.PJ = pyo.Set(initialize=[(p, j) for p in use for j in b.J], dimen=2)
     b.flow_mw = pyo.Var(b.PJ, domain=pyo.NonNegativeReals)
@@ -113,23 +139,25 @@ def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     b.flow_site = pyo.Constraint(
         b.PJ, rule=lambda b, p, j: b.flow_mw[p, j] <= float(max_mw[p]) * b.choose[j]
     )
+    return sum(float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ)
 
 
 def turbine_bound_mw(data: ModelData) -> float:
     """Largest useful turbine power [MW]: the facility load at the target with the least
     efficient chip type (x3 in ``average`` mode, where chips may idle).
 
-    .. math:: \bar T = PUE \\cdot F \\cdot \\max_c (w_c / f_c)
+    .. math:: \\bar T = PUE \\cdot F \\cdot \\max_c (w_c / f_c)
     """
     d = data.compute
     ratio = float(np.max(d.it_mw_per_chip / d.pflops_per_chip))
     return d.pue * d.target_pflops * ratio * (3.0 if d.mode == "average" else 1.0)
 
 
-def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> bool:
+def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
+    """Reservoir lines: (km of line, MW-km) expressions; (0, 0) without pumped hydro."""
     if not hasattr(m, "phs"):
-        return False
-    d, ph = data.phs, m.phs
+        return 0.0, 0.0
+    s, d, ph = data.land.site, data.phs, m.phs
     t_max = turbine_bound_mw(data)
     b.turbine_bound = pyo.Constraint(ph.U, rule=lambda b, g: ph.turbine_mw[g] <= t_max)
     b.line_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
@@ -139,6 +167,12 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) ->
             b.line_mw[r] >= ph.turbine_mw[int(d.group[r])] - t_max * (1 - ph.build[r])
         ),
     )
+    if _one_distance(b, data):
+        km = s.reservoir_site_km[:, list(b.J)].min(axis=1)
+        return (
+            sum(float(km[r]) * ph.build[r] for r in ph.S),
+            sum(float(km[r]) * b.line_mw[r] for r in ph.S),
+        )
     b.res_link = pyo.Var(ph.S, b.J, bounds=(0, 1))
     b.res_link_sum = pyo.Constraint(
         ph.S, rule=lambda b, r: sum(b.res_link[r, j] for j in b.J) == ph.build[r]
@@ -153,26 +187,41 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) ->
     b.res_flow_site = pyo.Constraint(
         ph.S, b.J, rule=lambda b, r, j: b.res_flow_mw[r, j] <= t_max * b.choose[j]
     )
-    return True
+    pairs = [(r, j) for r in ph.S for j in b.J]
+    km = sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)
+    return km, sum(float(s.reservoir_site_km[r, j]) * b.res_flow_mw[r, j] for r, j in pairs)
+
+
+def _far_rows(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> list:
+    """Rows of the distance limit: nothing bought or built beyond it from the chosen site
+    (the relaxation: beyond it from every candidate)."""
+    s, buy, rows = data.land.site, m.land.buy, []
+    js = list(b.J)
+    far_p, far_r = s.parcel_site_km > s.max_distance_km, s.reservoir_site_km > s.max_distance_km
+    if s.relaxed:
+        bad = np.flatnonzero(far_p[:, js].all(axis=1)).tolist()
+        rows += [sum(buy[p] for p in bad) <= 0] if bad else []
+        if hasattr(m, "phs"):
+            rows += [m.phs.build[int(r)] <= 0 for r in np.flatnonzero(far_r[:, js].all(axis=1))]
+        return rows
+    for h in b.H:
+        members = np.flatnonzero(s.hub == h)
+        for j in js:
+            bad = members[far_p[members, j]].tolist()
+            if bad:
+                rows.append(sum(buy[p] for p in bad) <= len(bad) * (1 - b.choose[j]))
+    if hasattr(m, "phs"):
+        for r, j in zip(*np.nonzero(far_r), strict=True):
+            if int(j) in js:
+                rows.append(m.phs.build[int(r)] + b.choose[int(j)] <= 1)
+    return rows
 
 
 def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     s = data.land.site
     buy = m.land.buy
-    rows = []
-    if np.isfinite(s.max_distance_km):
-        far = s.parcel_site_km > s.max_distance_km
-        for h in b.H:
-            members = np.flatnonzero(s.hub == h)
-            for j in b.J:
-                bad = members[far[members, j]].tolist()
-                if bad:
-                    rows.append(sum(buy[p] for p in bad) <= len(bad) * (1 - b.choose[j]))
-        if hasattr(m, "phs"):
-            for r, j in zip(*np.nonzero(s.reservoir_site_km > s.max_distance_km), strict=True):
-                rows.append(m.phs.build[int(r)] + b.choose[int(j)] <= 1)
     b.far = pyo.ConstraintList()
-    for row in rows:
+    for row in _far_rows(m, b, data) if np.isfinite(s.max_distance_km) else []:
         b.far.add(row)
     if s.max_clusters is not None:
         sizes = np.bincount(s.cluster)
@@ -190,25 +239,24 @@ def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
 
 
 def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Add block ``m.site`` (nothing when ``data.land.site`` is None); register line costs."""
+    """Add block ``m.site`` (nothing when ``data.land.site`` is None); register line costs.
+
+    With ``site.fixed_site`` set only that candidate is modelled (lines have one length, no
+    flow columns); with ``site.relaxed`` there is no site choice and no hall, and every line
+    is priced at its nearest candidate (a valid lower bound of the line costs).
+    """
     s = data.land.site
     if s is None:
         return
     b = m.site = pyo.Block()
-    b.J = pyo.RangeSet(0, len(s.site_parcel) - 1)
+    b.J = pyo.Set(initialize=s.candidates, ordered=True)
     b.H = pyo.RangeSet(0, s.n_hubs - 1)
     _add_hall(m, b, data)
-    _add_hubs(m, b, data)
-    has_res = _add_reservoir_lines(m, b, data)
+    mw_km = _add_hubs(m, b, data)
+    res_km, res_mw_km = _add_reservoir_lines(m, b, data)
     _add_limits(m, b, data)
-    km = 0.0
-    mw_km = sum(float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ)
-    if has_res:
-        pairs = [(r, j) for r in m.phs.S for j in b.J]
-        km += sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)
-        mw_km += sum(float(s.reservoir_site_km[r, j]) * b.res_flow_mw[r, j] for r, j in pairs)
-    m.costs["lines_km"] = s.line_musd_per_km * km
-    m.costs["lines_mw_km"] = s.line_musd_per_mw_km * mw_km
+    m.costs["lines_km"] = s.line_musd_per_km * res_km
+    m.costs["lines_mw_km"] = s.line_musd_per_mw_km * (mw_km + res_mw_km)
 
 
 def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
@@ -235,7 +283,7 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
     """Site costs [$M] of a design chosen without a site, one per candidate site.
 
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``turbine_mw``
-    and ``hall_acres``. Cost: the site parcel's land (when not bought) + trunk lines
+    and ``hall_acres``. Cost: the site parcel's land (unless bought for PV) + trunk lines
     :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit (the hall
     does not fit on the parcel, a bought parcel or built reservoir beyond the maximum distance).
     """
@@ -252,7 +300,8 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
         bad += int((km > s.max_distance_km).sum()) + int(
             design["hall_acres"] > land.buildable_acres[p]
         )
-        cost[j] = lines + (0.0 if bought[p] else float(land.price_musd[p])) + 1e6 * bad
+        owned = bought[p] and design["cap_mw"][p] > 1e-6  # bought for PV anyway
+        cost[j] = lines + (0.0 if owned else float(land.price_musd[p])) + 1e6 * bad
     return cost
 
 
@@ -273,10 +322,12 @@ class SiteSolution:
 
 def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
     """Read the site decision out of a solved model (None without a site block)."""
-    if not hasattr(m, "site"):
+    if not hasattr(m, "site") or not hasattr(m.site, "choose"):
         return None
     b = m.site
-    choose = np.array([pyo.value(b.choose[j]) for j in b.J], dtype=float)
+    choose = np.zeros(len(data.land.site.site_parcel))
+    for j in b.J:
+        choose[j] = pyo.value(b.choose[j])
     j = int(np.argmax(choose))
     lines = (
         np.array([pyo.value(b.line_mw[r]) for r in m.phs.S], dtype=float)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -163,10 +164,23 @@ def _status_words(h) -> str:
     return h.modelStatusToString(h.getModelStatus())
 
 
-def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -> SolveResult:
+def _set_start(h, repn, start: Sequence) -> None:
+    """Hand HiGHS a starting point: (variable, value) pairs for some columns (a MIP start;
+    HiGHS fixes the given integer columns and solves for the rest, keeping a feasible result)."""
+    pos = {id(v): i for i, v in enumerate(repn.columns)}
+    pairs = [(pos[id(v)], float(x)) for v, x in start if id(v) in pos]
+    if pairs:
+        index, value = zip(*pairs, strict=True)
+        h.setSolution(len(pairs), np.array(index, dtype=np.int32), np.array(value))
+
+
+def solve_model(
+    model: pyo.ConcreteModel, options: SolveOptions | None = None, start: Sequence | None = None
+) -> SolveResult:
     """Solve ``model`` with HiGHS and load the variable values back into it.
 
-    Raises :class:`ScalingError` before calling HiGHS when a value is out of range.
+    ``start``: (Pyomo variable, starting value) pairs (see :func:`_set_start`). Raises
+    :class:`ScalingError` before calling HiGHS when a value is out of range.
     """
     options = options or SolveOptions()
     t0 = time.perf_counter()
@@ -184,6 +198,8 @@ def solve_model(model: pyo.ConcreteModel, options: SolveOptions | None = None) -
         h.setOptionValue("solver", options.lp_solver)
         h.setOptionValue("run_crossover", options.run_crossover)
     h.passModel(lp)
+    if start:
+        _set_start(h, repn, start)
     t1 = time.perf_counter()
     h.run()
     solve_s = time.perf_counter() - t1

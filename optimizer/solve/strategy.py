@@ -71,48 +71,81 @@ def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
         target.battery.power_mw.fix(0.0)
 
 
-def _site_first(data: ModelData, m: pyo.ConcreteModel, options, timers) -> SolveResult:
-    """Solve ``m`` (with a site block) in two steps that keep each MILP easy.
+def _with_site(data: ModelData, site) -> ModelData:
+    return replace(data, land=replace(data.land, site=site))
 
-    1. The same problem without the site (no hall, no lines): a relaxation, since the site only
-       adds costs and constraints, so its MILP bound bounds the full problem from below.
+
+def _timed(timers: dict, key: str, fn, *args):
+    t0 = time.perf_counter()
+    out = fn(*args)
+    timers[key] += time.perf_counter() - t0
+    return out
+
+
+def _integer_start(source: pyo.ConcreteModel, target: pyo.ConcreteModel, site_parcel: int):
+    """The integer choices of ``source`` as a MIP start for ``target``: (variable, value) pairs
+    with the same parcels, reservoirs and chips and the site parcel bought (feasible whenever
+    the hall fits on the site parcel)."""
+
+    def rounded(var) -> int:
+        return round(pyo.value(var))
+
+    start = [
+        (target.land.buy[p], 1 if p == site_parcel else rounded(source.land.buy[p]))
+        for p in target.land.P
+    ]
+    start += [(target.compute.count[c], rounded(source.compute.count[c])) for c in target.compute.C]
+    if hasattr(target, "phs"):
+        start += [(target.phs.build[r], rounded(source.phs.build[r])) for r in target.phs.S]
+    return start
+
+
+def _site_first(data: ModelData, options, timers) -> tuple[pyo.ConcreteModel, SolveResult]:
+    """Solve a model with several candidate sites in two steps that keep each MILP easy.
+
+    1. The relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`: no hall, every line
+       priced at its nearest candidate): its MILP bound bounds the full problem from below.
     2. Rank the candidate sites for that design (:func:`~optimizer.model.site.rank_sites`), fix
-       the cheapest in ``m`` and solve the MILP: parcels are re-chosen for that site.
+       the cheapest (:meth:`~optimizer.model.data.SiteData.fixed`, no per-site flow columns) and
+       solve the MILP: parcels are re-chosen for that site.
 
-    The returned bound is the smaller of the two MILP bounds (valid over every site).
+    The returned bound is the smaller of the two MILP bounds (valid over every site). If the
+    relaxation finds no solution in time, the MILP with the site choice free is solved instead.
     """
     from optimizer.model.site import design_of, rank_sites
 
-    t0 = time.perf_counter()
-    free = build_model(replace(data, land=replace(data.land, site=None)))
-    timers["build"] += time.perf_counter() - t0
-    t0 = time.perf_counter()
-    first = solve_model(free, options)
-    timers["solve"] += time.perf_counter() - t0
-    if first.has_solution:
-        best = int(np.argmin(rank_sites(data, design_of(free, data))))
-        for j in m.site.J:
-            m.site.choose[j].fix(1 if j == best else 0)
-    t0 = time.perf_counter()
-    result = solve_model(m, options)
-    timers["solve"] += time.perf_counter() - t0
-    if first.has_solution and result.has_solution:
+    site = data.land.site
+    free = _timed(timers, "build", build_model, _with_site(data, site.relaxation()))
+    first = _timed(timers, "solve", solve_model, free, options)
+    if not first.has_solution:
+        m = _timed(timers, "build", build_model, data)
+        return m, _timed(timers, "solve", solve_model, m, options)
+    best = int(np.argmin(rank_sites(data, design_of(free, data))))
+    m = _timed(timers, "build", build_model, _with_site(data, site.fixed(best)))
+    start = _integer_start(free, m, int(site.site_parcel[best]))
+    result = _timed(timers, "solve", solve_model, m, options, start)
+    if result.has_solution:
         result.bound = min(result.bound, first.bound)
-    return result
+    return m, result
 
 
 def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, screen=False):
-    t0 = time.perf_counter()
-    m = build_model(data)
+    site = data.land.site
+    if screen and site is not None and site.fixed_site is None and len(site.site_parcel) > 1:
+        return _site_first(data, options, timers)
+    m = _timed(timers, "build", build_model, data)
     if source is not None:
         _fix_binaries(source, m)
-    timers["build"] += time.perf_counter() - t0
-    if screen and hasattr(m, "site") and len(m.site.J) > 1:
-        return m, _site_first(data, m, options, timers)
-    t0 = time.perf_counter()
-    result = solve_model(m, options)
-    timers["solve"] += time.perf_counter() - t0
-    return m, result
+    return m, _timed(timers, "solve", solve_model, m, options)
+
+
+def _chosen_site(data: ModelData, model: pyo.ConcreteModel) -> ModelData:
+    """``data`` with the compute site fixed to the one ``model`` chose (unchanged without)."""
+    if data.land.site is None or not hasattr(model, "site"):
+        return data
+    b = model.site
+    j = max(b.J, key=lambda j: pyo.value(b.choose[j]))
+    return _with_site(data, data.land.site.fixed(j))
 
 
 def solve_two_stage(
@@ -138,7 +171,8 @@ def solve_two_stage(
         if not coarse.has_solution:
             raise NoSolutionError(f"coarse stage stopped without a solution: {coarse.status}")
     progress(f"hourly stage: {data.hours} steps" + ("" if direct else ", sites fixed"))
-    model, final = _stage(data, options, timers, source=coarse_model)
+    hourly = data if coarse_model is None else _chosen_site(data, coarse_model)
+    model, final = _stage(hourly, options, timers, source=coarse_model)
     if _is_infeasible(final) and coarse_model is not None:
         progress("fixed sites cannot serve every hour; solving the hourly MILP directly")
         model, final = _stage(data, options, timers)

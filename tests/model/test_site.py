@@ -11,22 +11,25 @@ S1 and 5 km from S2. S1 costs $0.10M, S2 $0.05M, P $0.01M. Trunk lines cost c [$
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from tiny import tiny_data
 
+from optimizer.model.build import build_model
 from optimizer.model.data import LandData, SiteData
 from optimizer.model.site import extract_site
 from optimizer.results.bom import line_quantities
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import verify_solution
-from optimizer.solve.highs import SolveOptions
+from optimizer.solve.highs import SolveOptions, solve_model
 from optimizer.solve.strategy import solve_two_stage
 
 D = np.array([[0.0, 3.0], [3.0, 0.0], [2.0, 5.0]])  # hub (= parcel) x site [km]
 
 
-def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
+def site_data(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
     data = tiny_data([1, 1, 1, 1], target_pflops=100.0)
     data.land = LandData(
         ids=["S1", "S2", "P"],
@@ -51,6 +54,11 @@ def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
         max_distance_km=max_km,
         max_clusters=max_clusters,
     )
+    return data
+
+
+def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
+    data = site_data(c_mw_km, max_km, max_clusters)
     r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=2)
     sol = extract_solution(r.model, data)
     sol.meta["site"] = extract_site(r.model, data)
@@ -100,3 +108,31 @@ def test_hourly_stage_fixes_the_site_binaries():
     m = r.model
     assert all(m.site.choose[j].fixed for j in m.site.J)
     assert all(m.land.buy[p].fixed for p in m.land.P)
+
+
+def _solve_with(data, site):
+    m = build_model(replace(data, land=replace(data.land, site=site)))
+    r = solve_model(m, SolveOptions(mip_rel_gap=0))
+    return m, r
+
+
+@pytest.mark.parametrize(
+    ("max_km", "fixed_musd"), [(np.inf, {0: 1.25, 1: 1.26}), (4.0, {0: 1.25, 1: 1.31})]
+)
+def test_relaxation_bounds_every_site_and_a_fixed_site_is_exact(max_km, fixed_musd):
+    """Relaxation: hall on S2 (0.05), PV on P (0.01), P's line at its nearest candidate
+    (0.2 x 0.1 MW x 2 km = 0.04): 1.1 + 0.10 = 1.20 <= the optimum 1.25 (site S1).
+    Fixed S2: P's line runs 5 km (0.10) -> 1.26; with a 4 km limit P may not serve S2, so the PV
+    moves to S1 (0.10 land, 3 km line 0.06) -> 1.1 + 0.05 + 0.10 + 0.06 = 1.31."""
+    data = site_data(0.2, max_km)
+    full = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    assert full.upper_bound == pytest.approx(1.25, rel=1e-9)
+    m, relaxed = _solve_with(data, data.land.site.relaxation())
+    assert relaxed.objective == pytest.approx(1.20, rel=1e-9)
+    assert not hasattr(m.site, "choose")
+    for j, cost in fixed_musd.items():
+        m, fixed = _solve_with(data, data.land.site.fixed(j))
+        assert fixed.objective == pytest.approx(cost, rel=1e-9)
+        assert not hasattr(m.site, "flow_mw")  # one line length per parcel: no flow columns
+        assert list(m.site.J) == [j]
+        assert extract_site(m, data).site == j

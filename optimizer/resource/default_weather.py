@@ -37,8 +37,11 @@ from optimizer.resource.weather_calibration import (
     CLASS_NAMES,
     QUANTILES,
     clearsky,
+    day_class,
     spell_minima,
 )
+from optimizer.resource.weather_sites import blend_tables, site_weights
+from optimizer.resource.weather_spells import match_year_spells
 
 #: Realisations of the daily class sequence among which the most typical one is kept.
 N_CANDIDATES = 512
@@ -48,14 +51,25 @@ SPELL_KD_PER_DAY = 0.02
 LAPSE_RATE_C_PER_M = -0.0065
 #: Largest hourly clear-sky index [-] (cloud enhancement in hourly means).
 KC_MAX = 1.3
-TABLES = ("monthly", "classes", "dni", "diurnal", "spells", "meta")
+TABLES = ("monthly", "classes", "dni", "diurnal", "spells", "sites")
 
 
 @lru_cache(maxsize=4)
 def load_tables(folder: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read the calibration tables (``data/weather/*.csv`` unless ``folder`` is given)."""
+    """Read the stacked per-site calibration tables (``data/weather/*.csv`` unless ``folder``)."""
     base = Path(folder) if folder else default_path("weather")
     return {name: pd.read_csv(base / f"{name}.csv") for name in TABLES}
+
+
+def tables_at(latitude: float, longitude: float, folder: str | None = None) -> dict:
+    """Cloud-model tables at a place [deg, deg]: the calibration sites' tables combined.
+
+    Weights from :func:`optimizer.resource.weather_sites.site_weights` (pooled sites, the
+    nearest site's own figures within tens of km of it).
+    """
+    stacked = load_tables(folder)
+    sites = stacked["sites"]
+    return blend_tables(stacked, sites, site_weights(latitude, longitude, sites))
 
 
 def location_seed(latitude: float, longitude: float) -> int:
@@ -229,6 +243,9 @@ def synthesize(
     kd_all = candidate_kd(seq, month, cs_ghi.sum(axis=1), tables, rng)
     best = typical_candidate(seq, kd_all, pi_day, month, cs_ghi.sum(axis=1), tables)
     cls, kd = seq[best], kd_all[best]
+    target = tables["spells"]["min_mean_kd"].to_numpy()
+    kd = match_year_spells(kd, month, cs_ghi.sum(axis=1), target, KC_MAX)
+    cls = day_class(kd)
     kc = hourly_kc(kd, cls, cs_ghi, tables, rng)
     ghi = (kc * cs_ghi).ravel()
     cosz = cos_zenith(index + pd.Timedelta(minutes=30), latitude, longitude)
@@ -252,5 +269,9 @@ def default_weather(latitude: float, longitude: float, altitude_m: float = 0.0) 
     Deterministic: the random stream is seeded by :func:`location_seed`.
     """
     return synthesize(
-        latitude, longitude, altitude_m, load_tables(), location_seed(latitude, longitude)
+        latitude,
+        longitude,
+        altitude_m,
+        tables_at(latitude, longitude),
+        location_seed(latitude, longitude),
     )

@@ -1,8 +1,10 @@
 """The embedded default weather when the user gives no file.
 
 pvlib's Ineichen clear sky at the site (Linke turbidity and altitude that ship with pvlib) times a
-stochastic cloud model in clear-sky-index space whose figures were derived from a real NSRDB PSM3
-typical year (``data/weather/``, method in ``data/weather/README.md``):
+stochastic cloud model in clear-sky-index space whose figures were derived from three real NSRDB
+PSM3 typical years of the desert Southwest (Phoenix, Tucson, Daggett; ``data/weather/``, method in
+``data/weather/README.md``), pooled, or a calibration site's own near it
+(:mod:`optimizer.resource.weather_sites`):
 
 1. a Markov chain of daily classes (overcast, cloudy, hazy, clear) with the monthly class
    frequencies and the clear / not-clear persistence of the real data, so multi-day cloudy spells
@@ -11,7 +13,9 @@ typical year (``data/weather/``, method in ``data/weather/README.md``):
    days of each month shifted so the month's mean K_d equals the real one; of
    ``N_CANDIDATES`` realisations the one whose monthly class counts and deepest 3-day and
    7-day spells of each month are closest to the real ones is kept (the idea of the
-   Finkelstein-Schafer selection of typical months in TMY: typical, not average);
+   Finkelstein-Schafer selection of typical months in TMY: typical, not average); the kept
+   year's deepest 3-day and 7-day spells are then scaled to the calibrated depth
+   (:mod:`optimizer.resource.weather_spells`);
 3. hourly k_c = K_d (1 + sd e_h), e_h an AR(1) process per class, renormalised to the daily K_d;
 4. DNI = DNI_cs x mean(DNI/DNI_cs | k_c), DHI = GHI - DNI cos(zenith) (closure);
 5. air temperature: the monthly climatology lapse-rate corrected to the site altitude

@@ -39,18 +39,24 @@ def main() -> None:
     ap.add_argument("--target", type=float, default=1e21)
     ap.add_argument("--mode", default="sustained")
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}\n"
+    )
     print("| run | " + " | ".join(STAGES) + " | total [s] | gap | total cost [$] |")
     print("|---" * (len(STAGES) + 4) + "|")
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
             t, s = one_run(args.target, args.mode, Path(tmp))
             cells = " | ".join(f"{t.get(k, 0.0):.1f}" for k in STAGES)
-            print(f"| {i + 1} | {cells} | {t['total']:.1f} | {100 * s['gap']:.3f}% | "
-                  f"{s['cost']:,.0f} |")
-    print(f"\nhourly model: {s['rows']:,} rows x {s['columns']:,} columns; coarse stage: "
-          f"{s['coarse_rows']:,} rows, {s['coarse_integer_columns']} integer columns")
+            print(
+                f"| {i + 1} | {cells} | {t['total']:.1f} | {100 * s['gap']:.3f}% | "
+                f"{s['cost']:,.0f} |"
+            )
+    print(
+        f"\nhourly model: {s['rows']:,} rows x {s['columns']:,} columns; coarse stage: "
+        f"{s['coarse_rows']:,} rows, {s['coarse_integer_columns']} integer columns"
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Run from the repository root::
 
     PYTHONPATH=. /tmp/venv/bin/python benchmarks/solar_accuracy.py
 
-Needs ``../shared/reference/weather/`` (the Phoenix NSRDB PSM3 TMY).
+Needs ``../shared/reference/weather/`` (the Phoenix NSRDB PSM3 TMY); the Tucson and Daggett
+daylight extracts are in ``data/weather/validation/``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from pvwatts_reference import REFERENCE, reference_ac_per_kw_dc  # noqa: E402
+from solar_bad_files import item3  # noqa: E402
 
 from optimizer.inputs.prices import require_prices  # noqa: E402
 from optimizer.inputs.weather import read_weather  # noqa: E402
+from optimizer.inputs.weather_extract import read_daylight_extract  # noqa: E402
 from optimizer.resource import default_weather as dw  # noqa: E402
+from optimizer.resource import weather_sites as ws  # noqa: E402
 from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc  # noqa: E402
 from optimizer.resource.weather_calibration import calibrate  # noqa: E402
 from optimizer.resource.yield_report import summarize  # noqa: E402
@@ -37,6 +41,12 @@ PHOENIX = (
     / "weather"
     / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
 ).resolve()
+VALIDATION = HERE.parent / "data" / "weather" / "validation"
+#: Validation sites with a real daylight-only extract in the repository (order of sites.csv).
+EXTRACTS = {
+    "Tucson AZ": "tucson_psm3_tmy_daylight.csv",
+    "Daggett CA": "daggett_psm3_tmy_daylight.csv",
+}
 #: name, lat, lon, facts.csv annual GHI [kWh/m2-yr] or None
 SITES = [
     ("Phoenix AZ", 33.45, -111.98, 2115.0),
@@ -88,18 +98,22 @@ def item1(real, params, out):
     ]
 
 
-def item2_phoenix(real, params, out):
-    ac_real = yield_of(real, params)
-    t0 = time.perf_counter()
-    syn = dw.default_weather(real.latitude, real.longitude, real.altitude_m)
-    seconds = time.perf_counter() - t0
-    c = compare(yield_of(syn, params), ac_real)
+LIMITS = {"annual": 3.0, "max_month": 8.0, "w3": 15.0, "w7": 15.0}
+
+
+def passes(c: dict) -> int:
+    """Number of the four acceptance limits met by a comparison."""
+    return sum(abs(c[k]) <= lim for k, lim in LIMITS.items())
+
+
+def site_table(name, real, syn, params, seconds, out):
+    """Markdown table of one site: default vs real file, every acceptance figure."""
+    c = compare(yield_of(syn, params), yield_of(real, params))
     fixed = replace(params, mount="fixed")
     cf = compare(yield_of(syn, fixed), yield_of(real, fixed))
     out += [
-        "## 2a. Embedded default vs the real Phoenix file (location seed)",
-        "",
-        f"Default weather built in {seconds:.2f} s (clear sky + cloud model).",
+        f"### {name} ({real.latitude}, {real.longitude}, {real.altitude_m:.0f} m): default "
+        f"built in {seconds:.2f} s",
         "",
         "| figure | real file | default | error | limit |",
         "|---|---|---|---|---|",
@@ -109,50 +123,111 @@ def item2_phoenix(real, params, out):
         ("worst 3-day [kWh/kW_dc]", "w3", "worst_3day_kwh_per_kw_dc"),
         ("worst 7-day [kWh/kW_dc]", "w7", "worst_7day_kwh_per_kw_dc"),
     ):
-        lim = {"annual": "3 %", "w3": "15 %", "w7": "15 %"}[k]
         out.append(
             f"| {label} | {getattr(c['real'], key):.2f} | {getattr(c['syn'], key):.2f} "
-            f"| {c[k]:+.1f} % | {lim} |"
+            f"| {c[k]:+.1f} % | {LIMITS[k]:.0f} % |"
         )
-    out.append(f"| worst month | | | {c['max_month']:.1f} % | 8 % |")
+    ghi_r, ghi_s = real.df.ghi.sum() / 1e3, syn.df.ghi.sum() / 1e3
+    dni_r, dni_s = real.df.dni.sum() / 1e3, syn.df.dni.sum() / 1e3
     out += [
+        f"| worst month | | | {c['max_month']:.1f} % | 8 % |",
+        f"| GHI [kWh/m2-yr] | {ghi_r:.1f} | {ghi_s:.1f} | {100 * (ghi_s / ghi_r - 1):+.1f} % | |",
+        f"| DNI [kWh/m2-yr] | {dni_r:.1f} | {dni_s:.1f} | {100 * (dni_s / dni_r - 1):+.1f} % | |",
         "",
         "Monthly error, single-axis [%]: " + ", ".join(f"{v:+.1f}" for v in c["months"]),
         "",
         f"Fixed tilt (latitude): annual {cf['annual']:+.1f} %, worst month "
         f"{cf['max_month']:.1f} %, 3-day {cf['w3']:+.1f} %, 7-day {cf['w7']:+.1f} %.",
-        f"GHI: real {real.df.ghi.sum() / 1e3:.0f}, default {syn.df.ghi.sum() / 1e3:.0f} "
-        f"kWh/m2-yr; DNI: real {real.df.dni.sum() / 1e3:.0f}, default "
-        f"{syn.df.dni.sum() / 1e3:.0f} kWh/m2-yr.",
         "",
     ]
 
 
-def item2_seeds(real, params, out):
-    ac_real = yield_of(real, params)
-    rows = []
-    for seed in range(N_SEEDS):
-        syn = dw.synthesize(real.latitude, real.longitude, real.altitude_m, dw.load_tables(), seed)
-        rows.append(compare(yield_of(syn, params), ac_real))
-    f = pd.DataFrame([{k: r[k] for k in ("annual", "max_month", "w3", "w7")} for r in rows])
-    ok = (f.annual.abs() <= 3) & (f.max_month <= 8) & (f.w3.abs() <= 15) & (f.w7.abs() <= 15)
+def item2_sites_real(reals, params, out):
     out += [
-        f"## 2b. Same method, {N_SEEDS} other random seeds at Phoenix (spread of one "
-        "synthetic year)",
+        "## 2a. Shipped default vs the real file at each calibration site (location seed)",
         "",
-        "| error [%] | min | median | max |",
-        "|---|---|---|---|",
+        "In sample: at a calibration site the default uses that site's own tables.",
+        "",
     ]
-    for k in f.columns:
-        out.append(f"| {k} | {f[k].min():+.1f} | {f[k].median():+.1f} | {f[k].max():+.1f} |")
-    out += ["", f"{int(ok.sum())} of {N_SEEDS} seeds meet all four limits.", ""]
+    for name, real in reals.items():
+        t0 = time.perf_counter()
+        syn = dw.default_weather(real.latitude, real.longitude, real.altitude_m)
+        site_table(name, real, syn, params, time.perf_counter() - t0, out)
+
+
+def item2_loo(reals, params, out):
+    """Leave one site out: tables of the other two sites, validated on the third."""
+    stacked = dw.load_tables()
+    sites = stacked["sites"]
+    out += [
+        "## 2b. Leave one site out (calibrate on two sites, validate on the third)",
+        "",
+        "The out-of-sample evidence that the method holds at other sites. `shipped weights`: the "
+        "shipped `site_weights` applied to the two remaining sites (pooled, as the held-out "
+        f"site is more than {3 * ws.LOCAL_KM:.0f} km from both); `nearest site only`: the "
+        "nearest remaining site's tables (the pre-change approach of one site's statistics "
+        "everywhere).",
+        "",
+        "| held out | weights | annual | worst month | 3-day | 7-day | GHI | DNI | limits met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, real in zip(sites["site"], reals.values(), strict=True):
+        train = sites[sites["site"] != key]
+        for label, local_km in (("shipped weights", ws.LOCAL_KM), ("nearest site only", 1e9)):
+            w = ws.site_weights(real.latitude, real.longitude, train, local_km)
+            tables = ws.blend_tables(stacked, train, w)
+            seed = dw.location_seed(real.latitude, real.longitude)
+            syn = dw.synthesize(real.latitude, real.longitude, real.altitude_m, tables, seed)
+            c = compare(yield_of(syn, params), yield_of(real, params))
+            g = 100 * (syn.df.ghi.sum() / real.df.ghi.sum() - 1)
+            d = 100 * (syn.df.dni.sum() / real.df.dni.sum() - 1)
+            mix = ", ".join(f"{s} {v:.2f}" for s, v in w.items())
+            out.append(
+                f"| {key} | {label} ({mix}) | {c['annual']:+.1f} % | {c['max_month']:.1f} % | "
+                f"{c['w3']:+.1f} % | {c['w7']:+.1f} % | {g:+.1f} % | {d:+.1f} % | "
+                f"{passes(c)} of 4 |"
+            )
+        near = list(reals.values())[list(sites["site"]).index(w.idxmax())]
+        c = compare(yield_of(near, params), yield_of(real, params))
+        g = 100 * (near.df.ghi.sum() / real.df.ghi.sum() - 1)
+        d = 100 * (near.df.dni.sum() / real.df.dni.sum() - 1)
+        out.append(
+            f"| {key} | no model: {w.idxmax()}'s real year itself | {c['annual']:+.1f} % | "
+            f"{c['max_month']:.1f} % | {c['w3']:+.1f} % | {c['w7']:+.1f} % | {g:+.1f} % | "
+            f"{d:+.1f} % | {passes(c)} of 4 |"
+        )
+    out.append("")
+
+
+def item2_seeds(reals, params, out):
+    out += [
+        f"## 2c. Same tables, {N_SEEDS} other random seeds (spread of one synthetic year)",
+        "",
+        "| site | error [%] | min | median | max | seeds meeting all four limits |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, real in reals.items():
+        ac_real = yield_of(real, params)
+        tables = dw.tables_at(real.latitude, real.longitude)
+        rows = []
+        for seed in range(N_SEEDS):
+            syn = dw.synthesize(real.latitude, real.longitude, real.altitude_m, tables, seed)
+            rows.append(compare(yield_of(syn, params), ac_real))
+        f = pd.DataFrame([{k: r[k] for k in LIMITS} for r in rows])
+        ok = sum(passes(r) == 4 for r in rows)
+        for i, k in enumerate(f.columns):
+            out.append(
+                f"| {name if i == 0 else ''} | {k} | {f[k].min():+.1f} | {f[k].median():+.1f} "
+                f"| {f[k].max():+.1f} | {f'{ok} of {N_SEEDS}' if i == 0 else ''} |"
+            )
+    out.append("")
 
 
 def item2_sites(params, out):
     import pvlib
 
     out += [
-        "## 2c. Other desert Southwest sites (embedded default only; no real files here)",
+        "## 2d. Annual GHI of the default vs facts.csv (places as in facts.csv, pvlib altitude)",
         "",
         "| site | lat, lon | altitude [m] | GHI default | GHI facts.csv | diff | "
         "tracker yield [kWh/kW_dc] | seconds |",
@@ -178,9 +253,10 @@ def item2_split(real, params, out):
     ac_real = yield_of(real, params).reshape(365, 24).sum(axis=1)
     dom = real.df.index.day.to_numpy()[::24]
     month = real.df.index.month.to_numpy()[::24]
-    meta = dw.load_tables()["meta"]
+    meta = pd.DataFrame({"key": ["altitude_m"], "value": [real.altitude_m]})
     out += [
-        "## 2d. Split-sample check (calibrate on one half of the days, validate on the other)",
+        "## 2e. Split-sample check at Phoenix (calibrate on half of the days, validate on "
+        "the rest)",
         "",
         "| calibrated on | validated on | annual mean-day error | "
         "worst month | months within 8 % |",
@@ -233,65 +309,6 @@ def item2_split(real, params, out):
     out.append("")
 
 
-def _bad_cases(lines: list[str]) -> dict[str, list[str]]:
-    col = lines[2].split(",")
-
-    def cell(n, name, value):
-        out = list(lines)
-        cells = out[n - 1].split(",")
-        cells[col.index(name)] = value
-        out[n - 1] = ",".join(cells)
-        return out
-
-    rows = [r.split(",") for r in lines[3:]]
-    shifted = lines[:3] + [
-        ",".join(r[:5] + v)
-        for r, v in zip(rows, [r[5:] for r in rows[-1:] + rows[:-1]], strict=True)
-    ]
-    meta = lines[1].split(",")
-    meta[7] = "0"
-    return {
-        "short (8,000 rows)": lines[:8003],
-        "NaN in GHI": cell(500, "GHI", "NaN"),
-        "-9999 in DNI": cell(700, "DNI", "-9999"),
-        "9999 in Temperature": cell(900, "Temperature", "9999"),
-        "irradiance shifted +1 h": shifted,
-        "time zone declared UTC": [lines[0], ",".join(meta), *lines[2:]],
-        "GHI column renamed": [*lines[:2], lines[2].replace(",GHI,", ",Global,"), *lines[3:]],
-        "text in a number cell": cell(321, "DHI", "abc"),
-    }
-
-
-def item3(out):
-    import tempfile
-
-    import typer
-    from typer.testing import CliRunner
-
-    from optimizer import cli_yield
-
-    app = typer.Typer()
-    cli_yield.register(app)
-    app.command("noop")(lambda: None)
-    out += [
-        "## 3. Bad weather files through `zopt yield --weather F` (exit code, first line)",
-        "",
-        "| case | exit | message |",
-        "|---|---|---|",
-    ]
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, lines in _bad_cases(PHOENIX.read_text().splitlines()).items():
-            path = Path(tmp) / "bad.csv"
-            path.write_text("\n".join(lines) + "\n")
-            res = CliRunner().invoke(
-                app,
-                ["yield", "--lat", "33.45", "--lon", "-111.98", "--weather", str(path), "--json"],
-            )
-            first = res.stderr.splitlines()[0].replace(str(path), "bad.csv").replace("|", "/")
-            out.append(f"| {name} | {res.exit_code} | `{first}` |")
-    out.append("")
-
-
 def main() -> None:
     real, problems = read_weather(PHOENIX)
     if real is None:
@@ -303,17 +320,22 @@ def main() -> None:
         "Command (repository root): `PYTHONPATH=. /tmp/venv/bin/python "
         "benchmarks/solar_accuracy.py` (writes this file).",
         "",
-        f"Weather: `{PHOENIX.name}` (NSRDB PSM3 v3 TMY). Plant: prices.csv defaults "
+        f"Weather: `{PHOENIX.name}` (NSRDB PSM3 v3 TMY); Tucson and Daggett: NSRDB PSM3 TMY "
+        "daylight extracts in `data/weather/validation/`. Plant: prices.csv defaults "
         f"(ILR {params.dc_ac_ratio}, losses {params.system_losses}, GCR {params.gcr}, "
         f"tracker +-{params.max_angle_deg} deg).",
         "",
     ]
     item1(real, params, out)
-    item2_phoenix(real, params, out)
-    item2_seeds(real, params, out)
+    reals = {"Phoenix AZ": real} | {
+        name: read_daylight_extract(VALIDATION / f) for name, f in EXTRACTS.items()
+    }
+    item2_sites_real(reals, params, out)
+    item2_loo(reals, params, out)
+    item2_seeds(reals, params, out)
     item2_sites(params, out)
     item2_split(real, params, out)
-    item3(out)
+    item3(PHOENIX, out)
     text = "\n".join(out) + "\n"
     (HERE / "RESULTS_solar.md").write_text(
         text + (HERE / "RESULTS_solar_notes.md").read_text()

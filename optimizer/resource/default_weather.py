@@ -1,8 +1,10 @@
 """The embedded default weather when the user gives no file.
 
 pvlib's Ineichen clear sky at the site (Linke turbidity and altitude that ship with pvlib) times a
-stochastic cloud model in clear-sky-index space whose figures were derived from a real NSRDB PSM3
-typical year (``data/weather/``, method in ``data/weather/README.md``):
+stochastic cloud model in clear-sky-index space whose figures were derived from three real NSRDB
+PSM3 typical years of the desert Southwest (Phoenix, Tucson, Daggett; ``data/weather/``, method in
+``data/weather/README.md``), pooled, or a calibration site's own near it
+(:mod:`optimizer.resource.weather_sites`):
 
 1. a Markov chain of daily classes (overcast, cloudy, hazy, clear) with the monthly class
    frequencies and the clear / not-clear persistence of the real data, so multi-day cloudy spells
@@ -11,7 +13,9 @@ typical year (``data/weather/``, method in ``data/weather/README.md``):
    days of each month shifted so the month's mean K_d equals the real one; of
    ``N_CANDIDATES`` realisations the one whose monthly class counts and deepest 3-day and
    7-day spells of each month are closest to the real ones is kept (the idea of the
-   Finkelstein-Schafer selection of typical months in TMY: typical, not average);
+   Finkelstein-Schafer selection of typical months in TMY: typical, not average); the kept
+   year's deepest 3-day and 7-day spells are then scaled to the calibrated depth
+   (:mod:`optimizer.resource.weather_spells`);
 3. hourly k_c = K_d (1 + sd e_h), e_h an AR(1) process per class, renormalised to the daily K_d;
 4. DNI = DNI_cs x mean(DNI/DNI_cs | k_c), DHI = GHI - DNI cos(zenith) (closure);
 5. air temperature: the monthly climatology lapse-rate corrected to the site altitude
@@ -37,8 +41,11 @@ from optimizer.resource.weather_calibration import (
     CLASS_NAMES,
     QUANTILES,
     clearsky,
+    day_class,
     spell_minima,
 )
+from optimizer.resource.weather_sites import blend_tables, site_weights
+from optimizer.resource.weather_spells import match_year_spells
 
 #: Realisations of the daily class sequence among which the most typical one is kept.
 N_CANDIDATES = 512
@@ -48,14 +55,25 @@ SPELL_KD_PER_DAY = 0.02
 LAPSE_RATE_C_PER_M = -0.0065
 #: Largest hourly clear-sky index [-] (cloud enhancement in hourly means).
 KC_MAX = 1.3
-TABLES = ("monthly", "classes", "dni", "diurnal", "spells", "meta")
+TABLES = ("monthly", "classes", "dni", "diurnal", "spells", "sites")
 
 
 @lru_cache(maxsize=4)
 def load_tables(folder: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read the calibration tables (``data/weather/*.csv`` unless ``folder`` is given)."""
+    """Read the stacked per-site calibration tables (``data/weather/*.csv`` unless ``folder``)."""
     base = Path(folder) if folder else default_path("weather")
     return {name: pd.read_csv(base / f"{name}.csv") for name in TABLES}
+
+
+def tables_at(latitude: float, longitude: float, folder: str | None = None) -> dict:
+    """Cloud-model tables at a place [deg, deg]: the calibration sites' tables combined.
+
+    Weights from :func:`optimizer.resource.weather_sites.site_weights` (pooled sites, the
+    nearest site's own figures within tens of km of it).
+    """
+    stacked = load_tables(folder)
+    sites = stacked["sites"]
+    return blend_tables(stacked, sites, site_weights(latitude, longitude, sites))
 
 
 def location_seed(latitude: float, longitude: float) -> int:
@@ -229,6 +247,9 @@ def synthesize(
     kd_all = candidate_kd(seq, month, cs_ghi.sum(axis=1), tables, rng)
     best = typical_candidate(seq, kd_all, pi_day, month, cs_ghi.sum(axis=1), tables)
     cls, kd = seq[best], kd_all[best]
+    target = tables["spells"]["min_mean_kd"].to_numpy()
+    kd = match_year_spells(kd, month, cs_ghi.sum(axis=1), target, KC_MAX)
+    cls = day_class(kd)
     kc = hourly_kc(kd, cls, cs_ghi, tables, rng)
     ghi = (kc * cs_ghi).ravel()
     cosz = cos_zenith(index + pd.Timedelta(minutes=30), latitude, longitude)
@@ -252,5 +273,9 @@ def default_weather(latitude: float, longitude: float, altitude_m: float = 0.0) 
     Deterministic: the random stream is seeded by :func:`location_seed`.
     """
     return synthesize(
-        latitude, longitude, altitude_m, load_tables(), location_seed(latitude, longitude)
+        latitude,
+        longitude,
+        altitude_m,
+        tables_at(latitude, longitude),
+        location_seed(latitude, longitude),
     )

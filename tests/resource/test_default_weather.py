@@ -1,4 +1,4 @@
-"""Embedded default weather: deterministic, physical, and close to the real Phoenix year."""
+"""Embedded default weather: deterministic, physical, close to the real years it was built on."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import pytest
 from optimizer.errors import ProblemCollector
 from optimizer.inputs.weather import read_weather
 from optimizer.inputs.weather_checks import check_sun, noon_offset_h
-from optimizer.resource.default_weather import default_weather, load_tables
-from optimizer.resource.weather_calibration import calibrate
+from optimizer.resource.default_weather import default_weather, load_tables, tables_at
+from optimizer.resource.weather_calibration import calibrate, rolling_means
+from optimizer.resource.weather_sites import read_site_file, site_weights
+from optimizer.resource.weather_spells import match_year_spells
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 PHOENIX = SHARED / "reference" / "weather" / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
+VALIDATION = Path(__file__).resolve().parents[2] / "data" / "weather" / "validation"
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +85,50 @@ def test_other_desert_sites_plausible(lat, lon, alt, ghi_kwh_m2):
     assert w.df["ghi"].sum() / 1000 == pytest.approx(ghi_kwh_m2, rel=0.05)
 
 
-@pytest.mark.shared
-def test_shipped_tables_come_from_the_calibration(real):
-    fresh = calibrate(real)
+def _assert_site_tables_equal(site: str, path: Path) -> None:
+    fresh = calibrate(read_site_file(path))
     shipped = load_tables()
-    for name in ("monthly", "classes", "dni", "spells"):
+    for name in ("monthly", "classes", "dni", "spells", "diurnal"):
+        rows = shipped[name][shipped[name]["site"] == site]
         a = fresh[name].select_dtypes("number").to_numpy(dtype=float)
-        b = shipped[name].select_dtypes("number").to_numpy(dtype=float)
-        np.testing.assert_allclose(a, b, atol=1e-4, err_msg=name)
+        b = rows.select_dtypes("number").to_numpy(dtype=float)
+        np.testing.assert_allclose(a, b, atol=1e-4, err_msg=f"{site} {name}")
+
+
+@pytest.mark.parametrize("site", ["tucson", "daggett"])
+def test_shipped_tables_come_from_the_calibration(site):
+    """The Tucson and Daggett extracts ship in the repository: always checked."""
+    sites = load_tables()["sites"].set_index("site")
+    _assert_site_tables_equal(site, VALIDATION / sites.loc[site, "file"])
+
+
+@pytest.mark.shared
+def test_shipped_phoenix_tables_come_from_the_calibration(real):
+    _assert_site_tables_equal("phoenix", PHOENIX)
+
+
+def test_site_weights_local_near_a_site_pooled_far_away():
+    sites = load_tables()["sites"]
+    at = site_weights(32.13, -110.94, sites)
+    assert at["tucson"] == pytest.approx(1.0) and at.sum() == pytest.approx(1.0)
+    far = site_weights(32.31, -106.78, sites)  # Las Cruces, ~390 km from Tucson
+    assert far.sum() == pytest.approx(1.0)
+    assert far.max() - far.min() < 0.01
+    tables = tables_at(33.45, -111.98)
+    phoenix = load_tables()["monthly"].query("site == 'phoenix'")
+    np.testing.assert_allclose(tables["monthly"]["kd_mean"], phoenix["kd_mean"])
+
+
+def test_spell_matching_keeps_monthly_means_and_sets_the_depth():
+    rng = np.random.default_rng(0)
+    month = pd.date_range("2023-01-01", periods=365, freq="D").month.to_numpy()
+    e_cs = 5000 + 2500 * np.sin(np.pi * (np.arange(365) - 80) / 365)
+    kd = np.clip(rng.normal(0.95, 0.08, 365), 0.3, 1.1)
+    target = np.r_[np.full(12, 0.7), np.full(12, 0.85)]
+    target[0], target[12] = 0.35, 0.6  # deepest spells in January
+    out = match_year_spells(kd, month, e_cs, target, 1.3)
+    for m in range(1, 13):
+        sel = month == m
+        assert (out[sel] * e_cs[sel]).sum() == pytest.approx((kd[sel] * e_cs[sel]).sum())
+    depth3 = rolling_means(out * e_cs, 3)[month == 1].min()
+    assert depth3 == pytest.approx(0.35 * e_cs[month == 1].mean(), rel=1e-6)

@@ -90,6 +90,7 @@ def plot_map(run: RunResult, path: Path) -> Path:
     ax.set_ylabel("northing [m]")
     ax.legend(loc="lower right", fontsize=7)
     ax.set_aspect("equal")
+    ax.ticklabel_format(style="plain", useOffset=False)  # metres, not "1e6" over the title
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -44,7 +44,7 @@ from optimizer.resource.weather_calibration import (
     day_class,
     spell_minima,
 )
-from optimizer.resource.weather_sites import blend_tables, site_weights
+from optimizer.resource.weather_sites import blend_tables, great_circle_km, site_weights
 from optimizer.resource.weather_spells import match_year_spells
 
 #: Realisations of the daily class sequence among which the most typical one is kept.
@@ -74,6 +74,20 @@ def tables_at(latitude: float, longitude: float, folder: str | None = None) -> d
     stacked = load_tables(folder)
     sites = stacked["sites"]
     return blend_tables(stacked, sites, site_weights(latitude, longitude, sites))
+
+
+def describe_default(latitude: float, longitude: float) -> str:
+    """One line for reports: which calibration sites' statistics the default uses at a place
+    [deg, deg], and how far the nearest one is (the evidence is in RESULTS_solar.md)."""
+    sites = load_tables()["sites"]
+    w = site_weights(latitude, longitude, sites)
+    d = great_circle_km(latitude, longitude, sites["latitude"], sites["longitude"])
+    i = int(np.argmin(d))
+    mix = ", ".join(f"{s} {x:.2f}" for s, x in w.items())
+    return (
+        f"embedded default weather (clear sky x cloud statistics of real typical years: {mix}; "
+        f"nearest calibration site {sites['site'].iloc[i]}, {d[i]:.0f} km)"
+    )
 
 
 def location_seed(latitude: float, longitude: float) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.inputs.weather import WeatherData
-from optimizer.resource.default_weather import default_weather
+from optimizer.resource.default_weather import default_weather, describe_default
 from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
 
 EARTH_RADIUS_KM = 6371.0088
@@ -101,5 +101,5 @@ def build_profiles(
         alt = float(np.nanmean(elev[labels == j])) if np.isfinite(elev[labels == j]).any() else 0.0
         w = weather if weather is not None else default_weather(plat[j], plon[j], alt)
         cf.append(ac_per_kw_dc(w, plat[j], plon[j], alt, params))
-    source = weather.source if weather is not None else "embedded default weather"
+    source = weather.source if weather is not None else describe_default(lat.mean(), lon.mean())
     return Profiles(np.vstack(cf), plat, plon, labels, source)

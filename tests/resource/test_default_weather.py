@@ -132,3 +132,12 @@ def test_spell_matching_keeps_monthly_means_and_sets_the_depth():
         assert (out[sel] * e_cs[sel]).sum() == pytest.approx((kd[sel] * e_cs[sel]).sum())
     depth3 = rolling_means(out * e_cs, 3)[month == 1].min()
     assert depth3 == pytest.approx(0.35 * e_cs[month == 1].mean(), rel=1e-6)
+
+
+def test_reports_say_which_calibration_sites_the_default_uses():
+    from optimizer.resource.default_weather import describe_default
+
+    at_tucson = describe_default(32.13, -110.94)
+    assert "tucson 1.00" in at_tucson and "nearest calibration site tucson, 0 km" in at_tucson
+    far = describe_default(36.1, -115.2)  # Las Vegas: ~200 km from Daggett, pooled weights
+    assert "nearest calibration site daggett, 199 km" in far

@@ -147,15 +147,53 @@ def solve(
     ),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
-    from optimizer.export.summary import summary_dict
-    from optimizer.pipeline import export_run, run_solve
-    from optimizer.solve.highs import SolveOptions
+    _check_solve_options(
+        target, mode, time_limit, mip_gap, coarse_hours, mount, max_unserved, max_distance_km,
+        max_sites,
+    )  # fmt: skip
+    opts = _solve_run_options(
+        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites,
+        max_unserved, time_limit, mip_gap, threads, seed,
+    )  # fmt: skip
+    paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
+    paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
+    _solve_and_report(paths, opts, reports_dir)
 
+
+def _say(msg: str) -> None:
+    err.print(f"[dim]{msg}[/dim]")
+
+
+def _check_solve_options(
+    target, mode, time_limit, mip_gap, coarse_hours, mount, max_unserved, max_distance_km, max_sites
+) -> None:
+    """Check the ``zopt solve`` options; report every problem and exit when any is wrong."""
     problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
     problems += _unserved_problems(max_unserved, mode)
     problems += _land_option_problems(max_distance_km, max_sites)
     if problems:
         _fail(InputError(problems))
+
+
+def _solve_run_options(
+    target,
+    mode,
+    precision,
+    mount,
+    coarse_hours,
+    no_liion,
+    max_distance_km,
+    max_sites,
+    max_unserved,
+    time_limit,
+    mip_gap,
+    threads,
+    seed,
+):
+    """Build the :class:`~optimizer.pipeline.RunOptions` of ``zopt solve``, with the HiGHS
+    options (time limit per stage [s], relative gap, threads, seed)."""
+    from optimizer.solve.highs import SolveOptions
+
     solver = SolveOptions(
         time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
     )
@@ -163,8 +201,15 @@ def solve(
         target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solver
     )
     opts.max_unserved = max_unserved
-    paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
-    paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
+    return opts
+
+
+def _solve_and_report(paths, opts, reports_dir: Path) -> None:
+    """Solve, write the run folder under ``reports_dir`` and print the summary table and the
+    folder; on failure print the problem and exit with its code."""
+    from optimizer.export.summary import summary_dict
+    from optimizer.pipeline import export_run, run_solve
+
     try:
         run = run_solve(paths, opts, progress=_say)
         folder = export_run(run, reports_dir, progress=_say)
@@ -172,10 +217,6 @@ def solve(
         _fail(exc)
     console.print(_summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
-
-
-def _say(msg: str) -> None:
-    err.print(f"[dim]{msg}[/dim]")
 
 
 def _run_options(

@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import CheckFailedError
-from optimizer.inputs.bundle import InputPaths, load_inputs
+from optimizer.inputs.bundle import InputPaths, Inputs, load_inputs
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible
 from optimizer.model.from_inputs import model_data_from_inputs
 from optimizer.model.site import extract_site, site_data_from_inputs
-from optimizer.resource.profiles import build_profiles
+from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
 from optimizer.results.run import RunResult
@@ -95,11 +95,11 @@ def _site_data(inputs, data, opts: RunOptions):
     )
 
 
-def run_solve(
-    paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
-) -> RunResult:
-    """Read, solve and verify; raise a :class:`~optimizer.errors.ZoptError` on failure."""
-    timings: dict[str, float] = {}
+def _read_inputs(
+    paths: InputPaths, opts: RunOptions, progress: Callable[[str], None], timings: dict
+) -> tuple[Inputs, RunOptions]:
+    """Read and validate the inputs (timed as ``read`` [s]) and report them; resolve the
+    automatic coarse block length [h] from the parcel count."""
     t = time.perf_counter()
     inputs = load_inputs(paths, precision=opts.precision)
     timings["read"] = time.perf_counter() - t
@@ -109,6 +109,14 @@ def run_solve(
         progress(line)  # --fix-geometry: area change per repaired parcel
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
+    return inputs, opts
+
+
+def _pv_profiles(
+    inputs: Inputs, opts: RunOptions, progress: Callable[[str], None], timings: dict
+) -> Profiles:
+    """Build the PV yield profiles (timed as ``yield`` [s]) and report the mean annual yield
+    [kWh/kW_dc]."""
     t = time.perf_counter()
     params = PVSystemParams.from_prices(inputs.prices, mount=opts.mount)
     profiles = build_profiles(inputs.parcels, inputs.weather, params, opts.profile_radius_km)
@@ -117,6 +125,39 @@ def run_solve(
         f"PV yield: {len(profiles.lat)} weather profiles, "
         f"{profiles.cf.sum(axis=1).mean():,.0f} kWh/kW_dc a year"
     )
+    return profiles
+
+
+def _checked_solution(strategy, inputs: Inputs, data, timings: dict):
+    """Extract the solution and its site, price the BOM and check it independently (timed as
+    ``verify`` [s]); return ``(solution, bom, check)`` or raise :class:`CheckFailedError`."""
+    t = time.perf_counter()
+    sol = extract_solution(strategy.model, data)
+    sol.meta["site"] = extract_site(strategy.model, data)
+    bom = build_bom(inputs, data, sol)
+    check = verify_solution(sol, data, bom)
+    timings["verify"] = time.perf_counter() - t
+    if not check.passed:
+        raise CheckFailedError(
+            "the solver's answer failed the independent check:\n  " + "\n  ".join(check.failures)
+        )
+    return sol, bom, check
+
+
+def _hour_index(inputs: Inputs, data) -> pd.DatetimeIndex:
+    """Hour-beginning timestamps of the dispatch: the weather file's, else :data:`MODEL_YEAR`."""
+    if inputs.weather is not None:
+        return inputs.weather.df.index
+    return pd.date_range(f"{MODEL_YEAR}-01-01", periods=data.hours, freq="h")
+
+
+def run_solve(
+    paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
+) -> RunResult:
+    """Read, solve and verify; raise a :class:`~optimizer.errors.ZoptError` on failure."""
+    timings: dict[str, float] = {}
+    inputs, opts = _read_inputs(paths, opts, progress, timings)
+    profiles = _pv_profiles(inputs, opts, progress, timings)
     data = model_data_from_inputs(
         inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
     )
@@ -131,23 +172,9 @@ def run_solve(
         progress=progress,
     )
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
-    t = time.perf_counter()
-    sol = extract_solution(strategy.model, data)
-    sol.meta["site"] = extract_site(strategy.model, data)
-    bom = build_bom(inputs, data, sol)
-    check = verify_solution(sol, data, bom)
-    timings["verify"] = time.perf_counter() - t
-    if not check.passed:
-        raise CheckFailedError(
-            "the solver's answer failed the independent check:\n  " + "\n  ".join(check.failures)
-        )
+    sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")
-    index = (
-        inputs.weather.df.index
-        if inputs.weather is not None
-        else pd.date_range(f"{MODEL_YEAR}-01-01", periods=data.hours, freq="h")
-    )
-    dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), index)
+    dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), _hour_index(inputs, data))
     return RunResult(
         inputs,
         profiles,

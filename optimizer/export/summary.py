@@ -33,6 +33,38 @@ def bom_lines(run: RunResult) -> list[dict]:
     ]
 
 
+def _storage_summary(built) -> dict:
+    """Per built storage site: technology, deliverable and stored energy [MWh], pump and turbine
+    power [MW], and for pumped hydro the active volume [m3]."""
+    return {
+        row["site_id"]: {
+            "technology": row["technology"],
+            "energy_mwh": row["deliverable_energy_mwh"],
+            "stored_energy_mwh": row["stored_energy_mwh"],
+            "pump_mw": row["pump_mw"],
+            "turbine_mw": row["turbine_mw"],
+            **(
+                {"active_volume_m3": row["active_volume_m3"]}
+                if row["technology"] == "pumped hydro"
+                else {}
+            ),
+        }
+        for _, row in built.iterrows()
+    }
+
+
+def _scenario_summary(scenario) -> dict | None:
+    """Name, description and cost envelope [$] (per category and total) of the scenario, if any."""
+    if scenario is None:
+        return None
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "envelope_usd": scenario.envelope_usd,
+        "envelope_total_usd": sum(scenario.envelope_usd.values()),
+    }
+
+
 def summary_dict(run: RunResult) -> dict:
     """Return the summary as a JSON-ready dict."""
     storage = run.storage_table()
@@ -65,29 +97,8 @@ def summary_dict(run: RunResult) -> dict:
             "parcels_selected": parcels.loc[parcels["selected"], "parcel_id"].tolist(),
             "land_acres_bought": float(parcels.loc[parcels["selected"], "area_acres"].sum()),
             "land": land_summary(run),
-            "storage": {
-                row["site_id"]: {
-                    "technology": row["technology"],
-                    "energy_mwh": row["deliverable_energy_mwh"],
-                    "stored_energy_mwh": row["stored_energy_mwh"],
-                    "pump_mw": row["pump_mw"],
-                    "turbine_mw": row["turbine_mw"],
-                    **(
-                        {"active_volume_m3": row["active_volume_m3"]}
-                        if row["technology"] == "pumped hydro"
-                        else {}
-                    ),
-                }
-                for _, row in built.iterrows()
-            },
-            "scenario": None
-            if run.inputs.scenario is None
-            else {
-                "name": run.inputs.scenario.name,
-                "description": run.inputs.scenario.description,
-                "envelope_usd": run.inputs.scenario.envelope_usd,
-                "envelope_total_usd": sum(run.inputs.scenario.envelope_usd.values()),
-            },
+            "storage": _storage_summary(built),
+            "scenario": _scenario_summary(run.inputs.scenario),
             "hours_with_unserved_compute": run.check.figures.get("hours with unserved compute", 0),
             "weather_profiles": run.profiles.table(None).to_dict("records"),
             "weather_source": run.profiles.weather_source,

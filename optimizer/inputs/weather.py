@@ -180,6 +180,48 @@ def _check_rows(naive: pd.DatetimeIndex, first: int, problems: ProblemCollector)
     return keep
 
 
+def _open_weather(path: Path, problems: ProblemCollector):
+    """Find, detect, read and check the required columns of a weather file.
+
+    Parameters
+    ----------
+    path : path of the weather file
+    problems : collector that receives the reason when the file cannot be used
+
+    Returns
+    -------
+    (fmt, df, lat [deg], lon [deg], altitude [m]) or None
+        None when the file is missing, of unknown format, unreadable or lacks a column.
+    """
+    if not path.is_file():
+        problems.add("", "", "file not found")
+        return None
+    fmt = detect_format(path)
+    if fmt is None:
+        problems.add(
+            "row 1", "", "unknown weather file format", expected="NSRDB PSM3 CSV, TMY3 CSV or EPW"
+        )
+        return None
+    try:
+        df, lat, lon, alt = _read_raw(path, fmt)
+    except Exception as exc:  # pvlib raises KeyError/ValueError/IndexError on malformed files
+        problems.add("", "", f"cannot read as {fmt.upper()}: {type(exc).__name__}: {exc}")
+        if fmt in ("psm3", "tmy3"):
+            _locate_unreadable_cells(path, fmt, problems)
+        return None
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        problems.add(
+            "header",
+            ",".join(missing),
+            "required weather columns missing",
+            found=", ".join(map(str, df.columns[:14])),
+            expected="GHI, DNI, DHI, Temperature, Wind Speed",
+        )
+        return None
+    return fmt, df, lat, lon, alt
+
+
 def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     """Read and validate a typical-year weather file (PSM3, TMY3 or EPW).
 
@@ -201,32 +243,10 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     """
     path = Path(path)
     problems = ProblemCollector(str(path))
-    if not path.is_file():
-        problems.add("", "", "file not found")
+    opened = _open_weather(path, problems)
+    if opened is None:
         return None, problems
-    fmt = detect_format(path)
-    if fmt is None:
-        problems.add(
-            "row 1", "", "unknown weather file format", expected="NSRDB PSM3 CSV, TMY3 CSV or EPW"
-        )
-        return None, problems
-    try:
-        df, lat, lon, alt = _read_raw(path, fmt)
-    except Exception as exc:  # pvlib raises KeyError/ValueError/IndexError on malformed files
-        problems.add("", "", f"cannot read as {fmt.upper()}: {type(exc).__name__}: {exc}")
-        if fmt in ("psm3", "tmy3"):
-            _locate_unreadable_cells(path, fmt, problems)
-        return None, problems
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        problems.add(
-            "header",
-            ",".join(missing),
-            "required weather columns missing",
-            found=", ".join(map(str, df.columns[:14])),
-            expected="GHI, DNI, DHI, Temperature, Wind Speed",
-        )
-        return None, problems
+    fmt, df, lat, lon, alt = opened
     first = FIRST_DATA_LINE[fmt]
     naive = _local_naive(pd.DatetimeIndex(df.index), fmt)
     keep = _check_rows(naive, first, problems)

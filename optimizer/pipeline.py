@@ -76,6 +76,12 @@ def _solver_info(strategy) -> dict:
 MANY_PARCELS = 2_000
 
 
+LARGE_LAYER_HINT = (
+    "hint: {n:,} parcels at --mip-gap {gap:g}: each MILP may take minutes; --mip-gap 1e-2 "
+    "solves 10,000 parcels in about 40 s (benchmarks/RESULTS_land.md)"
+)
+
+
 def auto_block_hours(n_parcels: int) -> int:
     """Default block length of the coarse stage [h]: 2, or 4 above :data:`MANY_PARCELS`
     candidates (the coarse MILP's root LP then takes a third of the time; the answer is still
@@ -109,6 +115,8 @@ def _read_inputs(
         progress(line)  # --fix-geometry: area change per repaired parcel
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
+    if len(inputs.parcels) > MANY_PARCELS and opts.solve.mip_rel_gap < 5e-3:
+        progress(LARGE_LAYER_HINT.format(n=len(inputs.parcels), gap=opts.solve.mip_rel_gap))
     return inputs, opts
 
 

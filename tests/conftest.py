@@ -8,6 +8,23 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(Path(__file__).resolve().parent / "model"))
 
 
+#: The real Phoenix NSRDB PSM3 typical year in ../shared (absent on users' machines).
+PHOENIX_TMY = SHARED / "reference" / "weather" / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
+
+
+@pytest.fixture(scope="session")
+def phoenix_tmy():
+    """The real Phoenix file read as :class:`~optimizer.inputs.weather.WeatherData`; skip the
+    test when ``../shared`` is absent."""
+    from optimizer.inputs.weather import read_weather
+
+    if not PHOENIX_TMY.is_file():
+        pytest.skip("../shared/reference is absent")
+    data, problems = read_weather(PHOENIX_TMY)
+    assert not problems
+    return data
+
+
 @pytest.fixture
 def shared_reference() -> Path:
     """``../shared/reference`` beside the repository; skip the test when it is absent."""

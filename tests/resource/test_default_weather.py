@@ -7,27 +7,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PHOENIX_TMY as PHOENIX
 
 from optimizer.errors import ProblemCollector
-from optimizer.inputs.weather import read_weather
 from optimizer.inputs.weather_checks import check_sun, noon_offset_h
 from optimizer.resource.default_weather import default_weather, load_tables, tables_at
 from optimizer.resource.weather_calibration import calibrate, rolling_means
 from optimizer.resource.weather_sites import read_site_file, site_weights
 from optimizer.resource.weather_spells import match_year_spells
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-PHOENIX = SHARED / "reference" / "weather" / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
 VALIDATION = Path(__file__).resolve().parents[2] / "data" / "weather" / "validation"
 
 
 @pytest.fixture(scope="module")
-def real():
-    if not PHOENIX.is_file():
-        pytest.skip("../shared/reference is absent")
-    data, problems = read_weather(PHOENIX)
-    assert not problems
-    return data
+def real(phoenix_tmy):
+    return phoenix_tmy
 
 
 @pytest.fixture(scope="module")

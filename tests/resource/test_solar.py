@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from optimizer.inputs.prices import require_prices
-from optimizer.inputs.weather import read_weather
 from optimizer.inputs.weather_checks import cos_zenith
 from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc, sun_times
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-PHOENIX = SHARED / "reference" / "weather" / "phoenix_az_33.450495_-111.983688_psmv3_60_tmy.csv"
-
 
 @pytest.fixture(scope="module")
-def phoenix():
-    if not PHOENIX.is_file():
-        pytest.skip("../shared/reference is absent")
-    data, problems = read_weather(PHOENIX)
-    assert not problems
-    return data
+def phoenix(phoenix_tmy):
+    return phoenix_tmy
 
 
 @pytest.fixture(scope="module")

@@ -103,8 +103,9 @@ def _integer_start(source: pyo.ConcreteModel, target: pyo.ConcreteModel, site_pa
 def _site_first(data: ModelData, options, timers) -> tuple[pyo.ConcreteModel, SolveResult]:
     """Solve a model with several candidate sites in two steps that keep each MILP easy.
 
-    1. The relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`: no hall, every line
-       priced at its nearest candidate): its MILP bound bounds the full problem from below.
+    1. The relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`: no site binary, the
+       hall on any bought candidate, every line priced at its nearest candidate): its MILP bound
+       bounds the full problem from below.
     2. Rank the candidate sites for that design (:func:`~optimizer.model.site.rank_sites`), fix
        the cheapest (:meth:`~optimizer.model.data.SiteData.fixed`, no per-site flow columns) and
        solve the MILP: parcels are re-chosen for that site.
@@ -141,11 +142,10 @@ def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, sc
 
 def _chosen_site(data: ModelData, model: pyo.ConcreteModel) -> ModelData:
     """``data`` with the compute site fixed to the one ``model`` chose (unchanged without)."""
-    if data.land.site is None or not hasattr(model, "site"):
-        return data
-    b = model.site
-    j = max(b.J, key=lambda j: pyo.value(b.choose[j]))
-    return _with_site(data, data.land.site.fixed(j))
+    from optimizer.model.site import extract_site
+
+    chosen = extract_site(model, data) if data.land.site is not None else None
+    return data if chosen is None else _with_site(data, data.land.site.fixed(chosen.site))
 
 
 def solve_two_stage(

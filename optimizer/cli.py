@@ -117,7 +117,9 @@ def solve(
     time_limit: float = typer.Option(
         300.0, "--time-limit", help="Solver time limit per stage [s]."
     ),
-    mip_gap: float = typer.Option(1e-3, "--mip-gap", help="Relative MIP gap of each stage."),
+    mip_gap: float = typer.Option(
+        1e-2, "--mip-gap", help="Proven relative gap at which the search stops (0.01 = 1 %)."
+    ),
     threads: int = typer.Option(1, "--threads", help="HiGHS threads (changes the search path)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed."),
     coarse_hours: int | None = typer.Option(

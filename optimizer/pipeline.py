@@ -67,8 +67,7 @@ def _solver_info(strategy) -> dict:
         "columns": final.columns,
         "integer_columns": final.integers,
         "highs_version": final.highs_version,
-        "coarse_rows": strategy.coarse.rows if strategy.coarse else None,
-        "coarse_integer_columns": strategy.coarse.integers if strategy.coarse else None,
+        "stages": strategy.stages,
     }
 
 
@@ -140,7 +139,7 @@ def _checked_solution(strategy, inputs: Inputs, data, timings: dict):
     """Extract the solution and its site, price the BOM and check it independently (timed as
     ``verify`` [s]); return ``(solution, bom, check)`` or raise :class:`CheckFailedError`."""
     t = time.perf_counter()
-    sol = extract_solution(strategy.model, data)
+    sol = extract_solution(strategy.model, strategy.data)
     sol.meta["site"] = extract_site(strategy.model, data)
     bom = build_bom(inputs, data, sol)
     check = verify_solution(sol, data, bom)

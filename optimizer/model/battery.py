@@ -2,7 +2,7 @@
 
 Charge and discharge efficiencies are each :math:`\\sqrt{\\eta_{rt}}` (round trip
 :math:`\\eta_{rt}`); dispatch as in :mod:`optimizer.model.storage` with one unit, no standing
-loss. Cost [$M]: :math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life
+loss; energy and power within the bounds of :mod:`optimizer.model.bounds`. Cost [$M]: :math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life
 (calendar life shorter than the plant's: the battery is bought again).
 """
 
@@ -23,8 +23,10 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
         return
     b = m.battery = pyo.Block()
     b.U = pyo.RangeSet(0, 0)
-    b.energy_mwh = pyo.Var(domain=pyo.NonNegativeReals)
-    b.power_mw = pyo.Var(domain=pyo.NonNegativeReals)
+    bd = m.bounds
+    finite = [None if not math.isfinite(x) else float(x) for x in (bd.liion_energy_mwh, bd.liion_power_mw)]
+    b.energy_mwh = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, finite[0]))
+    b.power_mw = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, finite[1]))
     eff = math.sqrt(d.round_trip_eff)
     add_dispatch(
         m,

@@ -1,21 +1,23 @@
 """Compute: integer chip counts per type, the FLOPS target, and the facility load.
 
 .. math::
-    n_c \\in \\mathbb{Z}_{\\ge 0},\\ n_c \\le \\bar n_c, \\qquad
+    n_c \\in \\mathbb{Z}_{\\ge 0},\\ n_c \\le \\min(\\bar n_c, \\hat n_c), \\qquad
     IT = \\sum_c w_c n_c \\;[MW], \\qquad D_t = PUE \\cdot IT
 
 Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
 
 - ``sustained``: :math:`\\sum_c f_c n_c \\ge F` and the full load :math:`D_t` is served every hour.
   With ``max_unserved`` :math:`u`, an unserved power :math:`U_t \\le D_t` may enter the balance
-  as supply, with :math:`\\sum_t U_t \\le u \\sum_t D_t` (at most a fraction u of the year's
-  compute energy goes unserved);
+  as supply, with :math:`\\sum_t w_t U_t \\le u \\sum_t w_t D_t` (at most a fraction u of the
+  year's compute energy goes unserved; :math:`w_t` step length [h]);
 - ``peak``: :math:`\\sum_c f_c n_c \\ge F`; the load is served in the best PV hour only;
 - ``average``: chips may idle. Running chips :math:`r_{c,t} \\le n_c`,
-  :math:`D_t = PUE \\sum_c w_c r_{c,t}` and :math:`\\frac{1}{|T|}\\sum_{c,t} f_c r_{c,t} \\ge F`.
+  :math:`D_t = PUE \\sum_c w_c r_{c,t}` and
+  :math:`\\frac{1}{\\sum_t w_t}\\sum_{c,t} w_t f_c r_{c,t} \\ge F`.
   Only chip types not dominated in cost and power per PFLOPS get hourly variables.
 
-Costs [$M]: chips (with server/network share) :math:`\\sum_c p_c n_c`; data hall
+:math:`\\bar n_c` is ``max_count``, :math:`\\hat n_c` the bound some optimal design meets
+(:mod:`optimizer.model.bounds`). Costs [$M]: chips (with server/network share) :math:`\\sum_c p_c n_c`; data hall
 :math:`h \\cdot IT`.
 """
 
@@ -32,7 +34,8 @@ def add_compute(m: pyo.ConcreteModel, data: ModelData) -> None:
     d = data.compute
     b = m.compute = pyo.Block()
     b.C = pyo.RangeSet(0, len(d.names) - 1)
-    ub = [None if not np.isfinite(x) else float(x) for x in d.max_count]
+    limit = np.minimum(d.max_count, m.bounds.chip_count)
+    ub = [None if not np.isfinite(x) else float(x) for x in limit]
     b.count = pyo.Var(b.C, domain=pyo.NonNegativeIntegers, bounds=lambda _, c: (0, ub[c]))
     b.installed_pflops = pyo.Expression(
         expr=sum(float(d.pflops_per_chip[c]) * b.count[c] for c in b.C)
@@ -54,8 +57,10 @@ def _add_unserved(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     d = data.compute
     b.unserved_mw = pyo.Var(m.T, domain=pyo.NonNegativeReals)
     b.unserved_hour = pyo.Constraint(m.T, rule=lambda b, t: b.unserved_mw[t] <= d.pue * b.it_mw)
+    w = m.step_h
     b.unserved_year = pyo.Constraint(
-        expr=sum(b.unserved_mw[t] for t in m.T) <= d.max_unserved * len(m.T) * d.pue * b.it_mw
+        expr=sum(w[t] * b.unserved_mw[t] for t in m.T)
+        <= d.max_unserved * sum(w) * d.pue * b.it_mw
     )
     m.supply.append(lambda t: b.unserved_mw[t])
 
@@ -70,9 +75,12 @@ def _add_average_mode(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> No
     b.R = pyo.Set(initialize=keep, ordered=True)
     b.running = pyo.Var(b.R, m.T, domain=pyo.NonNegativeReals)
     b.running_limit = pyo.Constraint(b.R, m.T, rule=lambda b, c, t: b.running[c, t] <= b.count[c])
-    hours = len(m.T)
+    w = m.step_h
+    hours = sum(w)
     b.target = pyo.Constraint(
-        expr=sum(float(d.pflops_per_chip[c]) / hours * b.running[c, t] for c in b.R for t in m.T)
+        expr=sum(
+            float(d.pflops_per_chip[c]) * w[t] / hours * b.running[c, t] for c in b.R for t in m.T
+        )
         >= d.target_pflops
     )
     m.demand.append(

@@ -188,7 +188,14 @@ class ComputeData:
 
 @dataclass
 class ModelData:
-    """Everything the model needs, in model units."""
+    """Everything the model needs, in model units.
+
+    Time steps: ``pv.cf`` has one column per step t; ``step_h[t]`` is the step's length [h]
+    (None: every step is one hour). Data reduced from an hourly year by
+    :mod:`optimizer.model.steps` also carries ``step_of_hour[h]``, the step holding original
+    hour h (None: steps are the hours). ``bounds`` (:class:`~optimizer.model.bounds.Bounds`)
+    are the big-M's of the optional builds; None: derived from the data when the model is built.
+    """
 
     land: LandData
     pv: PVData
@@ -196,26 +203,26 @@ class ModelData:
     battery: BatteryData | None
     compute: ComputeData
     meta: dict = field(default_factory=dict)
-    hours_per_step: float = 1.0
+    step_h: np.ndarray | None = None
+    step_of_hour: np.ndarray | None = None
+    bounds: object | None = None  # optimizer.model.bounds.Bounds; None: from the data alone
 
     @property
     def hours(self) -> int:
-        """Number of time steps T (hours unless ``hours_per_step`` > 1)."""
+        """Number of time steps T (hours unless steps were merged)."""
         return self.pv.cf.shape[1]
 
+    @property
+    def weights_h(self) -> np.ndarray:
+        """Length of every time step [h] (ones for an hourly year)."""
+        if self.step_h is None:
+            return np.ones(self.hours)
+        return np.asarray(self.step_h, dtype=float)
 
-def coarsen(data: ModelData, block_h: int) -> ModelData:
-    """Return ``data`` with the PV profiles averaged over consecutive blocks of ``block_h`` hours.
-
-    The coarse model is a *relaxation* of the hourly one (same capacities and costs; any hourly
-    dispatch averaged over blocks is feasible in it, levels being checked at block ends), so its
-    proven lower bound is a valid lower bound of the hourly problem.
-    """
-    T = data.hours
-    if block_h <= 1 or T % block_h:
-        return data
-    cf = data.pv.cf.reshape(data.pv.cf.shape[0], T // block_h, block_h).mean(axis=2)
-    return replace(data, pv=replace(data.pv, cf=cf), hours_per_step=data.hours_per_step * block_h)
+    @property
+    def year_h(self) -> float:
+        """Hours covered by the time steps [h] (8,760 for a full year)."""
+        return float(self.weights_h.sum())
 
 
 def pv_mw_dc_per_acre(

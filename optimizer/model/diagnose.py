@@ -40,8 +40,8 @@ def explain_infeasible(data: ModelData) -> str:
         minlength=data.pv.cf.shape[0],
     )
     pv = data.pv.cf.T @ cap
-    hours = data.hours * data.hours_per_step
-    energy_need, energy_max = load * hours, float(pv.sum()) * data.hours_per_step
+    hours = data.year_h
+    energy_need, energy_max = load * hours, float(pv @ data.weights_h)
     if d.mode == "peak" and pv.max() < load:
         return (
             f"Land limits the design: the target needs at least {load:,.0f} MW in the best hour, "

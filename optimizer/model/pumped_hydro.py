@@ -13,7 +13,10 @@ hourly flows, and every site then follows the group's level in proportion.
 Level :math:`L` is stored potential energy; pumping stores :math:`\\eta_p Q^{in}`, generating
 delivers :math:`\\eta_t` of what it draws (see :mod:`optimizer.model.storage`). Evaporation
 removes :math:`\\lambda_g E_g / (1 - m)` per hour (rate [m/h] / mean depth [m] over the full pool,
-dead pool share :math:`m` included). Costs [$M]: reservoir per m3 of total volume
+dead pool share :math:`m` included). Pump, turbine and powerhouse power are tied to the build
+binaries of their group with the bounds of :mod:`optimizer.model.bounds`
+(:math:`P \\le \\bar P \\sum_{s \\in g} b_s`), the volume with
+:math:`V_s \\le \\min(\\bar V_s, \\hat V_s) b_s`. Costs [$M]: reservoir per m3 of total volume
 :math:`V_s / (1 - m)`, pump and turbine per MW, powerhouse + contingency per MW of
 :math:`H_g \\ge P^{in}_g, P^{out}_g`, fixed development cost :math:`F_s b_s`.
 """
@@ -36,12 +39,10 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     b.S = pyo.RangeSet(0, len(d.ids) - 1)
     b.U = pyo.RangeSet(0, d.n_groups - 1)
     b.build = pyo.Var(b.S, domain=pyo.Binary)
-    b.volume_mm3 = pyo.Var(
-        b.S, domain=pyo.NonNegativeReals, bounds=lambda _, s: (0, d.max_active_mm3[s])
-    )
-    b.volume_limit = pyo.Constraint(
-        b.S, rule=lambda b, s: b.volume_mm3[s] <= d.max_active_mm3[s] * b.build[s]
-    )
+    bd = m.bounds
+    vmax = np.minimum(d.max_active_mm3, bd.phs_volume_mm3)
+    b.volume_mm3 = pyo.Var(b.S, domain=pyo.NonNegativeReals, bounds=lambda _, s: (0, vmax[s]))
+    b.volume_limit = pyo.Constraint(b.S, rule=lambda b, s: b.volume_mm3[s] <= vmax[s] * b.build[s])
     b.site_energy_mwh = pyo.Expression(
         b.S, rule=lambda b, s: float(d.mwh_per_mm3[s]) * b.volume_mm3[s]
     )
@@ -54,6 +55,7 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     b.house_mw = pyo.Var(b.U, domain=pyo.NonNegativeReals)
     b.house_pump = pyo.Constraint(b.U, rule=lambda b, g: b.house_mw[g] >= b.pump_mw[g])
     b.house_turbine = pyo.Constraint(b.U, rule=lambda b, g: b.house_mw[g] >= b.turbine_mw[g])
+    _tie_power(b, members, bd)
     full = 1.0 / (1.0 - d.min_level_fraction)
     loss = {g: float(d.evap_per_h[members[g][0]]) * full for g in b.U}
     add_dispatch(
@@ -71,3 +73,18 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.costs["phs_turbine"] = d.turbine_musd_per_mw * sum(b.turbine_mw[g] for g in b.U)
     m.costs["phs_powerhouse"] = d.house_musd_per_mw * sum(b.house_mw[g] for g in b.U)
     m.costs["phs_fixed"] = sum(float(d.fixed_musd[s]) * b.build[s] for s in b.S)
+
+
+def _tie_power(b: pyo.Block, members: dict, bd) -> None:
+    """Pump, turbine and powerhouse power exist only where a member site is built:
+    :math:`P^{in}_g \\le \\bar P^{in}_g \\sum_{s \\in g} b_s`, likewise :math:`P^{out}_g` and
+    :math:`H_g \\le \\max(\\bar P^{in}_g, \\bar P^{out}_g) \\sum_{s \\in g} b_s`."""
+    pump, turb = bd.phs_pump_mw, bd.phs_turbine_mw
+    built = {g: sum(b.build[s] for s in members[g]) for g in b.U}
+    b.pump_tie = pyo.Constraint(b.U, rule=lambda b, g: b.pump_mw[g] <= float(pump[g]) * built[g])
+    b.turbine_tie = pyo.Constraint(
+        b.U, rule=lambda b, g: b.turbine_mw[g] <= float(turb[g]) * built[g]
+    )
+    b.house_tie = pyo.Constraint(
+        b.U, rule=lambda b, g: b.house_mw[g] <= float(max(pump[g], turb[g])) * built[g]
+    )

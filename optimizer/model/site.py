@@ -17,10 +17,11 @@ relaxation loose); every built reservoir pays its own line per km as well.
 PV flows are split per (parcel, site), :math:`\\sum_j x_{pj} = C_p`,
 :math:`x_{pj} \\le \\bar C_p z_j`
 (few sites: P x J plain rows, none hourly), so that the relaxation pays the z-weighted distance.
-Reservoir s: every built reservoir's line is rated for its dispatch group's turbine power
-(conservative when a group has several built sites), :math:`L_s \\ge P^{out}_g - \\bar T (1 - b_s)`
-with :math:`P^{out}_g \\le \\bar T` (see :func:`turbine_bound_mw`), split per site like the
-parcels: :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
+Reservoir s: every built reservoir's line is rated for the larger of its dispatch group's pump
+and turbine power, the powerhouse rating :math:`H_g \\ge P^{in}_g, P^{out}_g` (it carries the
+pumps' draw one way and the turbines' output the other; conservative when a group has several
+built sites), :math:`L_s \\ge H_g - \\bar H_g (1 - b_s)` with :math:`\\bar H_g` the group's power
+bound (:mod:`optimizer.model.bounds`), split per site like the parcels: :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
 :math:`q_{sj} \\le \\bar T z_j`.
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
@@ -142,29 +143,19 @@ def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
     return sum(float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ)
 
 
-def turbine_bound_mw(data: ModelData) -> float:
-    """Largest useful turbine power [MW]: the facility load at the target with the least
-    efficient chip type (x3 in ``average`` mode, where chips may idle).
-
-    .. math:: \\bar T = PUE \\cdot F \\cdot \\max_c (w_c / f_c)
-    """
-    d = data.compute
-    ratio = float(np.max(d.it_mw_per_chip / d.pflops_per_chip))
-    return d.pue * d.target_pflops * ratio * (3.0 if d.mode == "average" else 1.0)
-
-
 def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
     """Reservoir lines: (km of line, MW-km) expressions; (0, 0) without pumped hydro."""
     if not hasattr(m, "phs"):
         return 0.0, 0.0
-    s, d, ph = data.land.site, data.phs, m.phs
-    t_max = turbine_bound_mw(data)
-    b.turbine_bound = pyo.Constraint(ph.U, rule=lambda b, g: ph.turbine_mw[g] <= t_max)
+    s, d, ph, bd = data.land.site, data.phs, m.phs, m.bounds
+    h_max = np.maximum(bd.phs_pump_mw, bd.phs_turbine_mw)
+    t_max = float(h_max.max(initial=0.0))
     b.line_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
     b.line_rating = pyo.Constraint(
         ph.S,
         rule=lambda b, r: (
-            b.line_mw[r] >= ph.turbine_mw[int(d.group[r])] - t_max * (1 - ph.build[r])
+            b.line_mw[r]
+            >= ph.house_mw[int(d.group[r])] - float(h_max[d.group[r]]) * (1 - ph.build[r])
         ),
     )
     if _one_distance(b, data):
@@ -272,7 +263,7 @@ def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
         "built": np.array([val(m.phs.build[r]) > 0.5 for r in m.phs.S], dtype=bool)
         if has_phs
         else np.zeros(0, dtype=bool),
-        "turbine_mw": max((val(m.phs.turbine_mw[g]) for g in m.phs.U), default=0.0)
+        "line_mw": max((val(m.phs.house_mw[g]) for g in m.phs.U), default=0.0)
         if has_phs
         else 0.0,
         "hall_acres": data.land.site.hall_acres_per_mw_it * val(m.compute.it_mw),
@@ -282,8 +273,8 @@ def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
 def rank_sites(data: ModelData, design: dict) -> np.ndarray:
     """Site costs [$M] of a design chosen without a site, one per candidate site.
 
-    ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``turbine_mw``
-    and ``hall_acres``. Cost: the site parcel's land (unless bought for PV) + trunk lines
+    ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
+    (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless bought for PV) + trunk lines
     :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit (the hall
     does not fit on the parcel, a bought parcel or built reservoir beyond the maximum distance).
     """
@@ -294,7 +285,7 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
         km = s.reservoir_site_km[built, j] if len(built) else np.zeros(0)
         lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
         lines += float(km.sum()) * (
-            s.line_musd_per_km + s.line_musd_per_mw_km * design["turbine_mw"]
+            s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"]
         )
         bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
         bad += int((km > s.max_distance_km).sum()) + int(

@@ -9,7 +9,8 @@ For each unit u and hour t (cyclic over the horizon, :math:`t-1` of the first ho
     \\quad 0 \\le L_{u,t} \\le E_u
 
 with charge/discharge power :math:`Q` [MW], level :math:`L` [MWh], losses :math:`\\lambda` [MWh/h]
-(flows are multiplied by the step length :math:`\\Delta t` [h] when steps are longer than 1 h).
+(flows are multiplied by the step length :math:`w_t` [h] when steps are longer than 1 h, see
+:mod:`optimizer.model.steps`).
 Discharge is registered as supply and charge as demand in the hourly balance.
 """
 
@@ -47,11 +48,9 @@ def add_dispatch(
     b.level_limit = pyo.Constraint(
         b.U, m.T, rule=lambda b, u, t: b.level_mwh[u, t] <= energy_cap(u)
     )
-    dt = m.hours_per_step
-
     def level_rule(b, u, t):
         prev = b.level_mwh[u, last] if t == m.T.first() else b.level_mwh[u, t - 1]
-        return b.level_mwh[u, t] == prev + dt * (
+        return b.level_mwh[u, t] == prev + m.step_h[t] * (
             eff_in(u) * b.charge_mw[u, t] - b.discharge_mw[u, t] / eff_out(u) - loss_mwh_per_h(u)
         )
 

@@ -11,6 +11,7 @@ import pyomo.environ as pyo
 
 from optimizer import units as u
 from optimizer.model.data import ModelData
+from optimizer.model.steps import expand_steps
 
 
 @dataclass
@@ -66,11 +67,16 @@ def _v(x) -> float:
     return 0.0 if val is None or (isinstance(val, float) and math.isnan(val)) else float(val)
 
 
-def _unit_arrays(b, u_idx, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _unit_arrays(b, u_idx, T, data: ModelData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hourly charge, discharge [MW] and level [MWh] of one unit (steps expanded to hours)."""
     ch = np.array([_v(b.charge_mw[u_idx, t]) for t in T])
     dis = np.array([_v(b.discharge_mw[u_idx, t]) for t in T])
     lvl = np.array([_v(b.level_mwh[u_idx, t]) for t in T])
-    return ch, dis, lvl
+    return (
+        expand_steps(ch, data),
+        expand_steps(dis, data),
+        expand_steps(lvl, data, level=True),
+    )
 
 
 def _phs_units(m, data: ModelData) -> list[StorageUnit]:
@@ -82,7 +88,7 @@ def _phs_units(m, data: ModelData) -> list[StorageUnit]:
     for g in b.U:
         first = int(np.flatnonzero(d.group == g)[0])
         energy = _v(b.energy_mwh[g])
-        ch, dis, lvl = _unit_arrays(b, g, m.T)
+        ch, dis, lvl = _unit_arrays(b, g, m.T, data)
         units.append(
             StorageUnit(
                 f"pumped hydro group {g + 1}",
@@ -106,7 +112,7 @@ def _battery_unit(m, data: ModelData) -> list[StorageUnit]:
         return []
     b = m.battery
     eff = math.sqrt(data.battery.round_trip_eff)
-    ch, dis, lvl = _unit_arrays(b, 0, m.T)
+    ch, dis, lvl = _unit_arrays(b, 0, m.T, data)
     return [
         StorageUnit(
             "Li-ion battery",
@@ -125,7 +131,11 @@ def _battery_unit(m, data: ModelData) -> list[StorageUnit]:
 
 
 def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
-    """Read every decision and hourly flow out of the solved model."""
+    """Read every decision and hourly flow out of the solved model.
+
+    ``data`` is what the model was built from; when its steps merge hours
+    (:mod:`optimizer.model.steps`), every flow is expanded back to the hours of the year.
+    """
     has_phs = hasattr(m, "phs")
     n_sites = len(data.phs.ids) if data.phs is not None else 0
     running = unserved = None
@@ -133,8 +143,9 @@ def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         running = np.zeros((len(m.compute.C), len(m.T)))
         for c in m.compute.R:
             running[c] = [_v(m.compute.running[c, t]) for t in m.T]
+        running = expand_steps(running, data)
     if hasattr(m.compute, "unserved_mw"):
-        unserved = np.array([_v(m.compute.unserved_mw[t]) for t in m.T])
+        unserved = expand_steps(np.array([_v(m.compute.unserved_mw[t]) for t in m.T]), data)
     groups = (
         np.array(
             [

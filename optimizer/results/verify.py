@@ -200,11 +200,12 @@ def _check_reservoir_lines(sol: Solution, data: ModelData, site, report: CheckRe
     if data.phs is None or not len(sol.phs_group_power_mw):
         return
     for r in np.flatnonzero(sol.phs_built):
-        turbine = float(sol.phs_group_power_mw[int(data.phs.group[r])][1])
-        if site.reservoir_line_mw[r] < turbine - _tol(turbine):
+        pump, turbine = (float(x) for x in sol.phs_group_power_mw[int(data.phs.group[r])][:2])
+        need = max(pump, turbine)  # the pumps' draw one way, the turbines' output the other
+        if site.reservoir_line_mw[r] < need - _tol(need):
             report.failures.append(
                 f"reservoir {data.phs.ids[r]}: line {site.reservoir_line_mw[r]:.2f} MW < "
-                f"turbines {turbine:.2f} MW"
+                f"its largest flow {need:.2f} MW (pumps {pump:.2f} MW, turbines {turbine:.2f} MW)"
             )
 
 
@@ -243,7 +244,7 @@ def verify_solution(sol: Solution, data: ModelData, bom: pd.DataFrame) -> CheckR
     _check_site(sol, data, report)
     _check_balance(sol, data, report)
     for unit in sol.storage:
-        _check_storage(unit, report, data.hours_per_step)
+        _check_storage(unit, report, 1.0)
     bom_total = float((bom["quantity"] * bom["unit_cost_usd"]).sum())
     report.figures["bom_total_usd"] = bom_total
     report.figures["solver_objective_usd"] = sol.objective_usd

@@ -32,7 +32,7 @@ class SolveOptions:
     """HiGHS options recorded with every run."""
 
     time_limit_s: float = 300.0
-    mip_rel_gap: float = 1e-3
+    mip_rel_gap: float = 1e-2
     threads: int = 1
     random_seed: int = 0
     presolve: str = "on"
@@ -60,6 +60,8 @@ class SolveResult:
     columns: int
     integers: int
     highs_version: str
+    time_limit_reached: bool = False
+    stage: str = ""
 
 
 class ScalingError(RuntimeError):
@@ -175,16 +177,23 @@ def _set_start(h, repn, start: Sequence) -> None:
 
 
 def solve_model(
-    model: pyo.ConcreteModel, options: SolveOptions | None = None, start: Sequence | None = None
+    model: pyo.ConcreteModel,
+    options: SolveOptions | None = None,
+    start: Sequence | None = None,
+    relax: bool = False,
+    stage: str = "",
 ) -> SolveResult:
     """Solve ``model`` with HiGHS and load the variable values back into it.
 
-    ``start``: (Pyomo variable, starting value) pairs (see :func:`_set_start`). Raises
-    :class:`ScalingError` before calling HiGHS when a value is out of range.
+    ``start``: (Pyomo variable, starting value) pairs (see :func:`_set_start`); ``relax``:
+    solve the LP relaxation (integer columns continuous). Raises :class:`ScalingError` before
+    calling HiGHS when a value is out of range.
     """
     options = options or SolveOptions()
     t0 = time.perf_counter()
     repn, lb, ub, integer = _compile(model)
+    if relax:
+        integer = np.zeros_like(integer)
     _check_magnitudes(repn, lb, ub)
     lp = _highs_lp(repn, lb, ub, integer)
     compile_s = time.perf_counter() - t0
@@ -225,4 +234,6 @@ def solve_model(
         columns=int(lp.num_col_),
         integers=int(integer.sum()),
         highs_version=version,
+        time_limit_reached=_status_words(h) == "Time limit reached",
+        stage=stage,
     )

@@ -1,29 +1,45 @@
-"""Two-stage solve with a proven optimality gap.
+"""Solve with a proven gap: LP bound first, rounded designs as answers, the MILP only when needed.
 
-1. *Coarse stage*: the MILP on PV profiles averaged over blocks of ``block_h`` hours. It is a
-   relaxation of the hourly problem (see :func:`optimizer.model.data.coarsen`), so its proven
-   lower bound bounds the hourly optimum from below. It chooses the parcels and reservoir sites.
-2. *Hourly stage*: the full 8,760-hour model with those binaries fixed (chip counts stay
-   integer). Its answer is feasible for the hourly problem: an upper bound.
+Every model here is built on the *exact* time steps (:func:`optimizer.model.steps.exact_steps`:
+nights merged, same optimum as the 8,760-hour problem), with the big-M's of
+:mod:`optimizer.model.bounds`.
 
-The reported gap ``(upper - lower) / upper`` is therefore proven, and it includes any loss from
-choosing the binaries on the coarse series. With ``block_h = 1`` the hourly MILP is solved
-directly. See ``../shared/reference/performance-notes.md`` for why (a direct hourly MILP with
-~130 binaries ran past 400 s on 2 cores).
+1. **Bound.** The LP relaxation of the model with the compute site *relaxed*
+   (:meth:`~optimizer.model.data.SiteData.relaxation`: lines priced at the nearest candidate,
+   the hall on any bought candidate) bounds every design at every site from below.
+2. **Designs.** Its solution is rounded to a design (parcels and reservoirs with anything on
+   them bought, chips rounded to a whole mix that meets the target), the compute site ranked for
+   it (:func:`~optimizer.model.site.rank_sites`), and the design evaluated exactly: the LP with
+   every integer fixed at that site. The LP relaxation at the chosen site is rounded and
+   evaluated too. In ``average`` mode the sustained design is evaluated as well (chips may
+   always run, so it is feasible): average mode can never answer dearer than sustained. The
+   cheapest evaluated design is the incumbent (an upper bound).
+3. **Search** (only while the gap exceeds ``mip_rel_gap``): with bounds tightened by the
+   incumbent's cost, HiGHS solves the site-relaxed MILP from the incumbent's design as a MIP
+   start; its dual bound replaces the LP bound, its incumbent is evaluated as in 2.
+
+The reported gap ``(upper - lower) / upper`` is proven: ``lower`` is a bound of a relaxation of
+the hourly problem, ``upper`` the cost of a design that passed the hourly LP. A time limit in
+any stage is recorded in :attr:`StrategyResult.limits`. ``block_h <= 1`` solves the full MILP
+(site choice included) directly, for tiny cases and tests.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
+from optimizer.model.bounds import compute_bounds
 from optimizer.model.build import build_model
-from optimizer.model.data import ModelData, coarsen
+from optimizer.model.data import ModelData
+from optimizer.model.steps import exact_steps
+from optimizer.solve.design import Design, fix_design, release_empty_parcels, round_design
 from optimizer.solve.highs import SolveOptions, SolveResult, solve_model
 
 INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
@@ -31,159 +47,232 @@ INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
 
 @dataclass
 class StrategyResult:
-    """The hourly model holding the answer, and what each stage reported."""
+    """The model holding the answer (built on ``data``), and what each stage reported.
+
+    ``stages``: one entry per solver call (name, status, objective, bound, seconds, rows,
+    integer columns, time limit reached); ``limits``: the stages that stopped on their time
+    limit (empty when none did).
+    """
 
     model: pyo.ConcreteModel
+    data: ModelData
     final: SolveResult
-    coarse: SolveResult | None
     lower_bound: float
     upper_bound: float
     gap: float
     build_s: float
     solve_s: float
+    design: Design | None = None
+    stages: list[dict] = field(default_factory=list)
+
+    @property
+    def limits(self) -> list[dict]:
+        """Stages that stopped on their time limit."""
+        return [s for s in self.stages if s["time_limit_reached"]]
+
+    @property
+    def time_limit_reached(self) -> bool:
+        """True when any stage stopped on its time limit."""
+        return bool(self.limits)
 
     @property
     def status(self) -> str:
-        """A sentence for people: how good the answer is proven to be."""
-        return f"feasible, proven within {100 * self.gap:.3f}% of the optimum"
+        """A sentence for people: how good the answer is proven to be, and what limited it."""
+        words = f"feasible, proven within {100 * self.gap:.3f}% of the optimum"
+        if self.gap <= 1e-9:
+            words = "optimal"
+        if self.limits:
+            names = ", ".join(s["stage"] for s in self.limits)
+            words += f" (time limit reached in: {names})"
+        return words
 
 
 def _is_infeasible(result: SolveResult) -> bool:
     return any(w in result.status for w in INFEASIBLE_WORDS)
 
 
-def _fix_binaries(source: pyo.ConcreteModel, target: pyo.ConcreteModel) -> None:
-    """Fix parcels, sites and chip counts of ``target`` to the coarse stage's choice."""
-    for c in target.compute.C:
-        target.compute.count[c].fix(round(pyo.value(source.compute.count[c])))
-    for p in target.land.P:
-        target.land.buy[p].fix(round(pyo.value(source.land.buy[p])))
-    if hasattr(target, "phs"):
-        for s in target.phs.S:
-            target.phs.build[s].fix(round(pyo.value(source.phs.build[s])))
-    if hasattr(target, "site"):
-        for name in ("choose", "cluster_used"):
-            var = getattr(target.site, name, None)
-            for i in var if var is not None else ():
-                var[i].fix(round(pyo.value(getattr(source.site, name)[i], exception=False) or 0))
-    if hasattr(target, "battery") and pyo.value(source.battery.energy_mwh) <= 1e-6:
-        target.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
-        target.battery.power_mw.fix(0.0)
+class _Run:
+    """Timers, the stage log and the time left of one solve."""
+
+    def __init__(self, options: SolveOptions, progress: Callable[[str], None]):
+        self.options, self.progress = options, progress
+        self.t0 = time.perf_counter()
+        self.build_s = self.solve_s = 0.0
+        self.stages: list[dict] = []
+
+    def left_s(self) -> float:
+        """Seconds left of the whole solve's time limit."""
+        return max(self.options.time_limit_s - (time.perf_counter() - self.t0), 1.0)
+
+    def solve(self, data: ModelData, name: str, fix=None, start=None, relax=False):
+        """Build ``data``, apply ``fix(model)``, solve; log the stage; return (model, result)."""
+        t = time.perf_counter()
+        m = build_model(data)
+        if fix is not None:
+            fix(m)
+        if callable(start):
+            start = start(m)
+        self.build_s += time.perf_counter() - t
+        opts = replace(self.options, time_limit_s=self.left_s())
+        t = time.perf_counter()
+        r = solve_model(m, opts, start, relax=relax, stage=name)
+        self.solve_s += time.perf_counter() - t
+        self.stages.append(
+            {
+                "stage": name,
+                "status": r.status,
+                "objective_musd": r.objective,
+                "bound_musd": r.bound,
+                "seconds": r.compile_s + r.solve_s,
+                "rows": r.rows,
+                "integer_columns": r.integers,
+                "time_limit_reached": r.time_limit_reached,
+            }
+        )
+        return m, r
 
 
-def _with_site(data: ModelData, site) -> ModelData:
-    return replace(data, land=replace(data.land, site=site))
+def _site_relaxed(data: ModelData) -> ModelData:
+    s = data.land.site
+    if s is None or s.fixed_site is not None:
+        return data
+    return replace(data, land=replace(data.land, site=s.relaxation()))
 
 
-def _timed(timers: dict, key: str, fn, *args):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    timers[key] += time.perf_counter() - t0
-    return out
+def _at_site(data: ModelData, j: int | None) -> ModelData:
+    if j is None or data.land.site is None:
+        return data
+    return replace(data, land=replace(data.land, site=data.land.site.fixed(j)))
 
 
-def _integer_start(source: pyo.ConcreteModel, target: pyo.ConcreteModel, site_parcel: int):
-    """The integer choices of ``source`` as a MIP start for ``target``: (variable, value) pairs
-    with the same parcels, reservoirs and chips and the site parcel bought (feasible whenever
-    the hall fits on the site parcel)."""
+@dataclass
+class _Best:
+    """The cheapest evaluated design: its model, data, result and cost [$M]."""
 
-    def rounded(var) -> int:
-        return round(pyo.value(var))
-
-    start = [
-        (target.land.buy[p], 1 if p == site_parcel else rounded(source.land.buy[p]))
-        for p in target.land.P
-    ]
-    start += [(target.compute.count[c], rounded(source.compute.count[c])) for c in target.compute.C]
-    if hasattr(target, "phs"):
-        start += [(target.phs.build[r], rounded(source.phs.build[r])) for r in target.phs.S]
-    return start
+    cost: float = math.inf
+    model: pyo.ConcreteModel | None = None
+    data: ModelData | None = None
+    result: SolveResult | None = None
+    design: Design | None = None
 
 
-def _site_first(data: ModelData, options, timers) -> tuple[pyo.ConcreteModel, SolveResult]:
-    """Solve a model with several candidate sites in two steps that keep each MILP easy.
-
-    1. The relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`: no site binary, the
-       hall on any bought candidate, every line priced at its nearest candidate): its MILP bound
-       bounds the full problem from below.
-    2. Rank the candidate sites for that design (:func:`~optimizer.model.site.rank_sites`), fix
-       the cheapest (:meth:`~optimizer.model.data.SiteData.fixed`, no per-site flow columns) and
-       solve the MILP: parcels are re-chosen for that site.
-
-    The returned bound is the smaller of the two MILP bounds (valid over every site). If the
-    relaxation finds no solution in time, the MILP with the site choice free is solved instead.
-    """
-    from optimizer.model.site import design_of, rank_sites
-
-    site = data.land.site
-    free = _timed(timers, "build", build_model, _with_site(data, site.relaxation()))
-    first = _timed(timers, "solve", solve_model, free, options)
-    if not first.has_solution:
-        m = _timed(timers, "build", build_model, data)
-        return m, _timed(timers, "solve", solve_model, m, options)
-    best = int(np.argmin(rank_sites(data, design_of(free, data))))
-    m = _timed(timers, "build", build_model, _with_site(data, site.fixed(best)))
-    start = _integer_start(free, m, int(site.site_parcel[best]))
-    result = _timed(timers, "solve", solve_model, m, options, start)
-    if result.has_solution:
-        result.bound = min(result.bound, first.bound)
-    return m, result
+def _evaluate(run: _Run, data: ModelData, design: Design | None, best: _Best, name: str) -> None:
+    """Solve the LP with ``design`` fixed at its site; keep it when it beats ``best``."""
+    if design is None:
+        return
+    at = _at_site(data, design.site)
+    m, r = run.solve(at, name, fix=lambda m: fix_design(m, design))
+    if not r.has_solution:
+        return
+    release_empty_parcels(m, at)
+    cost = float(pyo.value(m.total_cost))  # without the parcels let go
+    if cost < best.cost:
+        best.cost, best.model, best.data, best.result, best.design = cost, m, at, r, design
 
 
-def _stage(data: ModelData, options: SolveOptions, timers: dict, source=None, screen=False):
-    site = data.land.site
-    if screen and site is not None and site.fixed_site is None and len(site.site_parcel) > 1:
-        return _site_first(data, options, timers)
-    m = _timed(timers, "build", build_model, data)
-    if source is not None:
-        _fix_binaries(source, m)
-    return m, _timed(timers, "solve", solve_model, m, options)
+def _sustained_design(data: ModelData, run: _Run) -> Design | None:
+    """The rounded design of the sustained-mode LP relaxation (a start for average mode)."""
+    sus = replace(data, compute=replace(data.compute, mode="sustained"))
+    m, r = run.solve(_site_relaxed(sus), "sustained LP relaxation", relax=True)
+    return round_design(m, sus) if r.has_solution else None
 
 
-def _chosen_site(data: ModelData, model: pyo.ConcreteModel) -> ModelData:
-    """``data`` with the compute site fixed to the one ``model`` chose (unchanged without)."""
-    from optimizer.model.site import extract_site
-
-    chosen = extract_site(model, data) if data.land.site is not None else None
-    return data if chosen is None else _with_site(data, data.land.site.fixed(chosen.site))
+def _direct(data: ModelData, run: _Run, explain) -> StrategyResult:
+    """The full MILP with the site choice, solved by HiGHS (tiny cases, tests)."""
+    m, r = run.solve(data, "MILP")
+    if _is_infeasible(r):
+        raise InfeasibleError(explain() if explain else r.status)
+    if not r.has_solution:
+        raise NoSolutionError(f"the solver stopped without a solution: {r.status}")
+    lower = min(max(r.bound, 0.0), r.objective)
+    gap = max(r.objective - lower, 0.0) / max(abs(r.objective), 1e-9)
+    return StrategyResult(
+        m, data, r, lower, r.objective, gap, run.build_s, run.solve_s, None, run.stages
+    )
 
 
 def solve_two_stage(
     data: ModelData,
     options: SolveOptions,
-    block_h: int = 4,
+    block_h: int = 2,
     explain_infeasible: Callable[[], str] | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
+    start: Design | None = None,
 ) -> StrategyResult:
-    """Solve ``data`` and return the hourly model with a proven gap.
+    """Solve ``data`` (an hourly year) and return the answer with a proven gap.
 
-    Raises :class:`InfeasibleError` (with ``explain_infeasible()`` as its message) when the
-    target cannot be met and :class:`NoSolutionError` when the time limit ends the search first.
+    ``start``: a design from an earlier run (``--warm-start``), evaluated first. Raises
+    :class:`InfeasibleError` (with ``explain_infeasible()`` as its message) when the target cannot
+    be met and :class:`NoSolutionError` when the time limit ends the search without a design.
     """
-    timers = {"build": 0.0, "solve": 0.0}
-    coarse_model = coarse = None
-    direct = block_h <= 1 or data.compute.mode == "peak" or data.hours % block_h
-    if not direct:
-        progress(f"coarse stage: {data.hours // block_h} steps of {block_h} h")
-        coarse_model, coarse = _stage(coarsen(data, block_h), options, timers, screen=True)
-        if _is_infeasible(coarse):
-            raise InfeasibleError(explain_infeasible() if explain_infeasible else coarse.status)
-        if not coarse.has_solution:
-            raise NoSolutionError(f"coarse stage stopped without a solution: {coarse.status}")
-    progress(f"hourly stage: {data.hours} steps" + ("" if direct else ", sites fixed"))
-    hourly = data if coarse_model is None else _chosen_site(data, coarse_model)
-    model, final = _stage(hourly, options, timers, source=coarse_model)
-    if _is_infeasible(final) and coarse_model is not None:
-        progress("fixed sites cannot serve every hour; solving the hourly MILP directly")
-        model, final = _stage(data, options, timers)
-        coarse = None
-    if _is_infeasible(final):
-        raise InfeasibleError(explain_infeasible() if explain_infeasible else final.status)
-    if not final.has_solution:
-        raise NoSolutionError(f"solver stopped without a solution: {final.status}")
-    lower = max(final.bound if coarse is None else coarse.bound, 0.0)
-    if coarse is not None:
-        lower = max(lower, min(coarse.bound, final.objective))
-    upper = final.objective
-    gap = max(upper - lower, 0.0) / max(abs(upper), 1e-9)
-    return StrategyResult(model, final, coarse, lower, upper, gap, timers["build"], timers["solve"])
+    run = _Run(options, progress)
+    exact = exact_steps(data)
+    if block_h <= 1:
+        return _direct(exact, run, explain_infeasible)
+    progress(f"LP bound: {exact.hours:,} exact steps (nights merged)")
+    relaxed = _site_relaxed(exact)
+    m0, r0 = run.solve(relaxed, "LP relaxation", relax=True)
+    if _is_infeasible(r0):
+        raise InfeasibleError(explain_infeasible() if explain_infeasible else r0.status)
+    if not r0.has_solution:
+        raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
+    lower, best = max(r0.objective, 0.0), _Best()
+    if start is not None:
+        _evaluate(run, exact, start, best, "warm start design (LP, integers fixed)")
+    first = round_design(m0, exact)
+    _site_design(run, exact, first, best)
+    if exact.compute.mode == "average":
+        _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
+    if not _closed(best, lower, options):
+        _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
+    if best.model is None:
+        raise InfeasibleError(explain_infeasible() if explain_infeasible else "no design found")
+    if not _closed(best, lower, options):
+        lower = _search(run, exact, best, lower)
+    gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)
+    return StrategyResult(
+        best.model,
+        best.data,
+        best.result,
+        lower,
+        best.cost,
+        gap,
+        run.build_s,
+        run.solve_s,
+        best.design,
+        run.stages,
+    )
+
+
+def _closed(best: _Best, lower: float, options: SolveOptions) -> bool:
+    """True when the incumbent is proven within ``mip_rel_gap`` of ``lower``."""
+    return best.cost < math.inf and (best.cost - lower) <= options.mip_rel_gap * abs(best.cost)
+
+
+def _site_design(run: _Run, exact: ModelData, first: Design, best: _Best) -> None:
+    """Solve the LP relaxation at ``first``'s compute site, round it and evaluate it."""
+    if first.site is None:
+        _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
+        return
+    at = _at_site(exact, first.site)
+    m1, r1 = run.solve(at, "LP relaxation at the chosen site", relax=True)
+    if r1.has_solution:
+        design = round_design(m1, at, site=first.site)
+        _evaluate(run, exact, design, best, "site design (LP, integers fixed)")
+
+
+def _search(run: _Run, exact: ModelData, best: _Best, lower: float) -> float:
+    """Branch and bound on the site-relaxed model with bounds from the incumbent; return the
+    new lower bound [$M] (``best`` updated when the search finds a cheaper design)."""
+    run.progress(
+        f"gap {100 * (best.cost - lower) / best.cost:.2f}% > "
+        f"{100 * run.options.mip_rel_gap:g}%: MILP search from the incumbent"
+    )
+    tight = replace(_site_relaxed(exact), bounds=compute_bounds(exact, best.cost))
+    m, r = run.solve(tight, "MILP search", start=best.design.start)
+    if r.has_solution:
+        design = round_design(m, exact)
+        _evaluate(run, exact, design, best, "MILP design (LP, integers fixed)")
+    if r.bound == r.bound:  # not NaN
+        lower = max(lower, min(r.bound, best.cost))
+    return lower

@@ -60,7 +60,7 @@ def site_data(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
 def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
     data = site_data(c_mw_km, max_km, max_clusters)
     r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=2)
-    sol = extract_solution(r.model, data)
+    sol = extract_solution(r.model, r.data)
     sol.meta["site"] = extract_site(r.model, data)
     return data, sol, r
 

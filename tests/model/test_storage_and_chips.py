@@ -21,7 +21,7 @@ EXACT = SolveOptions(mip_rel_gap=0)
 
 def _solve(data):
     r = solve_two_stage(data, EXACT, block_h=1)
-    sol = extract_solution(r.model, data)
+    sol = extract_solution(r.model, r.data)
     return r.model, sol
 
 

@@ -45,7 +45,7 @@ def test_day_night_needs_battery():
     expected = 1.0 + 0.03 + (0.1 + charge) + 0.1 * 0.2 / 0.9 + 0.05 * charge
     assert pyo.value(m.total_cost) == pytest.approx(expected, rel=1e-6)
     assert pyo.value(m.battery.energy_mwh) == pytest.approx(0.2 / 0.9, rel=1e-6)
-    sol = extract_solution(m, data)
+    sol = extract_solution(m, r.data)
     assert sol.storage[0].discharge_mw[2:] == pytest.approx([0.1, 0.1], rel=1e-6)
 
 

@@ -1,0 +1,132 @@
+"""Designs: the integer decisions of a plant, read from a (relaxed) model, rounded and fixed.
+
+A :class:`Design` holds what the LP with integers fixed needs: parcels bought, reservoir sites
+built, chips per type, the compute site, and whether Li-ion is kept. :func:`round_design` turns
+an LP relaxation (or a MILP incumbent) into one; :func:`fix_design` fixes a model to it;
+:func:`release_empty_parcels` lets go of bought parcels that carry nothing after the solve.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+
+from optimizer.model.data import ModelData
+from optimizer.model.site import rank_sites
+
+#: a capacity [MW_dc] or volume [Mm3] below this counts as nothing built
+EPS = 1e-6
+
+
+@dataclass
+class Design:
+    """Integer decisions: ``buy`` per parcel, ``build`` per reservoir site, ``count`` per chip
+    type, ``site`` (candidate index or None) and ``liion`` (False: Li-ion fixed at zero)."""
+
+    buy: np.ndarray
+    build: np.ndarray
+    count: np.ndarray
+    site: int | None
+    liion: bool = True
+
+    def start(self, m: pyo.ConcreteModel) -> list:
+        """(variable, value) pairs of ``m`` for a HiGHS MIP start."""
+        pairs = [(m.land.buy[p], int(self.buy[p])) for p in m.land.P]
+        pairs += [(m.compute.count[c], int(self.count[c])) for c in m.compute.C]
+        if hasattr(m, "phs"):
+            pairs += [(m.phs.build[r], int(self.build[r])) for r in m.phs.S]
+        return pairs
+
+
+def _v(x) -> float:
+    val = pyo.value(x, exception=False)
+    return 0.0 if val is None or (isinstance(val, float) and math.isnan(val)) else float(val)
+
+
+def whole_chips(x: np.ndarray, data: ModelData) -> np.ndarray:
+    """A whole chip mix from fractional counts ``x`` that still meets the target.
+
+    ``average`` mode: every count rounded up (running chips stay feasible). Otherwise each count
+    is rounded down and the shortfall [PFLOPS] is made up with the type used most fractionally
+    (within its ``max_count``), else the first type with room.
+    """
+    d = data.compute
+    if d.mode == "average":
+        return np.minimum(np.ceil(x - 1e-6), d.max_count).astype(np.int64)
+    n = np.floor(x + 1e-6)
+    short = d.target_pflops - float(d.pflops_per_chip @ n)
+    order = np.argsort(-(x - n))
+    for c in order:
+        if short <= 1e-9 * max(d.target_pflops, 1.0):
+            break
+        room = d.max_count[c] - n[c]
+        add = min(room, math.ceil(short / d.pflops_per_chip[c] - 1e-9))
+        if add > 0:
+            n[c] += add
+            short -= add * d.pflops_per_chip[c]
+    return n.astype(np.int64)
+
+
+def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None) -> Design:
+    """Round the solved (relaxed) model ``m`` built on ``data`` to a design: every parcel with
+    PV on it bought, every site with volume built, a whole chip mix; the compute site is
+    ``site`` or, when None, the best ranked for the design (:func:`rank_sites`)."""
+    cap = np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P])
+    buy = cap > EPS
+    build = (
+        np.array([_v(m.phs.volume_mm3[r]) > EPS for r in m.phs.S], dtype=bool)
+        if hasattr(m, "phs")
+        else np.zeros(0, dtype=bool)
+    )
+    count = whole_chips(np.array([_v(m.compute.count[c]) for c in m.compute.C]), data)
+    liion = hasattr(m, "battery") and _v(m.battery.energy_mwh) > EPS
+    s = data.land.site
+    if s is not None and site is None:
+        line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if hasattr(m, "phs") else 0
+        it_mw = float(data.compute.it_mw_per_chip @ count)
+        design = {
+            "cap_mw": cap,
+            "bought": buy,
+            "built": build,
+            "line_mw": line,
+            "hall_acres": s.hall_acres_per_mw_it * it_mw,
+        }
+        site = int(np.argmin(rank_sites(data, design)))
+    if s is not None:
+        buy = buy.copy()
+        buy[int(s.site_parcel[site])] = True
+    return Design(buy=buy, build=build, count=count, site=site, liion=liion)
+
+
+def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
+    """Fix every integer decision of ``m`` to ``design`` (the model becomes an LP)."""
+    for p in m.land.P:
+        m.land.buy[p].fix(int(design.buy[p]))
+    for c in m.compute.C:
+        m.compute.count[c].fix(int(design.count[c]))
+    if hasattr(m, "phs"):
+        for r in m.phs.S:
+            m.phs.build[r].fix(int(design.build[r]))
+    if hasattr(m, "battery") and not design.liion:
+        m.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
+        m.battery.power_mw.fix(0.0)
+
+
+def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
+    """Un-buy every bought parcel that carries no PV and is not the compute site's parcel
+    (its land cost then leaves the objective); return their indices."""
+    s = data.land.site
+    keep = set()
+    if s is not None and hasattr(m, "site"):
+        keep = {int(s.site_parcel[j]) for j in m.site.J if _v(m.site.choose[j]) > 0.5}
+    freed = []
+    for p in m.land.P:
+        if p in keep or _v(m.land.buy[p]) < 0.5 or _v(m.land.cap_mw_dc[p]) > EPS:
+            continue
+        m.land.buy[p].fix(0)
+        m.land.cap_mw_dc[p].set_value(0.0)
+        freed.append(int(p))
+    return freed

@@ -58,7 +58,7 @@ def _solver_info(strategy) -> dict:
     final = strategy.final
     return {
         "status": strategy.status,
-        "highs_status": final.status,
+        "highs_status": strategy.limits[-1]["status"] if strategy.limits else final.status,
         "gap": strategy.gap,
         "lower_bound_usd": strategy.lower_bound * 1e6,
         "upper_bound_usd": strategy.upper_bound * 1e6,
@@ -67,6 +67,8 @@ def _solver_info(strategy) -> dict:
         "columns": final.columns,
         "integer_columns": final.integers,
         "highs_version": final.highs_version,
+        "time_limit_reached": strategy.time_limit_reached,
+        "limited_by": [s["stage"] for s in strategy.limits],
         "stages": strategy.stages,
     }
 

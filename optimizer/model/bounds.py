@@ -92,14 +92,21 @@ def pv_lower_bound_musd(data: ModelData) -> float:
     return per_mw * min_facility_energy_mwh(data) / yield_h
 
 
+#: ``average`` mode without an incumbent: installed chips are assumed to need at most this many
+#: times the IT load of a sustained design (a heuristic, used only when no sustained design
+#: exists; the strategy states it)
+AVERAGE_IT_FACTOR = 10.0
+
+
 def _it_mw_from_data(data: ModelData) -> float:
     d = data.compute
     finite = np.isfinite(d.max_count)
     cap = float(np.sum(d.max_count[finite] * d.it_mw_per_chip[finite])) if finite.all() else np.inf
-    if d.mode == "average":
-        return cap
     ratio = float(np.max(d.it_mw_per_chip / d.pflops_per_chip))
-    return min(cap, ratio * (d.target_pflops + float(np.max(d.pflops_per_chip))))
+    sustained = ratio * (d.target_pflops + float(np.max(d.pflops_per_chip)))
+    if d.mode == "average":
+        return min(cap, AVERAGE_IT_FACTOR * sustained)
+    return min(cap, sustained)
 
 
 def _land_pv_max_mw(data: ModelData) -> tuple[float, float]:

@@ -172,7 +172,7 @@ def _evaluate(run: _Run, data: ModelData, design: Design | None, best: _Best, na
 
 def _sustained_design(data: ModelData, run: _Run) -> Design | None:
     """The rounded design of the sustained-mode LP relaxation (a start for average mode)."""
-    sus = replace(data, compute=replace(data.compute, mode="sustained"))
+    sus = replace(data, compute=replace(data.compute, mode="sustained"), bounds=None)
     m, r = run.solve(_site_relaxed(sus), "sustained LP relaxation", relax=True)
     return round_design(m, sus) if r.has_solution else None
 
@@ -210,19 +210,22 @@ def solve_two_stage(
     if block_h <= 1:
         return _direct(exact, run, explain_infeasible)
     progress(f"LP bound: {exact.hours:,} exact steps (nights merged)")
+    best = _Best()
+    if start is not None:
+        _evaluate(run, exact, start, best, "warm start design (LP, integers fixed)")
+    if exact.compute.mode == "average":  # chips may always run: the sustained design is a start
+        _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
+    if best.cost < math.inf:
+        exact = replace(exact, bounds=compute_bounds(exact, best.cost))
     relaxed = _site_relaxed(exact)
     m0, r0 = run.solve(relaxed, "LP relaxation", relax=True)
     if _is_infeasible(r0):
         raise InfeasibleError(explain_infeasible() if explain_infeasible else r0.status)
     if not r0.has_solution:
         raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
-    lower, best = max(r0.objective, 0.0), _Best()
-    if start is not None:
-        _evaluate(run, exact, start, best, "warm start design (LP, integers fixed)")
+    lower = max(r0.objective, 0.0)
     first = round_design(m0, exact)
     _site_design(run, exact, first, best)
-    if exact.compute.mode == "average":
-        _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
     if not _closed(best, lower, options):
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
     if best.model is None:

@@ -1,0 +1,172 @@
+"""The solve benchmark suite: a fixed list of cases, hard ones included, one table.
+
+Run from the repository root (after the README's install)::
+
+    PYTHONPATH=. python benchmarks/suite.py [--cases a,b,...] [--repeat N] [--json out.json]
+
+Each case is a full run through :mod:`optimizer.pipeline` (read, PV yield, solve, independent
+check, export to a temporary reports folder), at the default ``--mip-gap`` and time limit. Per
+case it records the wall time of each stage and of each solver call, the proven gap, the total
+cost, whether any stage reached its time limit, and the exit the CLI would give (0, or the
+error's class for infeasible cases). Generated inputs (the user layer far from the reservoirs,
+the single-chip catalogue, 10,000 parcels) are written deterministically into a temporary
+folder. Prints a Markdown table; ``--json`` also writes every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+from shapely.geometry import Point, box
+
+from optimizer.errors import ZoptError
+from optimizer.inputs.bundle import InputPaths
+from optimizer.paths import data_dir
+from optimizer.pipeline import RunOptions, export_run, run_solve
+
+UTM = "EPSG:32612"
+MILE_M = 1609.344
+
+
+def far_layer(folder: Path, n: int = 30) -> Path:
+    """``n`` one-mile sections (640 acres) on a jittered grid around 32.95 N, 112.15 W, 75-95
+    km from the embedded reservoir sites, as a UTM GeoPackage; prices 900-2,400 $/acre."""
+    rng = np.random.default_rng(20261201)
+    o = gpd.GeoSeries([Point(-112.20, 32.90)], crs="EPSG:4326").to_crs(UTM).iloc[0]
+    cols = 6
+    geoms, ids, price = [], [], []
+    for i in range(n):
+        c, r = i % cols, i // cols
+        x0 = o.x + c * MILE_M * 1.6 + rng.uniform(-200, 200)
+        y0 = o.y + r * MILE_M * 1.6 + rng.uniform(-200, 200)
+        geoms.append(box(x0, y0, x0 + MILE_M, y0 + MILE_M))
+        ids.append(f"S{i + 1:02d}")
+        price.append(round(float(rng.uniform(900, 2400)), 0))
+    gdf = gpd.GeoDataFrame(
+        {"parcel_id": ids, "price_usd_per_acre": price, "buildable_fraction": 0.9},
+        geometry=geoms,
+        crs=UTM,
+    )
+    path = folder / "sections.gpkg"
+    gdf.to_file(path, layer="parcels", driver="GPKG")
+    return path
+
+
+def single_chip_catalogue(folder: Path, chip: str = "H100 SXM") -> Path:
+    """The embedded chip catalogue reduced to one type (1e21 FLOPS is not a whole number of
+    H100s at fp8: 505,305.7)."""
+    lines = (data_dir() / "chips.csv").read_text().splitlines()
+    keep = [lines[0]] + [ln for ln in lines[1:] if ln.split(",")[0] == chip]
+    path = folder / "chips_one.csv"
+    path.write_text("\n".join(keep) + "\n")
+    return path
+
+
+def ten_thousand(folder: Path) -> Path:
+    """The 10,000-parcel layer of :mod:`benchmarks.parcels_10k` (same generator and seed)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from parcels_10k import make_layer
+
+    parcels, _ = make_layer(folder, 10_000)
+    return parcels
+
+
+def cases(folder: Path) -> dict[str, tuple[InputPaths, RunOptions]]:
+    """The suite: name -> (inputs, options)."""
+    far = far_layer(folder)
+    one = single_chip_catalogue(folder)
+    base = RunOptions()
+    return {
+        "embedded 1e21 sustained": (InputPaths(), base),
+        "embedded 1e21 average": (InputPaths(), replace(base, mode="average")),
+        "embedded 1e21 peak": (InputPaths(), replace(base, mode="peak")),
+        "embedded 1e20 sustained": (InputPaths(), replace(base, target_flops=1e20)),
+        "embedded 1e20 average": (
+            InputPaths(),
+            replace(base, target_flops=1e20, mode="average"),
+        ),
+        "seed sustained": (InputPaths(scenario="seed"), base),
+        "seed average": (InputPaths(scenario="seed"), replace(base, mode="average")),
+        "30 sections 75-95 km away, 1e20": (
+            InputPaths(parcels=far),
+            replace(base, target_flops=1e20),
+        ),
+        "H100 only, no Li-ion, 1e21": (InputPaths(chips=one), replace(base, liion=False)),
+        "10,000 parcels 1e21": (InputPaths(parcels=ten_thousand(folder)), base),
+    }
+
+
+def run_case(paths: InputPaths, opts: RunOptions, reports: Path) -> dict:
+    """One full run; every figure of the row."""
+    t0 = time.perf_counter()
+    try:
+        run = run_solve(paths, opts)
+        export_run(run, reports)
+    except ZoptError as err:
+        return {"exit": type(err).__name__, "message": str(err), "wall_s": time.perf_counter() - t0}
+    s = run.solver
+    return {
+        "exit": 0,
+        "wall_s": time.perf_counter() - t0,
+        "timings_s": dict(run.timings_s),
+        "cost_usd": run.total_cost_usd,
+        "gap": s["gap"],
+        "status": s["status"],
+        "time_limit_reached": s["time_limit_reached"],
+        "stages": [
+            {k: st[k] for k in ("stage", "seconds", "status", "time_limit_reached")}
+            for st in s["stages"]
+        ],
+    }
+
+
+def row(name: str, r: dict) -> str:
+    """A Markdown table row."""
+    if r["exit"] != 0:
+        return f"| {name} | {r['exit']} | | | | {r['wall_s']:.1f} | {r['message'][:90]} |"
+    t = r["timings_s"]
+    limit = "yes" if r["time_limit_reached"] else "no"
+    calls = ", ".join(f"{st['seconds']:.1f}" for st in r["stages"])
+    return (
+        f"| {name} | ${r['cost_usd']:,.0f} | {100 * r['gap']:.3f}% | {limit} | "
+        f"{t.get('solve', 0):.1f} ({calls}) | {r['wall_s']:.1f} | {r['status']} |"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", default="", help="comma-separated name prefixes (default: all)")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}\n"
+    )
+    print("| case | total cost | proven gap | time limit | solve [s] (per call) | wall [s] | status |")
+    print("|---|---|---|---|---|---|---|")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
+        for name, (paths, opts) in cases(folder).items():
+            if wanted and not any(name.startswith(w) for w in wanted):
+                continue
+            out[name] = run_case(paths, opts, folder / "reports")
+            print(row(name, out[name]), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()

@@ -35,6 +35,7 @@ from optimizer.export.xlsx_style import (
     value,
     widths_from,
 )
+from optimizer.inputs.workbook_inputs import RUN_VALUES_SHEET
 from optimizer.results.bom import BOM_COLUMNS
 from optimizer.results.run import RunResult
 
@@ -177,7 +178,7 @@ def _fill(run: RunResult, summary: dict, run_info: dict, wb) -> None:
     frame_sheet(ws["Monthly"], monthly, "Monthly", landscape=False)
     lay = _bom_sheet(ws["BOM"], run.bom, refs)
     charts.add_charts(ws["Charts"], lay.category_rows, dispatch, len(monthly))
-    wi.write_run_values(add_sheet(wb, wi.RUN_VALUES_SHEET), refs)
+    wi.write_run_values(add_sheet(wb, RUN_VALUES_SHEET), refs)
     summary_sheet(ws["Summary"], run, summary, lay, refs, parcels, storage_rows)
 
 

@@ -103,6 +103,7 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     problems += price_problems
     chips, p = read_chips(files["chips"], precision if precision in PRECISIONS else "fp8")
     problems += p.problems
+    csv_reservoirs = files["reservoirs"]
     book = _workbook_inputs(paths, files, precision if precision in PRECISIONS else "fp8")
     problems += book["problems"]
     if book["chips"] is not None:
@@ -117,7 +118,7 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
         list(paths.exclude), paths.exclude_buffer_m, paths.fix_geometry
     )
     problems += excl_problems
-    reservoirs, p = read_reservoirs(files["reservoirs"])
+    reservoirs, p = read_reservoirs(csv_reservoirs)
     problems += p.problems
     if book["reservoirs"] is not None:
         reservoirs = book["reservoirs"]
@@ -167,7 +168,8 @@ def _workbook_inputs(paths: InputPaths, files: dict, precision: str) -> dict:
     try:
         if paths.chips is None and paths.scenario is None:
             out["chips"] = wi.read_chips_sheet(Path(book), precision, collector)
-            files["chips"] = Path(book) if out["chips"] is not None else files["chips"]
+            if out["chips"] is not None:
+                files["chips"] = Path(book)
         if paths.reservoirs is None:
             out["reservoirs"] = wi.read_reservoirs_sheet(Path(book), collector)
             if out["reservoirs"] is not None:

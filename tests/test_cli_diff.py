@@ -78,7 +78,7 @@ def test_diff_json_lists_prices_files_sizes_bom_and_total(tmp_path):
     assert sizes["PV [MW_dc]"]["delta"] == 200.0
     assert "chips H100" not in sizes
     assert d["sizes"]["parcels_bought"] == ["P3"]
-    assert d["sizes"]["parcels_sold"] == ["P1"]
+    assert d["sizes"]["parcels_dropped"] == ["P1"]
     (line,) = d["bom"]
     assert line["line"] == "pv_module_usd_per_w_dc"
     assert line["delta_usd"] == 1.2e9 * 0.30 - 1e9 * 0.26

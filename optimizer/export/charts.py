@@ -36,6 +36,7 @@ SERIES_WORDS = {
 WEEK_SKIP = {"time_local_standard", "pv_curtailed_mw"}  # curtailed = available - used
 MONTHLY_WORDS = {c.replace("_mw", "_mwh"): w for c, w in SERIES_WORDS.items()}
 USD_M = '"$"#,##0,," M"'
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def words(column: str) -> str:
@@ -87,18 +88,28 @@ def cost_chart(wb, category_rows: dict[str, int]):
     return chart
 
 
+def _excel_serial(t) -> float:
+    """Excel's date number of a timestamp [days since 1899-12-30]."""
+    return (pd.Timestamp(t).tz_localize(None) - EXCEL_EPOCH) / pd.Timedelta(days=1)
+
+
 def week_chart(wb, dispatch: pd.DataFrame, start_h: int, title: str):
-    """One week of the Dispatch sheet: flows [MW] left, storage levels [MWh] right."""
+    """One week of the Dispatch sheet: flows [MW] left, storage levels [MWh] right.
+
+    A scatter chart with straight lines: its x axis is a value axis, so hourly points keep
+    their hour (a date category axis would stack a day's 24 hours on one tick) and the
+    axis shows dates.
+    """
     first, last = start_h + 1, start_h + WEEK_H  # 0-based sheet rows (row 0 is the header)
     cols = list(dispatch.columns)
     has_time = "time_local_standard" in cols
     week = dispatch.iloc[start_h : start_h + WEEK_H]
-    chart = wb.add_chart({"type": "line"})
+    chart = wb.add_chart({"type": "scatter", "subtype": "straight"})
     for j, c in enumerate(cols):
         if c in WEEK_SKIP or not np.any(np.abs(week[c].to_numpy(float)) > 1e-9):
             continue
         series = {"name": words(c), "values": ["Dispatch", first, j, last, j],
-                  "line": {"width": 1.5}}  # fmt: skip
+                  "line": {"width": 1.5}, "marker": {"type": "none"}}  # fmt: skip
         if has_time:
             series["categories"] = ["Dispatch", first, 0, last, 0]
         if c.endswith("_level_mwh"):
@@ -106,9 +117,13 @@ def week_chart(wb, dispatch: pd.DataFrame, start_h: int, title: str):
             series["line"]["dash_type"] = "dash"
         chart.add_series(series)
     chart.set_title({"name": title})
-    x = {"name": "date (local standard time)", "num_format": "dd mmm", "major_unit": 1,
-         "major_unit_type": "days", "date_axis": True}  # fmt: skip
-    chart.set_x_axis(x if has_time else {"name": "hour of the week"})
+    if has_time:
+        t0 = _excel_serial(week["time_local_standard"].iloc[0])
+        chart.set_x_axis({"name": "date (local standard time)", "num_format": "dd mmm",
+                          "min": t0, "max": t0 + 7, "major_unit": 1,
+                          "major_gridlines": {"visible": True}})  # fmt: skip
+    else:
+        chart.set_x_axis({"name": "hour of the week"})
     chart.set_y_axis({"name": "MW", "num_format": "#,##0"})
     chart.set_y2_axis({"name": "MWh stored", "num_format": "#,##0"})
     _legend_below(chart)
@@ -133,6 +148,13 @@ def monthly_chart(wb, monthly: pd.DataFrame):
     return chart
 
 
+def _week_title(season: str, dispatch: pd.DataFrame, start_h: int) -> str:
+    if "time_local_standard" not in dispatch:
+        return f"{season} week (from hour {start_h + 1})"
+    t = pd.Timestamp(dispatch["time_local_standard"].iloc[start_h])
+    return f"{season} week from {t.day} {t:%B}: power [MW] and storage [MWh]"
+
+
 def add_charts(ws, category_rows: dict[str, int], dispatch: pd.DataFrame, n_months: int) -> None:
     """Place every chart on the Charts sheet ``ws`` (they refer to the other sheets by name)."""
     wb = ws.zopt_book
@@ -141,8 +163,8 @@ def add_charts(ws, category_rows: dict[str, int], dispatch: pd.DataFrame, n_mont
     summer = SUMMER_START_H if n >= SUMMER_START_H + WEEK_H else 0
     made = [
         cost_chart(wb, category_rows),
-        week_chart(wb, dispatch, summer, "Summer week (from 21 June)"),
-        week_chart(wb, dispatch, winter, "Winter week (from 21 December)"),
+        week_chart(wb, dispatch, summer, _week_title("Summer", dispatch, summer)),
+        week_chart(wb, dispatch, winter, _week_title("Winter", dispatch, winter)),
         monthly_chart(wb, monthly_energy(dispatch)),
     ]
     made = [c for c in made if c is not None]

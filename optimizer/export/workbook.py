@@ -86,7 +86,7 @@ def _bom_item(ws, i: int, rec, refs: wi.InputRefs) -> float:
     text(ws, i + 1, 0, rec.category)
     text(ws, i + 1, 1, rec.item)
     value(ws, i + 1, 2, qty, "zopt_number")
-    text(ws, i + 1, 3, MEGA_UNITS.get(unit, unit))
+    text(ws, i + 1, 3, MEGA_UNITS.get(unit, unit), "zopt_unit")
     ref = _unit_cost_ref(key, refs)
     if ref:
         expr = f"={ref}*1E6" if scale != 1.0 else f"={ref}"
@@ -94,9 +94,10 @@ def _bom_item(ws, i: int, rec, refs: wi.InputRefs) -> float:
     else:
         value(ws, i + 1, 4, cost, "zopt_usd_cents")
     formula(ws, i + 1, 5, f"=C{r}*E{r}", qty * cost, "zopt_usd")
-    text(ws, i + 1, 6, key)
+    text(ws, i + 1, 6, key, "zopt_unit")
     text(ws, i + 1, 7, rec.source)
-    text(ws, i + 1, 8, rec.year)
+    year = str(rec.year).strip()
+    value(ws, i + 1, 8, int(year) if year.isdigit() else year, "zopt_year")
     return qty * cost
 
 
@@ -132,9 +133,9 @@ def _bom_sheet(ws, bom: pd.DataFrame, refs: wi.InputRefs) -> BomLayout:
     layout.total_ref = f"BOM!$F${r}"
     rows = [[rec[c] for c in BOM_HEADERS] for rec in bom.to_dict("records")]
     widths = widths_from(BOM_HEADERS, rows)
-    widths.update({1: min(widths[1], 58), 2: 16, 4: 14, 5: 18, 7: min(widths[7], 48)})
+    widths.update({1: min(widths[1], 72), 2: 16, 4: 15, 5: 18, 6: widths[6] + 1,
+                   7: min(widths[7], 48), 8: 7})  # fmt: skip
     set_widths(ws, widths)
-    ws.set_column(7, 7, min(widths[7], 48), wb.add_format({"text_wrap": True, "valign": "top"}))
     ws.freeze_panes(1, 0)
     print_setup(ws, r, len(BOM_HEADERS))
     return layout

@@ -19,6 +19,9 @@ MODE_WORDS = {
     "average": "average: the year's delivered FLOP / seconds in the year >= target",
     "peak": "peak: installed FLOPS >= target; every chip runs at full power in the best hour",
 }
+#: The unit stands in column C, so numbers are formatted without a unit suffix.
+PLAIN = {"zopt_mw": "zopt_f3", "zopt_mw_dc": "zopt_f3", "zopt_mwh": "zopt_f1",
+         "zopt_acre": "zopt_f1", "zopt_pflops": "zopt_f1"}  # fmt: skip
 SUMMARY_FIRST_ROW = 4  # after the title, the note and the header (1-based)
 
 
@@ -196,11 +199,12 @@ def summary_sheet(ws, run, summary: dict, lay, refs, parcels, storage_rows) -> N
     for i, (label, v, result, unit, style, key) in enumerate(b.rows):
         r = SUMMARY_FIRST_ROW - 1 + i
         text(ws, r, 0, label, "zopt_label" if style == "zopt_total" else None)
+        style = PLAIN.get(style, style)
         if isinstance(v, str) and v.startswith("="):
             formula(ws, r, 1, v, result, style)
         else:
             value(ws, r, 1, v, style)
-        text(ws, r, 2, unit)
+        text(ws, r, 2, unit, "zopt_unit")
         text(ws, r, 3, key)
     ws.freeze_panes(3, 0)
     print_setup(ws, SUMMARY_FIRST_ROW - 1 + len(b.rows), 4, landscape=False, one_page=True,

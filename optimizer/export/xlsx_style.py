@@ -26,6 +26,8 @@ NUMBER_FORMATS = {
     "usd_cents": '"$"#,##0.00##',
     "usd_m": '"$"#,##0.0,," M"',
     "number": "#,##0.###",
+    "f1": "#,##0.0",
+    "f3": "#,##0.000",
     "int": "#,##0",
     "mw": '#,##0.000" MW"',
     "mw_dc": '#,##0.000" MW_dc"',
@@ -92,6 +94,8 @@ def register_styles(wb) -> dict:
     for key, fmt in NUMBER_FORMATS.items():
         fmts[f"zopt_{key}"] = wb.add_format({"num_format": fmt})
     fmts["zopt_bool"].set_align("center")
+    fmts["zopt_unit"] = wb.add_format({"indent": 1})
+    fmts["zopt_year"] = wb.add_format({"num_format": "0", "align": "center"})
     wb.zopt = fmts
     return fmts
 

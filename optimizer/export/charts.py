@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SUMMER_START_H = 24 * 172  # 21 June
-WINTER_START_H = 24 * 355  # 21 December
+SUMMER_START_H = 24 * 171  # 21 June (0-based day 171)
+WINTER_START_H = 24 * 354  # 21 December
 WEEK_H = 24 * 7
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHLY_COLUMNS = ["pv_available_mw", "pv_used_mw", "pv_curtailed_mw", "load_mw"]

@@ -42,7 +42,7 @@ NUMBER_FORMATS = {
     "pct": "0.000%",
     "ratio": "0.000",
     "datetime": "yyyy-mm-dd hh:mm",
-    "bool": "General",
+    "bool": '"TRUE";"TRUE";"FALSE"',  # LibreOffice shows a styled boolean as 0/1 otherwise
 }
 
 

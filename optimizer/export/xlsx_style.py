@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_col_to_name
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_TITLE = 31
-MIN_WIDTH, MAX_WIDTH = 8, 60  # column widths [characters]
+MIN_WIDTH, MAX_WIDTH = 8, 72  # column widths [characters]
 PAPER_LETTER = 1
 
 NUMBER_FORMATS = {

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
@@ -276,3 +277,33 @@ def test_diff_shows_the_price_and_the_cost_delta(rerun):
     assert "pv_module_usd_per_w_dc" in table.output
     assert "Edited in " in table.output and EDITS["chip"] in table.output
     assert f"{d['total_cost_usd']['delta']:+,.0f}".replace("+", "+$") in table.output
+
+
+def test_unknown_key_gets_did_you_mean(tmp_path):
+    def edit(f):
+        f = f.copy()
+        f.loc[f["key"] == "pv_gcr", "key"] = "pv_gcr_typo"
+        f.loc[f["key"] == "pue", "key"] = "chips:MI355X"
+        return f
+
+    code, out = _validate(_zopt_prices_workbook(tmp_path / "p.xlsx", edit))
+    assert code == 2
+    assert "expected did you mean pv_gcr?" in out
+    assert "chips prices are edited in the Chips sheet" in out
+
+
+def test_chips_sheet_is_validated_like_a_chips_file(tmp_path):
+    path = tmp_path / "p.xlsx"
+    prices, _ = load_prices()
+    chips = pd.DataFrame(
+        {"chip": ["X1", "X1"], "fp8_tflops": [1000.0, 2000.0], "tdp_w": [700.0, 800.0],
+         "price_usd": [-5.0, 20000.0], "source": ["test", "test"]}
+    )  # fmt: skip
+    wb = new_workbook(path)
+    frame_sheet(add_sheet(wb, "Prices"), prices.to_frame(), "Prices")
+    frame_sheet(add_sheet(wb, "Chips"), chips, "Chips")
+    wb.close()
+    code, out = _validate(path)
+    assert code == 2
+    assert "Chips!row 2:price_usd" in out
+    assert "duplicate" in out.lower() and "X1" in out

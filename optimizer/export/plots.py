@@ -160,7 +160,7 @@ def plot_map(run: RunResult, path: Path) -> Path:
     ax.grid(alpha=0.2)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path
 
@@ -220,6 +220,6 @@ def plot_dispatch(run: RunResult, path: Path) -> Path:
     if axes[2].lines:
         axes[2].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path

@@ -103,11 +103,6 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     problems += price_problems
     chips, p = read_chips(files["chips"], precision if precision in PRECISIONS else "fp8")
     problems += p.problems
-    csv_reservoirs = files["reservoirs"]
-    book = _workbook_inputs(paths, files, precision if precision in PRECISIONS else "fp8")
-    problems += book["problems"]
-    if book["chips"] is not None:
-        chips = book["chips"]
     column_map, p = parse_column_map(paths.column_map)
     problems += p.problems
     parcels, p = read_parcels(
@@ -118,20 +113,20 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
         list(paths.exclude), paths.exclude_buffer_m, paths.fix_geometry
     )
     problems += excl_problems
-    reservoirs, p = read_reservoirs(csv_reservoirs)
+    reservoirs, p = read_reservoirs(files["reservoirs"])
     problems += p.problems
-    if book["reservoirs"] is not None:
-        reservoirs = book["reservoirs"]
+    book = _workbook_inputs(paths, files, precision if precision in PRECISIONS else "fp8")
+    problems += book["problems"]
+    chips = chips if book["chips"] is None else book["chips"]
+    reservoirs = reservoirs if book["reservoirs"] is None else book["reservoirs"]
     weather = None
     if paths.weather is not None:
         weather, p = read_weather(paths.weather)
         problems += p.problems
+    if not problems:
+        parcels = _apply_parcel_prices(parcels, book, problems)
     if problems:
         raise InputError(problems)
-    if book["parcel_prices"] is not None:
-        parcels = _apply_parcel_prices(parcels, book, problems)
-        if problems:
-            raise InputError(problems)
     parcels = apply_exclusions(parcels, exclusions, paths.exclude_buffer_m)
     for i, path in enumerate(paths.exclude):
         files[f"exclude {i + 1}"] = Path(path)
@@ -182,9 +177,12 @@ def _workbook_inputs(paths: InputPaths, files: dict, precision: str) -> dict:
 
 
 def _apply_parcel_prices(parcels, book: dict, problems: list) -> gpd.GeoDataFrame:
+    """``parcels`` with the workbook's parcel prices (unchanged without a workbook)."""
     from optimizer.errors import ProblemCollector
     from optimizer.inputs.workbook_inputs import apply_parcel_prices
 
+    if book["parcel_prices"] is None:
+        return parcels
     collector = ProblemCollector("Parcels sheet")
     out = apply_parcel_prices(parcels, book["parcel_prices"], collector)
     problems += collector.problems

@@ -9,6 +9,7 @@ source reads ``edited in <file>`` and the ``previous`` column keeps the old valu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -169,6 +170,7 @@ def write_reservoirs(ws, run: RunResult, refs: InputRefs) -> None:
 def write_prices(ws, run: RunResult, refs: InputRefs) -> None:
     """The Prices sheet (edit ``value`` and rerun with ``--prices bom.xlsx``)."""
     prices = run.inputs.prices.to_frame()
+    prices["origin"] = _price_origins(run, prices)
     lay = frame_sheet(ws, prices, "Prices", {"value": "zopt_number", "is_default": "zopt_bool"})
     for i, note in enumerate(prices["notes"]):
         if str(prices.loc[i, "source"]).startswith("edited in "):
@@ -177,6 +179,26 @@ def write_prices(ws, run: RunResult, refs: InputRefs) -> None:
     refs.prices = {k: i + 2 for i, k in enumerate(prices["key"])}
     for rec in prices.to_dict("records"):
         refs.run_values.append(("Prices", rec["key"], "value", rec["value"], rec["source"]))
+
+
+def _price_origins(run: RunResult, prices: pd.DataFrame) -> list[str]:
+    """Where each price came from, in words (``is_default`` alone reads as the opposite)."""
+    from optimizer.paths import default_path
+
+    given = run.inputs.paths.get("prices")
+    embedded = given is None or Path(given) == Path(default_path("prices.csv"))
+    out = []
+    for source, is_default in zip(prices["source"], prices["is_default"], strict=True):
+        if str(source).startswith("edited in "):
+            out.append(str(source))
+        elif embedded:
+            out.append("embedded data/prices.csv")
+        elif is_default:
+            out.append(f"default: {Path(given).name} lacks this key")
+        else:
+            word = "unchanged in" if Path(given).suffix.lower() == ".xlsx" else "from"
+            out.append(f"{word} {Path(given).name}")
+    return out
 
 
 def write_run_values(ws, refs: InputRefs) -> None:

@@ -102,6 +102,16 @@ def test_identical_runs_show_no_change(tmp_path):
     d = json.loads(runner.invoke(app, ["diff", str(a), str(a), "--json"]).output)
     assert d["inputs"]["prices"] == [] and d["bom"] == [] and d["sizes"]["changed"] == []
     assert d["total_cost_usd"]["delta"] == 0
+    assert d["edits"] == []  # no bom.xlsx, nothing edited
+    out = runner.invoke(app, ["diff", str(a), str(a)]).output
+    assert "Input files that changed" not in out  # no empty table
+
+
+def test_parcels_left_out_of_b_are_dropped_not_sold(tmp_path):
+    a = _run(tmp_path / "a")
+    b = _run(tmp_path / "b", parcels=("P2", "P3"))
+    out = runner.invoke(app, ["diff", str(a), str(b)]).output
+    assert "parcels dropped (in A only)" in out and "sold" not in out
 
 
 def test_not_a_run_folder_exits_2(tmp_path):

@@ -5,6 +5,7 @@ header rows and a print area. Columns may be replaced by formulas (with stored v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.export.xlsx_style import (
+    NUMBER_FORMATS,
     add_table,
     formula,
     print_setup,
@@ -64,6 +66,15 @@ class FrameLayout:
         return f"'{sheet}'!${col(self.columns[column])}${i + 2}"
 
 
+def _suffix_len(style: str | None) -> int:
+    """Characters a number format adds (a unit such as `` MW_dc``, a ``$``, decimals)."""
+    if not style or style == "zopt_bool":
+        return 0
+    fmt = NUMBER_FORMATS.get(style.removeprefix("zopt_"), "")
+    quoted = sum(len(q) for q in re.findall(r'"([^"]*)"', fmt))
+    return quoted + 2 if style != "zopt_sci" else 3
+
+
 def _sample(frame: pd.DataFrame, c: str):
     s = frame[c].dropna()
     return s.iloc[0] if len(s) else None
@@ -110,7 +121,9 @@ def frame_sheet(
                 value(ws, i, j, v, style)
     add_table(ws, table, cols, len(records))
     ws.freeze_panes(1, 0)
-    set_widths(ws, widths_from(cols, [list(r) for r in records]))
+    widths = widths_from(cols, [list(r) for r in records])
+    set_widths(ws, {j: w + _suffix_len(styles.get(c)) for (j, w), c in zip(widths.items(), cols,
+                                                                          strict=True)})
     n = len(records) + 1 if print_rows is None else min(print_rows, len(records) + 1)
     print_setup(ws, n, len(cols), landscape=landscape)
     return FrameLayout({c: j for j, c in enumerate(cols)}, len(records))

@@ -48,20 +48,38 @@ def _input_tables(d: dict) -> list[Table]:
     if not d["prices"]:
         t.add_row("(no price changed)", "", "", "", "")
     out.append(t)
-    t = _table("Input files that changed (sha256)", ["input", "A", "B"])
-    for r in d["files"]:
-        a = f"{r['a_path'] or 'embedded'} {(r['a_sha256'] or '')[:12]}"
-        b = f"{r['b_path'] or 'embedded'} {(r['b_sha256'] or '')[:12]}"
-        t.add_row(r["input"], a, b)
-    if not d["checksums_known"]:
-        t.add_row("(unknown)", "a run lacks manifest.json", "")
-    out.append(t)
+    if d["files"] or not d["checksums_known"]:
+        t = _table("Input files that changed (sha256)", ["input", "A", "B"])
+        for r in d["files"]:
+            a = f"{r['a_path'] or 'embedded'} {(r['a_sha256'] or '')[:12]}"
+            b = f"{r['b_path'] or 'embedded'} {(r['b_sha256'] or '')[:12]}"
+            t.add_row(r["input"], a, b)
+        if not d["checksums_known"]:
+            t.add_row("(unknown)", "a run lacks manifest.json", "")
+        out.append(t)
     if d["options"]:
         t = _table("Options that changed", ["option", "A", "B"])
         for r in d["options"]:
             t.add_row(r["option"], _fmt(r["a"]), _fmt(r["b"]))
         out.append(t)
     return out
+
+
+def _edit_tables(edits: list[dict]) -> list[Table]:
+    """Values edited in the workbook run B was given (chips, parcel prices, reservoirs, prices)."""
+    if not edits:
+        return []
+    t = _table(f"Edited in {edits[0]['edited_in']}", ["sheet", "item", "field", "B", "before"])
+    for e in edits:
+        t.add_row(e["sheet"], str(e["item"]), e["field"], _fmt(_num(e["value"])), e["previous"])
+    return [t]
+
+
+def _num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return v
 
 
 def _result_tables(d: dict) -> list[Table]:
@@ -71,8 +89,8 @@ def _result_tables(d: dict) -> list[Table]:
     sizes = d["sizes"]
     if sizes["parcels_bought"]:
         t.add_row("parcels bought in B", "", ", ".join(sizes["parcels_bought"]), "")
-    if sizes["parcels_sold"]:
-        t.add_row("parcels sold (in A only)", ", ".join(sizes["parcels_sold"]), "", "")
+    if sizes["parcels_dropped"]:
+        t.add_row("parcels dropped (in A only)", ", ".join(sizes["parcels_dropped"]), "", "")
     if not t.row_count:
         t.add_row("(no size changed)", "", "", "")
     b = _table("BOM lines that changed", ["line", "qty A", "qty B", "unit", "A", "B", "change"])
@@ -123,7 +141,7 @@ def diff_command(
         typer.echo(json.dumps(d, indent=2, default=str))
         return
     out.print(f"A: {d['a']}\nB: {d['b']}", markup=False)
-    for table in _input_tables(d["inputs"]) + _result_tables(d):
+    for table in _edit_tables(d.get("edits", [])) + _input_tables(d["inputs"]) + _result_tables(d):
         out.print(table)
 
 

@@ -139,7 +139,9 @@ def yield_command(
     tilt: float | None = typer.Option(None, "--tilt", help="fixed tilt [deg]; default latitude"),
     prices: Path | None = typer.Option(None, "--prices", help="price/assumption table (CSV)"),
     as_json: bool = typer.Option(False, "--json", help="print only a JSON object"),
-    out: Path | None = typer.Option(None, "--out", help="folder for the PNG figures"),
+    out: Path | None = typer.Option(
+        None, "--out", help="folder for the PNG figures (with --json: only when given)"
+    ),
 ) -> None:
     """Hourly PV yield summary for one place: annual, monthly, worst 3-day and 7-day stretches."""
     from optimizer.inputs.prices import load_prices
@@ -156,18 +158,20 @@ def yield_command(
     params = PVSystemParams.from_prices(price_table, mount=mount, tilt_deg=tilt)
     ac = ac_per_kw_dc(data, data.latitude, data.longitude, data.altitude_m, params)
     summary = summarize(ac, dc_ac_ratio=params.dc_ac_ratio)
-    try:
-        folder = _out_dir(out, lat, lon)
-        label = "embedded default weather" if weather is None else Path(weather).name
-        _write_outputs(folder, summary, ac, f"{lat:.3f}, {lon:.3f} - {mount} - {label}")
-    except OSError as exc:
-        typer.echo(f"cannot write the figures: {exc}", err=True)
-        raise typer.Exit(EXIT_WRITE_FAILED) from exc
+    folder = None
+    if out is not None or not as_json:  # --json alone prints, it writes no figures
+        try:
+            folder = _out_dir(out, lat, lon)
+            label = "embedded default weather" if weather is None else Path(weather).name
+            _write_outputs(folder, summary, ac, f"{lat:.3f}, {lon:.3f} - {mount} - {label}")
+        except OSError as exc:
+            typer.echo(f"cannot write the figures: {exc}", err=True)
+            raise typer.Exit(EXIT_WRITE_FAILED) from exc
     if as_json:
         payload = summary.to_dict() | {
             "mount": mount,
             "weather_source": data.source,
-            "out_dir": str(folder),
+            "out_dir": None if folder is None else str(folder),
         }
         typer.echo(json.dumps(payload))
     else:

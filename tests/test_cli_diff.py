@@ -78,7 +78,7 @@ def test_diff_json_lists_prices_files_sizes_bom_and_total(tmp_path):
     assert sizes["PV [MW_dc]"]["delta"] == 200.0
     assert "chips H100" not in sizes
     assert d["sizes"]["parcels_bought"] == ["P3"]
-    assert d["sizes"]["parcels_sold"] == ["P1"]
+    assert d["sizes"]["parcels_dropped"] == ["P1"]
     (line,) = d["bom"]
     assert line["line"] == "pv_module_usd_per_w_dc"
     assert line["delta_usd"] == 1.2e9 * 0.30 - 1e9 * 0.26
@@ -102,6 +102,16 @@ def test_identical_runs_show_no_change(tmp_path):
     d = json.loads(runner.invoke(app, ["diff", str(a), str(a), "--json"]).output)
     assert d["inputs"]["prices"] == [] and d["bom"] == [] and d["sizes"]["changed"] == []
     assert d["total_cost_usd"]["delta"] == 0
+    assert d["edits"] == []  # no bom.xlsx, nothing edited
+    out = runner.invoke(app, ["diff", str(a), str(a)]).output
+    assert "Input files that changed" not in out  # no empty table
+
+
+def test_parcels_left_out_of_b_are_dropped_not_sold(tmp_path):
+    a = _run(tmp_path / "a")
+    b = _run(tmp_path / "b", parcels=("P2", "P3"))
+    out = runner.invoke(app, ["diff", str(a), str(b)]).output
+    assert "parcels dropped (in A only)" in out and "sold" not in out
 
 
 def test_not_a_run_folder_exits_2(tmp_path):

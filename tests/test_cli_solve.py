@@ -62,14 +62,17 @@ def test_solve_writes_a_verified_run(first_run):
 def test_workbook_has_live_formulas_and_every_sheet(first_run):
     _, folder, _ = first_run
     wb = openpyxl.load_workbook(folder / "bom.xlsx")
-    assert wb.sheetnames[:7] == [
+    assert wb.sheetnames[:10] == [
         "Summary",
         "BOM",
+        "Chips",
         "Parcels",
+        "Reservoirs",
         "Storage",
         "Dispatch",
         "Prices",
         "Run info",
+        "Monthly",
     ]
     bom = wb["BOM"]
     assert bom["F2"].value == "=C2*E2"

@@ -8,13 +8,14 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from optimizer.cli import app
-from optimizer.export.workbook import _frame_sheet
-from optimizer.export.xlsx_style import register_styles
+from optimizer.export.xlsx_frames import frame_sheet
+from optimizer.export.xlsx_style import add_sheet, new_workbook
 from optimizer.inputs.prices import load_prices, read_price_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "export"))
@@ -30,10 +31,9 @@ def _zopt_prices_workbook(path: Path, edit=None) -> Path:
     frame = prices.to_frame()
     if edit:
         frame = edit(frame)
-    wb = Workbook(write_only=True)
-    register_styles(wb)
-    _frame_sheet(wb.create_sheet("Prices"), frame, "Prices")
-    wb.save(path)
+    wb = new_workbook(path)
+    frame_sheet(add_sheet(wb, "Prices"), frame, "Prices")
+    wb.close()
     return path
 
 
@@ -146,16 +146,38 @@ def test_workbook_without_prices_sheet_exits_2(tmp_path):
     assert "workbook has no 'Prices' sheet (found Sheet1, expected Prices)" in out
 
 
+CHIP_PRICE_STEP = 1000.0  # [$ per chip]
+EDITS: dict = {}
+
+
+def _set(ws, id_col: str, ident: str, column: str, new):
+    """Set ``column`` of the row whose ``id_col`` is ``ident``; return the old value."""
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[header.index(id_col)].value == ident:
+            cell = row[header.index(column)]
+            old = cell.value
+            cell.value = new(old) if callable(new) else new
+            return old
+    raise AssertionError(f"{ident} not in {ws.title}")
+
+
 @pytest.fixture(scope="module")
 def rerun(tmp_path_factory):
     _, folder_a = base_run()
     edited = tmp_path_factory.mktemp("edit") / "bom.xlsx"
     shutil.copy(folder_a / "bom.xlsx", edited)
+    a = json.loads((folder_a / "summary.json").read_text())
+    (chip,) = a["chips"]
+    parcel = a["parcels_selected"][0]
+    (site,) = a["storage"]
     wb = openpyxl.load_workbook(edited)
-    for row in wb["Prices"].iter_rows(min_row=2):
-        if row[0].value == "pv_module_usd_per_w_dc":
-            row[1].value = NEW_MODULE_PRICE
-    wb.save(edited)
+    _set(wb["Prices"], "key", "pv_module_usd_per_w_dc", "value", NEW_MODULE_PRICE)
+    old_chip = _set(wb["Chips"], "chip", chip, "price_usd", lambda v: v + CHIP_PRICE_STEP)
+    old_parcel = _set(wb["Parcels"], "parcel_id", parcel, "price_usd", lambda v: v * 1.01)
+    _set(wb["Reservoirs"], "site_id", site, "fixed_cost_usd", lambda v: v + 1e6)
+    wb.save(edited)  # openpyxl drops every stored formula value: only typed inputs are read
+    EDITS.update(chip=chip, chip_price=old_chip, parcel=parcel, parcel_price=old_parcel, site=site)
     reports = tmp_path_factory.mktemp("reports")
     result = runner.invoke(app, ["solve", "--prices", str(edited), "--reports-dir", str(reports)])
     assert result.exit_code == 0, result.output
@@ -171,8 +193,14 @@ def test_rerun_on_edited_workbook_changes_the_cost_as_it_should(rerun):
     line = [ln for ln in b["bom_lines"] if ln["price_key"] == "pv_module_usd_per_w_dc"][0]
     assert line["unit_cost_usd"] == pytest.approx(NEW_MODULE_PRICE)
     assert line["quantity"] == pytest.approx(b["pv_mw_dc"] * 1e6)
+    same = a["parcels_selected"] == b["parcels_selected"] and a["storage"].keys() == b[
+        "storage"
+    ].keys()
     if b["pv_mw_dc"] == pytest.approx(a["pv_mw_dc"], rel=1e-9) and a["chips"] == b["chips"]:
         expected = (NEW_MODULE_PRICE - 0.26) * a["pv_mw_dc"] * 1e6  # [$]
+        expected += CHIP_PRICE_STEP * a["chips"][EDITS["chip"]]  # price change x chip count
+        if same:
+            expected += 1e6 + 0.01 * EDITS["parcel_price"]  # reservoir and parcel edits
         delta = b["total_cost_usd"] - a["total_cost_usd"]
         assert delta == pytest.approx(expected, rel=1e-3)
     else:  # the optimizer re-sized: a dearer module can only raise the optimum
@@ -185,6 +213,46 @@ def test_rerun_on_edited_workbook_changes_the_cost_as_it_should(rerun):
 
 
 @pytest.mark.slow
+def test_chip_edit_changes_its_line_by_price_change_times_count(rerun):
+    folder_a, folder_b = rerun
+    a = json.loads((folder_a / "summary.json").read_text())
+    b = json.loads((folder_b / "summary.json").read_text())
+    key = f"chips:{EDITS['chip']}"
+    (la,) = [ln for ln in a["bom_lines"] if ln["price_key"] == key]
+    (lb,) = [ln for ln in b["bom_lines"] if ln["price_key"] == key]
+    assert lb["unit_cost_usd"] == pytest.approx(EDITS["chip_price"] + CHIP_PRICE_STEP)
+    if la["quantity"] == lb["quantity"]:
+        delta = lb["extended_cost_usd"] - la["extended_cost_usd"]
+        assert delta == pytest.approx(CHIP_PRICE_STEP * la["quantity"], rel=1e-12)
+
+
+@pytest.mark.slow
+def test_edits_are_marked_with_old_value_and_source(rerun):
+    _, folder_b = rerun
+    wb = openpyxl.load_workbook(folder_b / "bom.xlsx")
+    for sheet, id_col, ident, column in (
+        ("Chips", "chip", EDITS["chip"], "price_usd"),
+        ("Parcels", "parcel_id", EDITS["parcel"], "price_usd"),
+        ("Reservoirs", "site_id", EDITS["site"], "fixed_cost_usd"),
+    ):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        (row,) = [r for r in ws.iter_rows(min_row=2, values_only=True)
+                  if r[header.index(id_col)] == ident]  # fmt: skip
+        assert row[header.index("source")].startswith("edited in "), sheet
+        assert row[header.index("previous")].startswith(f"{column} was "), sheet
+        assert "(source: " in row[header.index("previous")]
+    prices = {r[0]: r for r in wb["Prices"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in wb["Prices"][1]]
+    module = prices["pv_module_usd_per_w_dc"]
+    assert module[header.index("source")].startswith("edited in ")
+    assert module[header.index("notes")].startswith("was 0.26 $/W_dc (source: Anza")
+    assert prices["pue"][header.index("source")] != module[header.index("source")]
+    bom = {r[6]: r for r in wb["BOM"].iter_rows(min_row=2, values_only=True) if r[6]}
+    assert bom[f"chips:{EDITS['chip']}"][7].startswith("edited in ")
+
+
+@pytest.mark.slow
 def test_diff_shows_the_price_and_the_cost_delta(rerun):
     folder_a, folder_b = rerun
     result = runner.invoke(app, ["diff", str(folder_a), str(folder_b), "--json"])
@@ -193,7 +261,13 @@ def test_diff_shows_the_price_and_the_cost_delta(rerun):
     (price,) = d["inputs"]["prices"]
     assert price["key"] == "pv_module_usd_per_w_dc"
     assert (price["a"], price["b"]) == (pytest.approx(0.26), pytest.approx(NEW_MODULE_PRICE))
-    assert [f["input"] for f in d["inputs"]["files"]] == ["prices"]
+    assert [f["input"] for f in d["inputs"]["files"]] == ["chips", "prices", "reservoirs"]
+    edits = {(e["sheet"], e["item"]): e for e in d["edits"]}
+    chip = edits[("Chips", EDITS["chip"])]
+    assert chip["field"] == "price_usd"
+    assert float(chip["value"]) == pytest.approx(EDITS["chip_price"] + CHIP_PRICE_STEP)
+    assert chip["previous"].startswith(f"price_usd was {EDITS['chip_price']:g}")
+    assert ("Parcels", EDITS["parcel"]) in edits and ("Reservoirs", EDITS["site"]) in edits
     a = json.loads((folder_a / "summary.json").read_text())
     b = json.loads((folder_b / "summary.json").read_text())
     assert d["total_cost_usd"]["delta"] == pytest.approx(b["total_cost_usd"] - a["total_cost_usd"])
@@ -201,4 +275,35 @@ def test_diff_shows_the_price_and_the_cost_delta(rerun):
     table = runner.invoke(app, ["diff", str(folder_a), str(folder_b)])
     assert table.exit_code == 0
     assert "pv_module_usd_per_w_dc" in table.output
+    assert "Edited in " in table.output and EDITS["chip"] in table.output
     assert f"{d['total_cost_usd']['delta']:+,.0f}".replace("+", "+$") in table.output
+
+
+def test_unknown_key_gets_did_you_mean(tmp_path):
+    def edit(f):
+        f = f.copy()
+        f.loc[f["key"] == "pv_gcr", "key"] = "pv_gcr_typo"
+        f.loc[f["key"] == "pue", "key"] = "chips:MI355X"
+        return f
+
+    code, out = _validate(_zopt_prices_workbook(tmp_path / "p.xlsx", edit))
+    assert code == 2
+    assert "expected did you mean pv_gcr?" in out
+    assert "chips prices are edited in the Chips sheet" in out
+
+
+def test_chips_sheet_is_validated_like_a_chips_file(tmp_path):
+    path = tmp_path / "p.xlsx"
+    prices, _ = load_prices()
+    chips = pd.DataFrame(
+        {"chip": ["X1", "X1"], "fp8_tflops": [1000.0, 2000.0], "tdp_w": [700.0, 800.0],
+         "price_usd": [-5.0, 20000.0], "source": ["test", "test"]}
+    )  # fmt: skip
+    wb = new_workbook(path)
+    frame_sheet(add_sheet(wb, "Prices"), prices.to_frame(), "Prices")
+    frame_sheet(add_sheet(wb, "Chips"), chips, "Chips")
+    wb.close()
+    code, out = _validate(path)
+    assert code == 2
+    assert "Chips!row 2:price_usd" in out
+    assert "duplicate" in out.lower() and "X1" in out

@@ -1,4 +1,10 @@
-"""PNG figures of a run: the parcel/reservoir map and the dispatch (a summer and a winter week)."""
+"""PNG figures of a run: the parcel/reservoir map and the dispatch (a summer and a winter week,
+storage levels over the year). Legends sit outside the data in both.
+
+The map is drawn in kilometres east and north of the compute site (local UTM), with a scale bar,
+a north arrow, the bought parcels labelled with the ids their BOM lines carry ("Parcel P061"),
+and every priced line: trunk lines from collector hubs and the lines from built reservoirs.
+"""
 
 from __future__ import annotations
 
@@ -9,131 +15,211 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from optimizer.results.run import RunResult  # noqa: E402
 
+KM = 1000.0  # m per km
+SUMMER_START_H = 24 * 171  # 21 June (day 172 of the year, 0-based 171)
+WINTER_START_H = 24 * 354  # 21 December
+WEEK_H = 24 * 7
+FLOW_SERIES = [  # (column or (discharge, charge) pair, label, colour, width)
+    ("pv_available_mw", "PV available", "#f2a900", 1.0),
+    ("pv_used_mw", "PV used", "#b07a00", 0.8),
+    ("load_mw", "Facility load", "k", 1.4),
+    (("phs_discharge_mw", "phs_charge_mw"), "Pumped hydro: generating (+) / pumping (-)",
+     "#1f5fa8", 1.0),
+    (("liion_discharge_mw", "liion_charge_mw"), "Li-ion: discharging (+) / charging (-)",
+     "#7a3db8", 1.0),
+    ("unserved_mw", "Unserved load", "#d62728", 1.0),
+]  # fmt: skip
+LEVELS = [("phs_level_mwh", "Pumped hydro stored", "#1f5fa8"),
+          ("liion_level_mwh", "Li-ion stored", "#7a3db8")]  # fmt: skip
 
-def _plot_exclusions(run: RunResult, ax, utm) -> None:
+
+class _Km:
+    """UTM metres -> km east/north of an origin (the compute site, or the parcels' centre)."""
+
+    def __init__(self, x0: float, y0: float):
+        self.x0, self.y0 = x0, y0
+
+    def __call__(self, x, y):
+        return (np.asarray(x) - self.x0) / KM, (np.asarray(y) - self.y0) / KM
+
+
+def _plot_exclusions(run: RunResult, ax, utm, km: _Km) -> None:
     ex = run.inputs.exclusions
     if ex is None or not len(ex):
         return
     import geopandas as gpd
+    from shapely.affinity import affine_transform
 
     from optimizer.inputs.exclusions import exclusion_zone
 
     zone = exclusion_zone(ex, utm, run.inputs.exclude_buffer_m)
-    gpd.GeoSeries([zone], crs=utm).plot(
+    zone = affine_transform(zone, [1 / KM, 0, 0, 1 / KM, -km.x0 / KM, -km.y0 / KM])
+    gpd.GeoSeries([zone]).plot(
         ax=ax, facecolor="#d62728", alpha=0.25, edgecolor="#d62728", hatch="//", linewidth=0.5
     )
     ax.plot([], [], color="#d62728", alpha=0.5, lw=6, label="exclusions (buffered)")
 
 
-def _plot_site(run: RunResult, ax, gdf) -> None:
+def _plot_site(run: RunResult, ax, cx, cy) -> None:
     site = run.solution.meta.get("site")
     if site is None:
         return
     s = run.data.land.site
-    cent = gdf.geometry.centroid
-    for p in s.site_parcel:
-        ax.scatter(cent.x.iloc[p], cent.y.iloc[p], marker="*", s=90, facecolor="none",
-                   edgecolor="k", linewidth=0.6)  # fmt: skip
-    x0, y0 = cent.x.iloc[site.parcel], cent.y.iloc[site.parcel]
+    ax.scatter(cx[s.site_parcel], cy[s.site_parcel], marker="*", s=90, facecolor="none",
+               edgecolor="k", linewidth=0.6, label="site candidate")  # fmt: skip
+    x0, y0 = cx[site.parcel], cy[site.parcel]
     sel = run.solution.parcel_selected
-    for h in np.unique(s.hub[sel]):
+    for k, h in enumerate(np.unique(s.hub[sel])):
         members = np.flatnonzero(sel & (s.hub == h))
-        hx, hy = cent.x.iloc[members].mean(), cent.y.iloc[members].mean()
-        ax.plot([hx, x0], [hy, y0], color="#444", lw=0.7, alpha=0.7)
-    ax.plot([], [], color="#444", lw=0.7, label="trunk lines (collector hub to site)")
+        ax.plot([cx[members].mean(), x0], [cy[members].mean(), y0], color="#444", lw=0.8,
+                alpha=0.8, label="trunk lines, collector hub to site (priced)" if k == 0 else None)
     ax.scatter(x0, y0, marker="*", s=320, color="#c0001a", edgecolor="k", zorder=5,
-               label=f"compute site ({run.data.land.ids[site.parcel]})")  # fmt: skip
-    ax.scatter([], [], marker="*", s=90, facecolor="none", edgecolor="k", label="site candidate")
+               label=f"compute site (Parcel {run.data.land.ids[site.parcel]})")  # fmt: skip
 
 
-def _plot_reservoirs(run: RunResult, ax, utm) -> None:
+def _plot_reservoirs(run: RunResult, ax, utm, km: _Km, site_xy) -> None:
     res = run.inputs.reservoirs
     if res is None or not len(res):
         return
     import geopandas as gpd
 
     st = run.storage_table()
-    pts = gpd.GeoDataFrame(
-        res, geometry=gpd.points_from_xy(res["lon"], res["lat"]), crs="EPSG:4326"
-    ).to_crs(utm)
+    pts = gpd.GeoSeries(gpd.points_from_xy(res["lon"], res["lat"]), crs="EPSG:4326").to_crs(utm)
     built = st.set_index("site_id")["built"].reindex(res["site_id"]).fillna(False).to_numpy(bool)
-    x, y = pts.geometry.x.to_numpy(), pts.geometry.y.to_numpy()
+    x, y = km(pts.x.to_numpy(), pts.y.to_numpy())
     ax.scatter(x[~built], y[~built], marker="^", s=60, facecolor="none", edgecolor="#1f5fa8",
                label="reservoir site (not built)")  # fmt: skip
     ax.scatter(x[built], y[built], marker="^", s=90, color="#1f5fa8", label="reservoir built")
     for xi, yi, sid in zip(x, y, res["site_id"], strict=True):
         ax.annotate(sid, (xi, yi), textcoords="offset points", xytext=(5, 5), fontsize=8)
+    s, site = run.data.land.site, run.solution.meta.get("site")
+    if site_xy is None or s is None or site is None:
+        return
+    for k, r in enumerate(np.flatnonzero(built)):
+        length = float(s.reservoir_site_km[r, site.site])
+        ax.plot([x[r], site_xy[0]], [y[r], site_xy[1]], color="#1f5fa8", lw=1.6, ls="--",
+                label=f"line, reservoir {res['site_id'].iloc[r]} to site ({length:.1f} km, priced)")
+        del k
+
+
+def _scale_bar_and_north(ax) -> None:
+    """A round-length scale bar (lower left) and a north arrow (upper left), in km axes."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    span = (x1 - x0) / 5
+    length = next(v for v in (50, 20, 10, 5, 2, 1, 0.5) if v <= max(span, 0.5))
+    bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    ax.plot([bx, bx + length], [by, by], color="k", lw=3, solid_capstyle="butt")
+    ax.text(bx + length / 2, by + 0.015 * (y1 - y0), f"{length:g} km", ha="center", fontsize=8)
+    ax.annotate("N", xy=(0.05, 0.95), xytext=(0.05, 0.85), xycoords="axes fraction",
+                ha="center", va="center", fontsize=11, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "k", "lw": 1.5})  # fmt: skip
 
 
 def plot_map(run: RunResult, path: Path) -> Path:
-    """Map in local UTM metres: candidate parcels (chosen ones filled), exclusions, reservoir
-    sites, the compute site (star) and trunk lines from collector hubs to it."""
+    """Map in km from the compute site: candidate parcels (bought ones filled and labelled),
+    exclusions, reservoir sites, the compute site (star) and every priced line."""
+    from shapely.affinity import affine_transform
+
     gdf = run.inputs.parcels.reset_index(drop=True).copy()
-    gdf["selected"] = run.solution.parcel_selected
+    gdf["selected"] = np.asarray(run.solution.parcel_selected, dtype=bool)
     utm = gdf.estimate_utm_crs()
     gdf = gdf.to_crs(utm)
-    fig, ax = plt.subplots(figsize=(9, 8))
+    cent = gdf.geometry.centroid
+    site = run.solution.meta.get("site")
+    ref = (cent.x.iloc[site.parcel], cent.y.iloc[site.parcel]) if site else (
+        cent.x.mean(), cent.y.mean())  # fmt: skip
+    km = _Km(*ref)
+    gdf["geometry"] = gdf.geometry.map(
+        lambda g: affine_transform(g, [1 / KM, 0, 0, 1 / KM, -km.x0 / KM, -km.y0 / KM])
+    )
+    cx, cy = km(cent.x.to_numpy(), cent.y.to_numpy())
+    fig, ax = plt.subplots(figsize=(12, 8))
     lw = 0.6 if len(gdf) < 2000 else 0.2
-    # outlines as one line collection: thousands of candidates draw in well under a second
     gdf[~gdf["selected"]].boundary.plot(ax=ax, color="0.6", linewidth=lw)
     gdf[gdf["selected"]].plot(ax=ax, facecolor="#f2a900", edgecolor="#8a5a00", linewidth=lw)
-    ax.plot([], [], color="#f2a900", lw=6, label="parcel bought")
-    _plot_exclusions(run, ax, utm)
-    _plot_reservoirs(run, ax, utm)
-    _plot_site(run, ax, gdf)
-    n_sel = int(gdf["selected"].sum())
-    ax.set_title(f"Chosen parcels ({n_sel} of {len(gdf)}, filled), compute site and reservoirs")
-    ax.set_xlabel(f"easting [m] ({utm.name})")
-    ax.set_ylabel("northing [m]")
-    ax.legend(loc="lower right", fontsize=7)
+    ax.plot([], [], color="#f2a900", lw=6, label="parcel bought (label = BOM 'Parcel <id>')")
+    ax.plot([], [], color="0.6", lw=1, label="candidate parcel, not bought")
+    if gdf["selected"].sum() <= 150:
+        for i in np.flatnonzero(gdf["selected"]):
+            ax.annotate(str(gdf["parcel_id"].iloc[i]), (cx[i], cy[i]), ha="center",
+                        va="center", fontsize=5.5, color="#3a2600")  # fmt: skip
+    _plot_exclusions(run, ax, utm, km)
+    _plot_site(run, ax, cx, cy)
+    _plot_reservoirs(run, ax, utm, km, (0.0, 0.0) if site else None)
     ax.set_aspect("equal")
-    ax.ticklabel_format(style="plain", useOffset=False)  # metres, not "1e6" over the title
+    _scale_bar_and_north(ax)
+    n_sel = int(gdf["selected"].sum())
+    ax.set_title(f"Chosen parcels ({n_sel} of {len(gdf)}), compute site, reservoirs and lines")
+    ax.set_xlabel(f"km east of the compute site ({utm.name})")
+    ax.set_ylabel("km north of the compute site")
+    ax.grid(alpha=0.2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path
 
 
-def _week(ax, frame, start: int, title: str) -> None:
-    w = frame.iloc[start : start + 168]
-    x = range(len(w))
-    ax.plot(x, w["pv_available_mw"], color="#f2a900", lw=1, label="PV available")
-    ax.plot(x, w["load_mw"], color="k", lw=1.2, label="load")
-    for kind, color in (("phs", "#1f5fa8"), ("liion", "#7a3db8")):
-        if f"{kind}_discharge_mw" in w:
-            ax.plot(
-                x,
-                w[f"{kind}_discharge_mw"] - w[f"{kind}_charge_mw"],
-                color=color,
-                lw=1,
-                label=f"{kind} discharge - charge",
-            )
-    ax.set_title(title)
+def _series(w: pd.DataFrame, spec):
+    if isinstance(spec, tuple):
+        if spec[0] not in w:
+            return None
+        return w[spec[0]].to_numpy(float) - w[spec[1]].to_numpy(float)
+    return w[spec].to_numpy(float) if spec in w else None
+
+
+def _week(ax, frame: pd.DataFrame, start: int, season: str) -> None:
+    w = frame.iloc[start : start + WEEK_H]
+    x = w.index
+    for spec, label, color, width in FLOW_SERIES:
+        y = _series(w, spec)
+        if y is not None and np.any(np.abs(y) > 1e-9):  # all-zero series are left out
+            ax.plot(x, y, color=color, lw=width, label=label)
+    ax.axhline(0, color="0.5", lw=0.5)
+    ax.set_title(f"{season} week from {pd.Timestamp(x[0]):%d %B}" if len(x) else season)
     ax.set_ylabel("MW")
     ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+def _dated(dispatch: pd.DataFrame) -> pd.DataFrame:
+    f = dispatch.copy()
+    if not isinstance(f.index, pd.DatetimeIndex):
+        f.index = pd.date_range("2001-01-01", periods=len(f), freq="h")
+    if f.index.tz is not None:
+        f.index = f.index.tz_localize(None)
+    return f
 
 
 def plot_dispatch(run: RunResult, path: Path) -> Path:
-    """Three panels: a summer week, a winter week, and storage levels over the year."""
-    f = run.dispatch.reset_index(drop=True)
-    fig, axes = plt.subplots(3, 1, figsize=(11, 10))
-    _week(axes[0], f, 24 * 172, "Summer week (from 21 June)")
-    _week(axes[1], f, 24 * 355 if len(f) >= 24 * 362 else 0, "Winter week (from 21 December)")
-    axes[0].legend(fontsize=8, ncol=4, loc="upper right")
-    for kind, color in (("phs", "#1f5fa8"), ("liion", "#7a3db8")):
-        if f"{kind}_level_mwh" in f:
-            axes[2].plot(
-                f[f"{kind}_level_mwh"].to_numpy(), color=color, lw=0.7, label=f"{kind} level"
-            )
-    axes[2].set_title("Storage level over the year")
-    axes[2].set_xlabel("hour of year")
+    """Three panels: a summer week, a winter week, and storage levels over the year (dates)."""
+    import matplotlib.dates as mdates
+
+    f = _dated(run.dispatch)
+    fig, axes = plt.subplots(3, 1, figsize=(13, 10))
+    summer = SUMMER_START_H if len(f) >= SUMMER_START_H + WEEK_H else 0
+    winter = WINTER_START_H if len(f) >= WINTER_START_H + WEEK_H else 0
+    _week(axes[0], f, summer, "Summer")
+    _week(axes[1], f, winter, "Winter")
+    for ax in axes[:2]:
+        ax.xaxis.set_major_locator(mdates.DayLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    for col_name, label, color in LEVELS:
+        if col_name in f and np.any(f[col_name].to_numpy(float) > 1e-9):
+            axes[2].plot(f.index, f[col_name].to_numpy(float), color=color, lw=0.7, label=label)
+    axes[2].set_title("Energy stored over the year")
     axes[2].set_ylabel("MWh")
-    axes[2].legend(fontsize=8)
+    axes[2].xaxis.set_major_locator(mdates.MonthLocator())
+    axes[2].xaxis.set_major_formatter(mdates.DateFormatter("%b"))
     axes[2].grid(alpha=0.3)
+    if axes[2].lines:
+        axes[2].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return path

@@ -1,12 +1,15 @@
-"""``bom.xlsx``: the workbook people review.
+"""``bom.xlsx``: the workbook people review, print and edit.
 
-Sheets: Summary, BOM, Parcels, Storage, Dispatch, Prices, Run info, Monthly, Charts. BOM extended
-costs, category subtotals and the grand total are live formulas; BOM unit costs that come from
-the price table refer to the Prices sheet; Summary figures that derive from the BOM, Prices or
-Parcels are formulas too. Column D of the Summary names the ``summary.json`` key each figure
-must equal (checked by a LibreOffice recalculation test). User text is stored as text.
+Sheets: Summary, BOM, Chips, Parcels, Reservoirs, Storage, Dispatch, Prices, Run info, Monthly,
+Charts (and the hidden Run values). BOM extended costs, category subtotals and the grand total
+are live formulas; BOM unit costs refer to the Prices, Chips, Parcels and Reservoirs sheets;
+Summary figures are formulas into those sheets. Every formula cell also stores the value zopt
+computed, so readers that do not recalculate (pandas, previewers) show numbers. Column D of the
+Summary names the ``summary.json`` key each figure must equal (checked by a LibreOffice
+recalculation test). User text is stored as text. Every sheet is set up for printing.
 
-The workbook is written in openpyxl's write-only (streaming) mode.
+Written with XlsxWriter (it stores formula values; openpyxl cannot), which also streams the
+8,760-row Dispatch sheet quickly.
 """
 
 from __future__ import annotations
@@ -16,31 +19,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from optimizer.export import charts
+from optimizer.export import workbook_inputs as wi
+from optimizer.export.workbook_summary import summary_sheet
+from optimizer.export.xlsx_frames import frame_sheet
 from optimizer.export.xlsx_style import (
+    add_sheet,
     add_table,
     formula,
-    header,
-    register_styles,
+    new_workbook,
+    print_setup,
     set_widths,
-    sheet_title,
     text,
     value,
+    widths_from,
 )
+from optimizer.inputs.workbook_inputs import RUN_VALUES_SHEET
 from optimizer.results.bom import BOM_COLUMNS
-from optimizer.results.run import SECONDS_PER_YEAR, RunResult
+from optimizer.results.run import RunResult
 
-MODE_WORDS = {
-    "sustained": "sustained: the target is delivered in every hour of the year",
-    "average": "average: the year's delivered FLOP / seconds in the year >= target",
-    "peak": "peak: installed FLOPS >= target; every chip runs at full power in the best hour",
-}
 BOM_HEADERS = BOM_COLUMNS  # the sheet's columns are the BOM table's
-SHEETS = ["Summary", "BOM", "Parcels", "Storage", "Dispatch", "Prices", "Run info", "Monthly"]
+SHEETS = ["Summary", "BOM", "Chips", "Parcels", "Reservoirs", "Storage", "Dispatch", "Prices",
+          "Run info", "Monthly", "Charts"]  # fmt: skip
 DISPATCH_DECIMALS = 3  # 1 kW / 1 kWh resolution in the Dispatch sheet
+DISPATCH_PRINTED_ROWS = 25  # the header and the first day; the Monthly sheet is the digest
+MEGA_UNITS = {"W_dc": "MW_dc", "W_ac": "MW_ac"}  # BOM quantities shown in MW, prices per MW
 
 
 @dataclass
@@ -49,186 +53,92 @@ class BomLayout:
 
     last_item_row: int
     total_ref: str = ""
+    total: float = 0.0
     category_rows: dict[str, int] = field(default_factory=dict)
+    category_usd: dict[str, float] = field(default_factory=dict)
     line_rows: dict[str, int] = field(default_factory=dict)
+    quantities: dict[int, float] = field(default_factory=dict)  # sheet row -> quantity
 
 
-SUFFIX_STYLES = {"_mw": "zopt_mw", "_mw_dc": "zopt_mw", "_mwh": "zopt_mwh", "_usd": "zopt_usd"}
+def _unit_cost_ref(key: str, refs: wi.InputRefs) -> str | None:
+    """The input cell a BOM line's unit cost comes from (None: typed in the BOM)."""
+    if key in refs.prices:
+        return f"Prices!$B${refs.prices[key]}"
+    kind, _, rest = key.partition(":")
+    if kind == "chips" and refs.chips is not None:
+        chip, _, field_ = rest.partition(":")
+        if chip in refs.chip_index:
+            return refs.chips.ref("Chips", field_ or "price_usd", refs.chip_index[chip])
+    if kind == "parcels" and rest in refs.parcel_index:
+        return refs.parcels.ref("Parcels", "price_usd_per_acre", refs.parcel_index[rest])
+    if kind == "reservoirs" and rest in refs.reservoir_index:
+        return refs.reservoirs.ref("Reservoirs", "fixed_cost_usd", refs.reservoir_index[rest])
+    return None
 
 
-def _auto_formats(columns) -> dict[str, str]:
-    """Number style of a column from its unit suffix (``_mw``, ``_mwh``, ``_usd``...)."""
-    out = {}
-    for col in map(str, columns):
-        for suffix, style in SUFFIX_STYLES.items():
-            if col.endswith(suffix):
-                out[col] = style
-        if "_usd_per_" in col:
-            out[col] = "zopt_usd_cents"
-    return out
-
-
-def _frame_sheet(ws, frame: pd.DataFrame, table: str, formats: dict | None = None) -> None:
-    """Stream a DataFrame as an Excel table with a frozen header (number styles by suffix)."""
-    formats = {**_auto_formats(frame.columns), **(formats or {})}
-    ws.freeze_panes = "A2"
-    set_widths(ws, {j: max(10, min(40, len(str(c)) + 4)) for j, c in enumerate(frame.columns, 1)})
-    ws.append(header(ws, [str(c) for c in frame.columns]))
-    styles = [formats.get(c) for c in frame.columns]
-    for rec in frame.itertuples(index=False, name=None):
-        ws.append([value(ws, v, s) for v, s in zip(rec, styles, strict=True)])
-    add_table(ws, table, [str(c) for c in frame.columns], len(frame))
-
-
-def _price_rows(prices: pd.DataFrame) -> dict[str, int]:
-    return {k: i + 2 for i, k in enumerate(prices["key"])}
-
-
-def _bom_item_row(ws, r: int, rec, price_rows: dict[str, int]) -> list:
-    key = str(rec.price_key)
-    if key in price_rows:
-        unit_cost = formula(ws, f"=Prices!$B${price_rows[key]}", "zopt_usd_cents")
+def _bom_item(ws, i: int, rec, refs: wi.InputRefs) -> float:
+    """Write BOM line ``i`` (sheet row i+2); return its quantity in the sheet's unit."""
+    r = i + 2
+    key, unit = str(rec.price_key), str(rec.unit)
+    qty, cost = float(rec.quantity), float(rec.unit_cost_usd)
+    scale = 1e6 if unit in MEGA_UNITS else 1.0
+    qty, cost = qty / scale, cost * scale
+    text(ws, i + 1, 0, rec.category)
+    text(ws, i + 1, 1, rec.item)
+    value(ws, i + 1, 2, qty, "zopt_number")
+    text(ws, i + 1, 3, MEGA_UNITS.get(unit, unit), "zopt_unit")
+    ref = _unit_cost_ref(key, refs)
+    if ref:
+        expr = f"={ref}*1E6" if scale != 1.0 else f"={ref}"
+        formula(ws, i + 1, 4, expr, cost, "zopt_usd_cents")
     else:
-        unit_cost = value(ws, float(rec.unit_cost_usd), "zopt_usd_cents")
-    return [
-        text(ws, rec.category),
-        text(ws, rec.item),
-        value(ws, float(rec.quantity), "zopt_number"),
-        text(ws, rec.unit),
-        unit_cost,
-        formula(ws, f"=C{r}*E{r}", "zopt_usd"),
-        text(ws, key),
-        text(ws, rec.source),
-        text(ws, rec.year),
-    ]
+        value(ws, i + 1, 4, cost, "zopt_usd_cents")
+    formula(ws, i + 1, 5, f"=C{r}*E{r}", qty * cost, "zopt_usd")
+    text(ws, i + 1, 6, key, "zopt_unit")
+    text(ws, i + 1, 7, rec.source)
+    year = str(rec.year).strip()
+    value(ws, i + 1, 8, int(year) if year.isdigit() else year, "zopt_year")
+    return qty * cost
 
 
-def _bom_sheet(ws, bom: pd.DataFrame, price_rows: dict[str, int]) -> BomLayout:
+def _bom_sheet(ws, bom: pd.DataFrame, refs: wi.InputRefs) -> BomLayout:
     """Write the BOM: item rows (a table), category subtotals (SUMIF) and the total (SUM)."""
-    ws.freeze_panes = "A2"
-    set_widths(ws, {1: 16, 2: 52, 3: 18, 4: 9, 5: 14, 6: 18, 7: 30, 8: 60, 9: 8})
-    ws.append(header(ws, BOM_HEADERS))
+    wb = ws.zopt_book
     layout = BomLayout(last_item_row=len(bom) + 1)
     keys = bom["price_key"].astype(str)
-    for r, rec in enumerate(bom.itertuples(index=False), start=2):
-        ws.append(_bom_item_row(ws, r, rec, price_rows))
+    costs = []
+    for i, rec in enumerate(bom.itertuples(index=False)):
+        costs.append(_bom_item(ws, i, rec, refs))
         key = str(rec.price_key)
-        layout.line_rows[key if (keys == key).sum() == 1 else f"{key}|{rec.item}"] = r
+        layout.line_rows[key if (keys == key).sum() == 1 else f"{key}|{rec.item}"] = i + 2
+        scale = 1e6 if str(rec.unit) in MEGA_UNITS else 1.0
+        layout.quantities[i + 2] = float(rec.quantity) / scale
     add_table(ws, "BOM", BOM_HEADERS, len(bom))
     last = layout.last_item_row
-    ws.append([])
-    ws.append([text(ws, "Subtotal by category", "zopt_label")])
-    r = last + 2
-    for cat in dict.fromkeys(bom["category"]):
+    text(ws, last + 1, 0, "Subtotal by category", "zopt_label")
+    r = last + 2  # 1-based row of the subtotal header
+    cats = bom["category"].astype(str).tolist()
+    for cat in dict.fromkeys(cats):
         r += 1
-        sumif = f"=SUMIF($A$2:$A${last},A{r},$F$2:$F${last})"
-        ws.append([text(ws, cat), None, None, None, None, formula(ws, sumif, "zopt_usd")])
-        layout.category_rows[str(cat)] = r
+        usd = sum(c for c, k in zip(costs, cats, strict=True) if k == cat)
+        text(ws, r - 1, 0, cat)
+        formula(ws, r - 1, 5, f"=SUMIF($A$2:$A${last},A{r},$F$2:$F${last})", usd, "zopt_usd")
+        layout.category_rows[cat], layout.category_usd[cat] = r, usd
     r += 1
-    ws.append(
-        [text(ws, "Total", "zopt_total")]
-        + [None] * 4
-        + [formula(ws, f"=SUM(F2:F{last})", "zopt_total")]
-    )
+    layout.total = sum(costs)
+    text(ws, r - 1, 0, "Total", "zopt_total")
+    for j in range(1, 5):
+        ws.write_blank(r - 1, j, None, wb.zopt["zopt_total"])
+    formula(ws, r - 1, 5, f"=SUM(F2:F{last})", layout.total, "zopt_total")
     layout.total_ref = f"BOM!$F${r}"
+    rows = [[rec[c] for c in BOM_HEADERS] for rec in bom.to_dict("records")]
+    widths = widths_from(BOM_HEADERS, rows)
+    widths.update({1: min(widths[1], 72), 2: 16, 4: 15, 5: 18, 6: widths[6] + 1,
+                   7: min(widths[7], 48), 8: 7})  # fmt: skip
+    set_widths(ws, widths)
+    ws.freeze_panes(1, 0)
+    print_setup(ws, r, len(BOM_HEADERS))
     return layout
-
-
-def _line(layout: BomLayout, key: str) -> str | None:
-    r = layout.line_rows.get(key)
-    return f"BOM!$C${r}" if r else None
-
-
-def _parcel_refs(parcels: pd.DataFrame) -> tuple[str, str]:
-    n = len(parcels) + 1
-    sel = get_column_letter(list(parcels.columns).index("selected") + 1)
-    area = get_column_letter(list(parcels.columns).index("area_acres") + 1)
-    return f"Parcels!${sel}$2:${sel}${n}", f"Parcels!${area}$2:${area}${n}"
-
-
-SUMMARY_FIRST_ROW = 4  # after the title, the note and the header
-TOTAL_COST_ROW = 10  # "Total capital cost" (see _summary_rows)
-
-
-def _summary_rows(run: RunResult, summary: dict, lay: BomLayout, refs: dict) -> list[tuple]:
-    """(label, value or '=formula', unit, style, summary.json key) for the Summary sheet."""
-    sel, area = refs["parcels"]
-    pv = _line(lay, "pv_module_usd_per_w_dc")
-    hall = _line(lay, "data_hall_usd_per_mw_it")
-    avg = run.check.figures["average_delivered_flops"]
-    rows = [
-        ("Target", summary["target_flops"], "FLOPS", "zopt_sci", "target_flops"),
-        ("Mode", MODE_WORDS[summary["mode"]], "", None, ""),
-        ("Precision", summary["precision"], "", None, ""),
-        ("Achieved", summary["achieved_flops"], "FLOPS", "zopt_sci", "achieved_flops"),
-        ("Average delivered", avg, "FLOPS", "zopt_sci", ""),
-        ("Delivered per year", f"=B8*{SECONDS_PER_YEAR:.0f}", "FLOP", "zopt_sci",
-         "delivered_flop_per_year"),
-        ("Total capital cost", f"={lay.total_ref}", "USD", "zopt_total", "total_cost_usd"),
-        ("Cost per PFLOPS", "=B10/(B7/1E15)", "USD/PFLOPS", "zopt_usd", "cost_per_pflops_usd"),
-        ("Achieved in PFLOPS", "=B7/1E15", "PFLOPS", "zopt_pflops", ""),
-    ]  # fmt: skip
-    for cat, r in lay.category_rows.items():
-        rows.append((f"  {cat}", f"=BOM!$F${r}", "USD", "zopt_usd", f"cost_by_category_usd.{cat}"))
-    rows += [
-        ("PV capacity", f"={pv}/1E6" if pv else 0.0, "MW_dc", "zopt_mw", "pv_mw_dc"),
-        ("PV modules", f"=ROUNDUP({pv}/Prices!$B${refs['module_w']}-1E-9,0)" if pv else 0,
-         "modules", "zopt_int", "pv_modules"),
-        ("Parcels bought", f"=COUNTIF({sel},TRUE)", "parcels", "zopt_int", "parcels_selected#"),
-        ("Land bought", f"=SUMIF({sel},TRUE,{area})", "acre", "zopt_number", "land_acres_bought"),
-        ("IT load", f"={hall}" if hall else 0.0, "MW", "zopt_mw", "it_load_mw"),
-        ("Facility peak load", summary["facility_peak_load_mw"], "MW", "zopt_mw",
-         "facility_peak_load_mw"),
-    ]  # fmt: skip
-    for chip in summary["chips"]:
-        ref = _line(lay, f"chips:{chip}")
-        rows.append((f"Chips: {chip}", f"={ref}", "chips", "zopt_int", f"chips.{chip}"))
-    for sid, st in summary["storage"].items():
-        label = f"Storage {sid} ({st['technology']})"
-        rows.append((label, st["energy_mwh"], "MWh deliverable", "zopt_mwh", ""))
-    s = summary["solver"]
-    rows += [
-        ("Solver status", s["status"], "", None, ""),
-        ("Proven gap", s["gap"], "", "zopt_pct", "solver.gap"),
-        ("Independent check", "passed" if summary["check"]["passed"] else "FAILED", "", None, ""),
-        ("Chip utilization", summary["chip_utilization"], "", "zopt_pct", "chip_utilization"),
-    ]
-    return rows + _scenario_rows(summary, first_row=SUMMARY_FIRST_ROW + len(rows))
-
-
-def _scenario_rows(summary: dict, first_row: int) -> list[tuple]:
-    """The scenario's own back-of-envelope beside the model's answer (e.g. the seed's $10M x 3)."""
-    sc = summary.get("scenario")
-    if not sc or not sc.get("envelope_usd"):
-        return []
-    rows = [(f"Scenario: {sc['name']}", sc["description"], "", None, "")]
-    for item, usd in sc["envelope_usd"].items():
-        rows.append((f"  {sc['name']}'s envelope: {item}", usd, "USD", "zopt_usd", ""))
-    first, last = first_row + 1, first_row + len(rows) - 1
-    rows.append(
-        (
-            f"  {sc['name']}'s envelope total",
-            f"=SUM(B{first}:B{last})",
-            "USD",
-            "zopt_usd",
-            "scenario.envelope_total_usd",
-        )
-    )
-    rows.append(
-        ("Model's answer / envelope", f"=B{TOTAL_COST_ROW}/B{last + 1}", "x", "zopt_number", "")
-    )
-    return rows  # fmt: skip
-
-
-def _summary_sheet(ws, rows: list[tuple]) -> None:
-    ws.freeze_panes = "A4"
-    set_widths(ws, {1: 34, 2: 62, 3: 18, 4: 32})
-    ws.append([text(ws, "zopt design summary", "zopt_title")])
-    ws.append([text(ws, "Formulas refer to the BOM, Prices and Parcels sheets.")])
-    ws.append(header(ws, ["figure", "value", "unit", "summary.json key"]))
-    for label, v, unit, style, key in rows:
-        cell = formula(ws, v, style) if isinstance(v, str) and v.startswith("=") else None
-        ws.append([text(ws, label), cell or value(ws, v, style), text(ws, unit), text(ws, key)])
 
 
 def _dispatch_frame(run: RunResult) -> pd.DataFrame:
@@ -238,34 +148,46 @@ def _dispatch_frame(run: RunResult) -> pd.DataFrame:
     return d.reset_index(drop=True)
 
 
-def _fill(run: RunResult, summary: dict, run_info: dict, ws: dict) -> None:
-    prices = run.inputs.prices.to_frame()
-    parcels = run.parcels_table()
+def _dispatch_sheet(ws, dispatch: pd.DataFrame) -> None:
+    """8,760 hourly rows; only the first day is in the print area (Monthly is the digest)."""
+    plain = {c: None for c in dispatch.columns}  # unstyled numbers: the sheet writes faster
+    plain["time_local_standard"] = "zopt_datetime"
+    frame_sheet(ws, dispatch, "Dispatch", plain, print_rows=DISPATCH_PRINTED_ROWS)
+    ws.set_header("&LDispatch: first day only (8,760 rows in the file; see the Monthly sheet)")
+
+
+def _storage_sheet(ws, run: RunResult) -> dict[str, int]:
+    """The Storage sheet; return site_id -> 1-based sheet row."""
+    table = run.storage_table()
+    frame_sheet(ws, table, "Storage", {"built": "zopt_bool"})
+    return {str(s): i + 2 for i, s in enumerate(table.get("site_id", []))}
+
+
+def _fill(run: RunResult, summary: dict, run_info: dict, wb) -> None:
+    ws = {name: add_sheet(wb, name) for name in SHEETS}
+    refs = wi.InputRefs()
+    wi.write_prices(ws["Prices"], run, refs)
+    wi.write_chips(ws["Chips"], run, refs)
+    parcels = wi.write_parcels(ws["Parcels"], run, refs)
+    wi.write_reservoirs(ws["Reservoirs"], run, refs)
+    storage_rows = _storage_sheet(ws["Storage"], run)
     dispatch = _dispatch_frame(run)
-    lay = _bom_sheet(ws["BOM"], run.bom, _price_rows(prices))
-    refs = {"parcels": _parcel_refs(parcels), "module_w": _price_rows(prices)["pv_module_w"]}
-    _summary_sheet(ws["Summary"], _summary_rows(run, summary, lay, refs))
-    _frame_sheet(ws["Parcels"], parcels, "Parcels")
-    _frame_sheet(ws["Storage"], run.storage_table(), "Storage")
-    plain = {c: None for c in dispatch.columns}  # unstyled numbers: the sheet opens faster
-    _frame_sheet(
-        ws["Dispatch"], dispatch, "Dispatch", {**plain, "time_local_standard": "zopt_datetime"}
-    )
-    _frame_sheet(ws["Prices"], prices, "Prices")
+    _dispatch_sheet(ws["Dispatch"], dispatch)
     info = pd.DataFrame({"key": list(run_info), "value": [str(v) for v in run_info.values()]})
-    _frame_sheet(ws["Run info"], info, "RunInfo")
+    frame_sheet(ws["Run info"], info, "RunInfo", landscape=False)
     monthly = charts.monthly_energy(run.dispatch)
-    _frame_sheet(ws["Monthly"], monthly, "Monthly")
+    frame_sheet(ws["Monthly"], monthly, "Monthly", landscape=False)
+    lay = _bom_sheet(ws["BOM"], run.bom, refs)
     charts.add_charts(ws["Charts"], lay.category_rows, dispatch, len(monthly))
+    wi.write_run_values(add_sheet(wb, RUN_VALUES_SHEET), refs)
+    summary_sheet(ws["Summary"], run, summary, lay, refs, parcels, storage_rows)
 
 
 def write_workbook(run: RunResult, summary: dict, run_info: dict, path: Path) -> Path:
     """Write ``bom.xlsx`` to ``path`` via a temporary file and an atomic rename."""
-    wb = Workbook(write_only=True)
-    register_styles(wb)
-    ws = {name: wb.create_sheet(sheet_title(name)) for name in [*SHEETS, "Charts"]}
-    _fill(run, summary, run_info, ws)
     tmp = Path(path).with_suffix(".xlsx.tmp")
-    wb.save(tmp)
+    wb = new_workbook(tmp)
+    _fill(run, summary, run_info, wb)
+    wb.close()
     os.replace(tmp, path)
     return Path(path)

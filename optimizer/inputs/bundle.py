@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,10 +115,16 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     problems += excl_problems
     reservoirs, p = read_reservoirs(files["reservoirs"])
     problems += p.problems
+    book = _workbook_inputs(paths, files, precision if precision in PRECISIONS else "fp8")
+    problems += book["problems"]
+    chips = chips if book["chips"] is None else book["chips"]
+    reservoirs = reservoirs if book["reservoirs"] is None else book["reservoirs"]
     weather = None
     if paths.weather is not None:
         weather, p = read_weather(paths.weather)
         problems += p.problems
+    if not problems:
+        parcels = _apply_parcel_prices(parcels, book, problems)
     if problems:
         raise InputError(problems)
     parcels = apply_exclusions(parcels, exclusions, paths.exclude_buffer_m)
@@ -135,3 +142,48 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
         exclusions,
         paths.exclude_buffer_m,
     )
+
+
+def _workbook_inputs(paths: InputPaths, files: dict, precision: str) -> dict:
+    """Chips, reservoir sites and parcel prices from a zopt workbook given as ``--prices``.
+
+    Only inputs the user did not give as files of their own are taken from the workbook; the
+    workbook then stands as that input in ``files`` (so its checksum is recorded).
+    """
+    from optimizer.errors import ProblemCollector
+    from optimizer.inputs import workbook_inputs as wi
+
+    out = {"chips": None, "reservoirs": None, "parcel_prices": None, "problems": []}
+    book = paths.prices
+    if book is None or Path(book).suffix.lower() not in (".xlsx", ".xlsm"):
+        return out
+    if not Path(book).is_file() or not zipfile.is_zipfile(book):
+        return out  # the Prices reader already says what is wrong with the file
+    collector = ProblemCollector(str(book))
+    try:
+        if paths.chips is None and paths.scenario is None:
+            out["chips"] = wi.read_chips_sheet(Path(book), precision, collector)
+            if out["chips"] is not None:
+                files["chips"] = Path(book)
+        if paths.reservoirs is None:
+            out["reservoirs"] = wi.read_reservoirs_sheet(Path(book), collector)
+            if out["reservoirs"] is not None:
+                files["reservoirs"] = Path(book)
+        out["parcel_prices"] = wi.read_parcel_prices(Path(book), collector)
+    except Exception:  # noqa: BLE001 - a damaged workbook is reported by the Prices reader
+        return {**out, "chips": None, "reservoirs": None, "parcel_prices": None}
+    out["problems"] = collector.problems
+    return out
+
+
+def _apply_parcel_prices(parcels, book: dict, problems: list) -> gpd.GeoDataFrame:
+    """``parcels`` with the workbook's parcel prices (unchanged without a workbook)."""
+    from optimizer.errors import ProblemCollector
+    from optimizer.inputs.workbook_inputs import apply_parcel_prices
+
+    if book["parcel_prices"] is None:
+        return parcels
+    collector = ProblemCollector("Parcels sheet")
+    out = apply_parcel_prices(parcels, book["parcel_prices"], collector)
+    problems += collector.problems
+    return out

@@ -108,13 +108,7 @@ def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[Pr
             problems.add(where, "key", "key missing", found="empty")
             continue
         if key not in PRICE_SCHEMA:
-            problems.add(
-                where,
-                "key",
-                "unknown price key",
-                found=key,
-                expected="one of the keys in data/prices.csv",
-            )
+            problems.add(where, "key", "unknown price key", found=key, expected=_did_you_mean(key))
             continue
         if key in seen:
             problems.add(
@@ -145,6 +139,20 @@ def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[Pr
             )
         )
     return items
+
+
+def _did_you_mean(key: str) -> str:
+    """What an unknown price key probably meant (the closest known keys, or the right sheet)."""
+    import difflib
+
+    kind = key.split(":", 1)[0]
+    if kind in ("chips", "parcels", "reservoirs"):
+        sheet = {"chips": "Chips", "parcels": "Parcels", "reservoirs": "Reservoirs"}[kind]
+        return f"a key of data/prices.csv; {kind} prices are edited in the {sheet} sheet"
+    close = difflib.get_close_matches(key, list(PRICE_SCHEMA), n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(close) + "?"
+    return "one of the keys in data/prices.csv"
 
 
 def read_price_file(path: Path) -> tuple[list[PriceItem], ProblemCollector]:

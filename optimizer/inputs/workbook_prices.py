@@ -134,8 +134,33 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
         problems.add(SHEET, "", "sheet is empty", expected="a header row key, value, unit, ...")
         return None
     header = [str(h).strip() if h is not None else "" for h in values[0]]
-    rows = _records(values, formulas, header, problems)
+    rows = _mark_price_edits(_records(values, formulas, header, problems), path)
+    for extra in ("source", "notes"):
+        if extra not in header and any(extra in r for r in rows):
+            header.append(extra)
     return pd.DataFrame(_drop_unchanged_defaults(rows), columns=header)
+
+
+def _mark_price_edits(rows: list[dict], path: Path) -> list[dict]:
+    """Rows whose value differs from the one the writing run used (hidden ``Run values`` sheet)
+    get the source ``edited in <path>``; the old value and source go to ``notes``."""
+    from optimizer.inputs.workbook_inputs import mark_edits, run_values
+
+    try:
+        known = run_values(path)
+    except Exception:  # noqa: BLE001 - without the sheet nothing is marked
+        return rows
+    out = []
+    for rec in rows:
+        key = str(rec.get("key", "")).strip()
+        marked = mark_edits(rec, "Prices", key, ["value"], known, path)
+        if marked is not rec:
+            unit = rec.get("unit", "")
+            prev = marked.pop("previous").replace("value was ", "was ", 1)
+            marked["notes"] = prev.replace(" (source:", f" {unit} (source:", 1)
+            marked["is_default"] = "FALSE"
+        out.append(marked)
+    return out
 
 
 def _drop_unchanged_defaults(rows: list[dict]) -> list[dict]:

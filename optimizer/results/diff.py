@@ -1,5 +1,5 @@
 """What changed between two run folders: inputs (prices row by row, input files by sha256,
-options), sizes (chips by type, PV, parcels bought/sold, storage), BOM lines and costs.
+options), sizes (chips by type, PV, parcels bought/dropped, storage), BOM lines and costs.
 
 A run folder is recognised by its ``summary.json``; ``manifest.json`` (checksums, prices) is
 used when present, otherwise the prices come from the Prices sheet of ``bom.xlsx``.
@@ -130,7 +130,8 @@ def input_changes(a: RunRecord, b: RunRecord) -> dict:
 
 
 def size_changes(a: dict, b: dict) -> dict:
-    """Changed sizes between two summaries, plus parcels bought and sold."""
+    """Changed sizes between two summaries, plus parcels bought (in B only) and dropped (in A
+    only)."""
     rows = []
     for chip in sorted(set(a["chips"]) | set(b["chips"])):
         rows.append(_num_row(f"chips {chip}", a["chips"].get(chip, 0), b["chips"].get(chip, 0)))
@@ -146,7 +147,7 @@ def size_changes(a: dict, b: dict) -> dict:
     return {
         "changed": [r for r in rows if not _same(r["a"], r["b"])],
         "parcels_bought": sorted(sel_b - sel_a),
-        "parcels_sold": sorted(sel_a - sel_b),
+        "parcels_dropped": sorted(sel_a - sel_b),
     }
 
 
@@ -201,8 +202,39 @@ def diff_runs(a: RunRecord, b: RunRecord) -> dict:
         "a": str(a.folder),
         "b": str(b.folder),
         "inputs": input_changes(a, b),
+        "edits": workbook_edits(b.folder / "bom.xlsx"),
         "sizes": size_changes(sa, sb),
         "bom": bom_changes(sa, sb),
         "cost_by_category_usd": [r for r in by_cat if not _same(r["a"], r["b"])],
         "total_cost_usd": total,
     }
+
+
+EDIT_SHEETS = {"Prices": "key", "Chips": "chip", "Parcels": "parcel_id", "Reservoirs": "site_id"}
+
+
+def workbook_edits(path: Path) -> list[dict]:
+    """Values a person edited in the workbook the run was given (``source`` starts with
+    ``edited in``): sheet, item, the new value, the previous value and source, the file."""
+    from optimizer.inputs.workbook_inputs import sheet_rows
+
+    if not path.is_file():
+        return []
+    out = []
+    try:
+        for sheet, ident in EDIT_SHEETS.items():
+            for rec in sheet_rows(path, sheet) or []:
+                source = rec.get("source", "")
+                if not source.startswith("edited in "):
+                    continue
+                previous = rec.get("previous") or rec.get("notes", "")
+                field = previous.split(" was ", 1)[0] if " was " in previous else "value"
+                if sheet == "Prices":
+                    field = "value"
+                new = rec.get(field, rec.get("value", ""))
+                out.append({"sheet": sheet, "item": rec.get(ident, ""), "field": field,
+                            "value": new, "previous": previous,
+                            "edited_in": source.removeprefix("edited in ")})  # fmt: skip
+    except Exception:  # noqa: BLE001 - an unreadable workbook has no edits to show
+        return out
+    return out

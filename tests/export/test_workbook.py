@@ -33,13 +33,13 @@ def wb(run_folder):
 
 def test_sheets_in_order(wb):
     assert wb.sheetnames == [
-        "Summary", "BOM", "Parcels", "Storage", "Dispatch", "Prices", "Run info", "Monthly",
-        "Charts",
+        "Summary", "BOM", "Chips", "Parcels", "Reservoirs", "Storage", "Dispatch", "Prices",
+        "Run info", "Monthly", "Charts", "Run values",
     ]  # fmt: skip
+    assert wb["Run values"].sheet_state == "hidden"
     assert wb["Dispatch"].max_row == 8761
     for name in ("Summary", "BOM", "Dispatch", "Prices"):
         assert wb[name].freeze_panes in ("A2", "A4")
-    assert {"zopt_usd", "zopt_mw", "zopt_mwh", "zopt_pflops", "zopt_header"} <= set(wb.named_styles)
 
 
 def test_bom_lines_subtotals_and_total_are_formulas(run_folder, wb):
@@ -54,11 +54,13 @@ def test_bom_lines_subtotals_and_total_are_formulas(run_folder, wb):
     prices_rows = {r[0].value: r[0].row for r in wb["Prices"].iter_rows(min_row=2)}
     for r in range(2, n + 2):
         assert ws[f"F{r}"].value == f"=C{r}*E{r}"
-        key = ws[f"G{r}"].value
+        key, unit = ws[f"G{r}"].value, ws[f"D{r}"].value
         if key in prices_rows:
-            assert ws[f"E{r}"].value == f"=Prices!$B${prices_rows[key]}"
-        else:
-            assert isinstance(ws[f"E{r}"].value, float | int)
+            scale = "*1E6" if unit in ("MW_dc", "MW_ac") else ""
+            assert ws[f"E{r}"].value == f"=Prices!$B${prices_rows[key]}{scale}"
+        else:  # chips, parcels, reservoirs: their own sheets
+            sheet = {"chips": "Chips", "parcels": "Parcels", "reservoirs": "Reservoirs"}
+            assert ws[f"E{r}"].value.startswith(f"='{sheet[key.split(':')[0]]}'!$"), key
     assert ws.tables["BOM"].ref == f"A1:I{n + 1}"
     subtotal = [c for c in ws["F"] if str(c.value).startswith("=SUMIF(")]
     assert [ws[f"A{c.row}"].value for c in subtotal] == list(dict.fromkeys(run.bom["category"]))
@@ -86,7 +88,10 @@ def test_charts_are_in_the_workbook(run_folder):
     assert len(charts) == 4
     xml = "".join(zipfile.ZipFile(run_folder[1] / "bom.xlsx").read(c).decode() for c in charts)
     assert "BOM" in xml and "Dispatch" in xml and "Monthly" in xml
-    assert "phs_level_mwh" in xml or "level_mwh" in xml
+    assert "Pumped hydro: stored (right axis)" in xml  # series named in words
+    assert "phs_level_mwh" not in xml and "Li-ion" not in xml  # all-zero Li-ion left out
+    assert 'formatCode="dd mmm"' in xml  # dates on the week charts' time axes
+    assert "M&quot;" in xml or 'M"' in xml  # the cost axis in $M
 
 
 def test_monthly_energy_adds_up(run_folder, wb):

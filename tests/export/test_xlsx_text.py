@@ -7,9 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 
-from optimizer.export.xlsx_style import formula, register_styles, sheet_title, text, value
+from optimizer.export.xlsx_style import add_sheet, formula, new_workbook, sheet_title, text, value
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from zopt_run_cache import recalculate  # noqa: E402
@@ -18,14 +17,14 @@ TRICKY = ["=1+1", "@SUM(A1)", "+1+2", "-3+4", '=HYPERLINK("http://x")', "a\x00b\
 
 
 def _write(path: Path) -> Path:
-    wb = Workbook(write_only=True)
-    register_styles(wb)
-    ws = wb.create_sheet(sheet_title("Parcels"))
-    ws.append([text(ws, "parcel")])
-    for s in TRICKY:
-        ws.append([text(ws, s)])
-    ws.append([value(ws, "=2+2"), formula(ws, "=1+1")])
-    wb.save(path)
+    wb = new_workbook(path)
+    ws = add_sheet(wb, "Parcels")
+    text(ws, 0, 0, "parcel")
+    for r, s in enumerate(TRICKY, start=1):
+        text(ws, r, 0, s)
+    value(ws, len(TRICKY) + 1, 0, "=2+2")
+    formula(ws, len(TRICKY) + 1, 1, "=1+1", 2)
+    wb.close()
     return path
 
 
@@ -34,6 +33,7 @@ def test_tricky_text_is_stored_as_strings_not_formulas(tmp_path):
     xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     formulas = re.findall(r"<f>(.*?)</f>", xml)
     assert formulas == ["1+1"]  # only the deliberate formula cell
+    assert re.search(r"<f>1\+1</f><v>2</v>", xml)  # it stores its value
     wb = openpyxl.load_workbook(path)
     ws = wb["Parcels"]
     got = [ws.cell(row=r, column=1).value for r in range(2, 2 + len(TRICKY))]
@@ -68,7 +68,9 @@ def test_sheet_titles_are_valid(name, expected):
     assert sheet_title(name) == expected
 
 
-def test_formula_must_start_with_equals():
-    ws = Workbook(write_only=True).create_sheet("x")
+def test_formula_must_start_with_equals(tmp_path):
+    wb = new_workbook(tmp_path / "x.xlsx")
+    ws = add_sheet(wb, "x")
     with pytest.raises(ValueError, match="must start with '='"):
-        formula(ws, "1+1")
+        formula(ws, 0, 0, "1+1", 2)
+    wb.close()

@@ -153,7 +153,9 @@ def main() -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}\n"
     )
-    print("| case | total cost | proven gap | time limit | solve [s] (per call) | wall [s] | status |")
+    print(
+        "| case | total cost | proven gap | time limit | solve [s] (per call) | wall [s] | status |"
+    )
     print("|---|---|---|---|---|---|---|")
     out = {}
     with tempfile.TemporaryDirectory() as tmp:

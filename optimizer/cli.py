@@ -98,6 +98,12 @@ def _summary_table(summary: dict) -> Table:
             f"{st['energy_mwh']:,.0f} MWh, {st['turbine_mw']:,.0f} MW ({st['technology']})",
         )
     t.add_row("solver", summary["solver"]["status"])
+    if summary["solver"].get("time_limit_reached"):
+        t.add_row(
+            "time limit reached",
+            "in " + ", ".join(summary["solver"].get("limited_by", [])) + ": the gap above is "
+            "what was proven when it stopped",
+        )
     t.add_row("independent check", "passed" if summary["check"]["passed"] else "FAILED")
     return t
 
@@ -115,7 +121,7 @@ def solve(
     weather: Path = WEATHER,
     reports_dir: Path = typer.Option(Path("reports"), "--reports-dir", help="Where runs go."),
     time_limit: float = typer.Option(
-        300.0, "--time-limit", help="Solver time limit per stage [s]."
+        300.0, "--time-limit", help="Time limit of the whole solve, all stages [s]."
     ),
     mip_gap: float = typer.Option(
         1e-2, "--mip-gap", help="Proven relative gap at which the search stops (0.01 = 1 %)."
@@ -147,6 +153,10 @@ def solve(
     max_sites: int = typer.Option(
         None, "--max-sites", help="Most separate clusters of touching parcels to buy."
     ),
+    warm_start: Path = typer.Option(
+        None, "--warm-start", help="An earlier run folder: its design is evaluated first."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", help="No live progress line (for scripts)."),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     _check_solve_options(
@@ -157,6 +167,8 @@ def solve(
         target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites,
         max_unserved, time_limit, mip_gap, threads, seed,
     )  # fmt: skip
+    opts.warm_start = warm_start
+    opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
     _solve_and_report(paths, opts, reports_dir)

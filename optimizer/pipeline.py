@@ -46,6 +46,7 @@ class RunOptions:
     collector_radius_km: float = 5.0
     cluster_gap_m: float = 30.0
     solve: SolveOptions = field(default_factory=SolveOptions)
+    warm_start: Path | None = None  # an earlier run folder whose design starts the search
 
     def as_dict(self) -> dict:
         """Return a flat dict of every option."""
@@ -160,6 +161,40 @@ def _hour_index(inputs: Inputs, data) -> pd.DatetimeIndex:
     return pd.date_range(f"{MODEL_YEAR}-01-01", periods=data.hours, freq="h")
 
 
+def warm_start_folder(paths: InputPaths, opts: RunOptions) -> Path | None:
+    """The run folder whose design starts the solve: ``--warm-start``, else the folder of a
+    ``--prices RUN/bom.xlsx`` workbook (when its ``summary.json`` is beside it)."""
+    if opts.warm_start is not None:
+        return Path(opts.warm_start)
+    prices = paths.prices
+    if prices is not None and Path(prices).suffix.lower() == ".xlsx":
+        folder = Path(prices).parent
+        return folder if (folder / "summary.json").is_file() else None
+    return None
+
+
+def _warm_design(paths: InputPaths, opts: RunOptions, data, progress):
+    """The earlier run's design mapped onto ``data`` (None without one); say what was used."""
+    import json
+
+    from optimizer.solve.design import design_from_summary
+
+    folder = warm_start_folder(paths, opts)
+    if folder is None:
+        return None
+    try:
+        summary = json.loads((folder / "summary.json").read_text())
+    except (OSError, ValueError) as exc:
+        progress(f"warm start: {folder}/summary.json unreadable ({exc}); solving from scratch")
+        return None
+    design, notes = design_from_summary(summary, data)
+    for note in notes:
+        progress(f"warm start: {note}")
+    if design is not None:
+        progress(f"warm start: the design of {folder} is evaluated first")
+    return design
+
+
 def run_solve(
     paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
 ) -> RunResult:
@@ -179,6 +214,7 @@ def run_solve(
         opts.coarse_block_h,
         explain_infeasible=lambda: explain_infeasible(data),
         progress=progress,
+        start=_warm_design(paths, opts, data, progress),
     )
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)

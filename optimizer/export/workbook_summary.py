@@ -164,6 +164,13 @@ def summary_rows(run: RunResult, summary: dict, lay, refs, parcels, storage_rows
     s = summary["solver"]
     b.add("Solver status", s["status"])
     b.add("Proven gap", s["gap"], None, "", "zopt_pct", "solver.gap")
+    limited = s.get("limited_by") or []
+    b.add(
+        "Time limit reached",
+        ("YES in " + ", ".join(limited) + ": the gap is what was proven when it stopped")
+        if limited
+        else "no",
+    )
     b.add("Independent check", "passed" if summary["check"]["passed"] else "FAILED")
     b.add("Chip utilization", summary["chip_utilization"], None, "", "zopt_pct",
           "chip_utilization")  # fmt: skip

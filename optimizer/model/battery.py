@@ -2,8 +2,8 @@
 
 Charge and discharge efficiencies are each :math:`\\sqrt{\\eta_{rt}}` (round trip
 :math:`\\eta_{rt}`); dispatch as in :mod:`optimizer.model.storage` with one unit, no standing
-loss; energy and power within the bounds of :mod:`optimizer.model.bounds`. Cost [$M]: :math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life
-(calendar life shorter than the plant's: the battery is bought again).
+loss; energy and power within the bounds of :mod:`optimizer.model.bounds`. Cost [$M]:
+:math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life (calendar life shorter than the plant's: the battery is bought again).
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
     b = m.battery = pyo.Block()
     b.U = pyo.RangeSet(0, 0)
     bd = m.bounds
-    finite = [None if not math.isfinite(x) else float(x) for x in (bd.liion_energy_mwh, bd.liion_power_mw)]
+    finite = [
+        None if not math.isfinite(x) else float(x) for x in (bd.liion_energy_mwh, bd.liion_power_mw)
+    ]
     b.energy_mwh = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, finite[0]))
     b.power_mw = pyo.Var(domain=pyo.NonNegativeReals, bounds=(0, finite[1]))
     eff = math.sqrt(d.round_trip_eff)

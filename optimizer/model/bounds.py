@@ -113,7 +113,9 @@ def _land_pv_max_mw(data: ModelData) -> tuple[float, float]:
     """All candidate land's PV [MW_dc] and its best-hour AC output [MW]."""
     land = data.land
     cap = np.bincount(
-        land.profile, weights=land.buildable_acres * land.mw_dc_per_acre, minlength=data.pv.cf.shape[0]
+        land.profile,
+        weights=land.buildable_acres * land.mw_dc_per_acre,
+        minlength=data.pv.cf.shape[0],
     )
     return float(cap.sum()), float((data.pv.cf.T @ cap).max(initial=0.0))
 

@@ -17,8 +17,8 @@ Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
   Only chip types not dominated in cost and power per PFLOPS get hourly variables.
 
 :math:`\\bar n_c` is ``max_count``, :math:`\\hat n_c` the bound some optimal design meets
-(:mod:`optimizer.model.bounds`). Costs [$M]: chips (with server/network share) :math:`\\sum_c p_c n_c`; data hall
-:math:`h \\cdot IT`.
+(:mod:`optimizer.model.bounds`). Costs [$M]: chips (with server/network share)
+:math:`\\sum_c p_c n_c`; data hall :math:`h \\cdot IT`.
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ def _add_unserved(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     b.unserved_hour = pyo.Constraint(m.T, rule=lambda b, t: b.unserved_mw[t] <= d.pue * b.it_mw)
     w = m.step_h
     b.unserved_year = pyo.Constraint(
-        expr=sum(w[t] * b.unserved_mw[t] for t in m.T)
-        <= d.max_unserved * sum(w) * d.pue * b.it_mw
+        expr=sum(w[t] * b.unserved_mw[t] for t in m.T) <= d.max_unserved * sum(w) * d.pue * b.it_mw
     )
     m.supply.append(lambda t: b.unserved_mw[t])
 

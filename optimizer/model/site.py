@@ -21,8 +21,9 @@ Reservoir s: every built reservoir's line is rated for the larger of its dispatc
 and turbine power, the powerhouse rating :math:`H_g \\ge P^{in}_g, P^{out}_g` (it carries the
 pumps' draw one way and the turbines' output the other; conservative when a group has several
 built sites), :math:`L_s \\ge H_g - \\bar H_g (1 - b_s)` with :math:`\\bar H_g` the group's power
-bound (:mod:`optimizer.model.bounds`), split per site like the parcels: :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
-:math:`q_{sj} \\le \\bar T z_j`.
+bound (:mod:`optimizer.model.bounds`), split per site like the parcels:
+:math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
+:math:`q_{sj} \\le \\bar T z_j` (:math:`\\bar T = \\max_g \\bar H_g`).
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
 .. math::
@@ -263,9 +264,7 @@ def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
         "built": np.array([val(m.phs.build[r]) > 0.5 for r in m.phs.S], dtype=bool)
         if has_phs
         else np.zeros(0, dtype=bool),
-        "line_mw": max((val(m.phs.house_mw[g]) for g in m.phs.U), default=0.0)
-        if has_phs
-        else 0.0,
+        "line_mw": max((val(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if has_phs else 0.0,
         "hall_acres": data.land.site.hall_acres_per_mw_it * val(m.compute.it_mw),
     }
 
@@ -274,8 +273,8 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
     """Site costs [$M] of a design chosen without a site, one per candidate site.
 
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
-    (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless bought for PV) + trunk lines
-    :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit (the hall
+    (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless
+    bought for PV) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit (the hall
     does not fit on the parcel, a bought parcel or built reservoir beyond the maximum distance).
     """
     s, land = data.land.site, data.land
@@ -284,9 +283,7 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
     for j, p in enumerate(s.site_parcel):
         km = s.reservoir_site_km[built, j] if len(built) else np.zeros(0)
         lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
-        lines += float(km.sum()) * (
-            s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"]
-        )
+        lines += float(km.sum()) * (s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"])
         bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
         bad += int((km > s.max_distance_km).sum()) + int(
             design["hall_acres"] > land.buildable_acres[p]

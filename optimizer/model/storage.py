@@ -48,6 +48,7 @@ def add_dispatch(
     b.level_limit = pyo.Constraint(
         b.U, m.T, rule=lambda b, u, t: b.level_mwh[u, t] <= energy_cap(u)
     )
+
     def level_rule(b, u, t):
         prev = b.level_mwh[u, last] if t == m.T.first() else b.level_mwh[u, t - 1]
         return b.level_mwh[u, t] == prev + m.step_h[t] * (

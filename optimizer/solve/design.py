@@ -85,7 +85,9 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
     liion = hasattr(m, "battery") and _v(m.battery.energy_mwh) > EPS
     s = data.land.site
     if s is not None and site is None:
-        line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if hasattr(m, "phs") else 0
+        line = (
+            max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if hasattr(m, "phs") else 0
+        )
         it_mw = float(data.compute.it_mw_per_chip @ count)
         design = {
             "cap_mw": cap,
@@ -130,3 +132,43 @@ def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
         m.land.cap_mw_dc[p].set_value(0.0)
         freed.append(int(p))
     return freed
+
+
+def design_from_summary(summary: dict, data: ModelData) -> tuple[Design | None, list[str]]:
+    """The design of an earlier run's ``summary.json`` mapped onto ``data`` by id (parcel ids,
+    reservoir site ids, chip names, the compute site's parcel id); ids that no longer exist are
+    dropped and listed. Returns (None, notes) when nothing of it maps."""
+    notes = []
+    pid = {p: i for i, p in enumerate(data.land.ids)}
+    buy = np.zeros(len(data.land.ids), dtype=bool)
+    for p in summary.get("parcels_selected", []):
+        if p in pid:
+            buy[pid[p]] = True
+        else:
+            notes.append(f"parcel {p} is not among the candidates")
+    rid = {r: i for i, r in enumerate(data.phs.ids)} if data.phs is not None else {}
+    build = np.zeros(len(rid), dtype=bool)
+    liion = False
+    for key, st in summary.get("storage", {}).items():
+        if key in rid:
+            build[rid[key]] = True
+        liion |= "li" in str(st.get("technology", "")).lower()
+    cid = {c: i for i, c in enumerate(data.compute.names)}
+    count = np.zeros(len(cid), dtype=np.int64)
+    for c, n in summary.get("chips", {}).items():
+        if c in cid:
+            count[cid[c]] = int(n)
+        else:
+            notes.append(f"chip {c} is not in the catalogue")
+    site = None
+    s = data.land.site
+    parcel = (summary.get("land", {}).get("compute_site") or {}).get("parcel_id")
+    if s is not None and parcel in pid:
+        where = np.flatnonzero(s.site_parcel == pid[parcel])
+        site = int(where[0]) if len(where) else None
+    if s is not None and site is None:
+        notes.append(f"compute site {parcel} is not a candidate site")
+        return None, notes
+    if not buy.any() or not count.any():
+        return None, notes + ["no parcels or chips of the earlier design remain"]
+    return Design(buy=buy, build=build, count=count, site=site, liion=liion), notes

@@ -39,6 +39,7 @@ class SolveOptions:
     lp_solver: str = "choose"  # HiGHS "solver" option for pure LPs: choose | simplex | ipm
     run_crossover: str = "on"
     log_to_console: bool = False
+    live: bool = False  # a live progress line on stderr (optimizer.solve.progress)
 
     def as_dict(self) -> dict:
         """Return the options as a plain dict (for the run manifest)."""
@@ -209,8 +210,13 @@ def solve_model(
     h.passModel(lp)
     if start:
         _set_start(h, repn, start)
+    from optimizer.solve.progress import live_progress
+
     t1 = time.perf_counter()
-    h.run()
+    with live_progress(
+        h, stage=stage or "solve", enabled=options.live and not options.log_to_console, unit="$M"
+    ):
+        h.run()
     solve_s = time.perf_counter() - t1
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2

@@ -31,7 +31,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
@@ -121,8 +120,8 @@ class _Run:
             {
                 "stage": name,
                 "status": r.status,
-                "objective_musd": r.objective,
-                "bound_musd": r.bound,
+                "objective_musd": r.objective if math.isfinite(r.objective) else None,
+                "bound_musd": r.bound if math.isfinite(r.bound) else None,
                 "seconds": r.compile_s + r.solve_s,
                 "rows": r.rows,
                 "integer_columns": r.integers,
@@ -225,7 +224,8 @@ def solve_two_stage(
         raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
     lower = max(r0.objective, 0.0)
     first = round_design(m0, exact)
-    _site_design(run, exact, first, best)
+    if not _closed(best, lower, options):
+        _site_design(run, exact, first, best)
     if not _closed(best, lower, options):
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
     if best.model is None:

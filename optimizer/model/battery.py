@@ -3,7 +3,8 @@
 Charge and discharge efficiencies are each :math:`\\sqrt{\\eta_{rt}}` (round trip
 :math:`\\eta_{rt}`); dispatch as in :mod:`optimizer.model.storage` with one unit, no standing
 loss; energy and power within the bounds of :mod:`optimizer.model.bounds`. Cost [$M]:
-:math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life (calendar life shorter than the plant's: the battery is bought again).
+:math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life (calendar life
+shorter than the plant's: the battery is bought again).
 """
 
 from __future__ import annotations

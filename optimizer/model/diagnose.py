@@ -21,6 +21,23 @@ def _min_load_mw(data: ModelData) -> float:
     return load * d.pue
 
 
+def _hall_limit(data: ModelData, it_mw: float) -> str:
+    """The hall's footprint [acre] against the largest candidate site parcel, or ''."""
+    s, land = data.land.site, data.land
+    if s is None or not len(s.site_parcel):
+        return ""
+    need = s.hall_acres_per_mw_it * it_mw
+    largest = float(land.buildable_acres[s.site_parcel].max())
+    if need <= largest:
+        return ""
+    return (
+        f"The data hall's footprint limits the design: the target needs at least {it_mw:,.0f} "
+        f"MW of IT load, a hall of {need:,.0f} acres ({s.hall_acres_per_mw_it:g} acres per "
+        f"MW_IT), but the largest candidate site parcel has {largest:,.0f} buildable acres. "
+        f"Add larger parcels or lower data_hall_acres_per_mw_it."
+    )
+
+
 def explain_infeasible(data: ModelData) -> str:
     """Return one or two sentences naming the limiting resource, with the numbers."""
     d = data.compute
@@ -48,12 +65,23 @@ def explain_infeasible(data: ModelData) -> str:
             f"but PV on all candidate land ({cap.sum():,.0f} MW_dc) gives at most "
             f"{pv.max():,.0f} MW."
         )
-    if energy_max < energy_need or d.mode != "peak":
-        verb = "is below" if energy_max < energy_need else "after storage losses falls short of"
+    hall = _hall_limit(data, load / d.pue)
+    if hall:
+        return hall
+    if d.mode == "peak":
+        return "No design meets the target with these inputs (land and chips suffice)."
+    if energy_max >= energy_need:
         return (
-            f"Land limits the design: the target needs a facility load of at least "
-            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year), but PV on all "
-            f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
-            f"{energy_max / 1e6:,.2f} TWh a year, which {verb} that need."
+            f"No design meets the target, but not for lack of land: PV on all "
+            f"{land.buildable_acres.sum():,.0f} buildable acres yields "
+            f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
+            f"facility needs. What limits it is storage (reservoir volumes, pump and turbine "
+            f"limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'}) or a "
+            f"site limit (distance, clusters)."
         )
-    return "No design meets the target with these inputs."
+    return (
+        f"Land limits the design: the target needs a facility load of at least "
+        f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year), but PV on all "
+        f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
+        f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
+    )

@@ -131,8 +131,8 @@ def solve(
     coarse_hours: int | None = typer.Option(
         None,
         "--coarse-hours",
-        help="Block length of the coarse stage [h]; 1 = hourly MILP "
-        "[default: 2, or 4 above 2,000 parcels].",
+        help="1 = solve the full MILP (site choice included) directly, for small cases; "
+        "otherwise the LP-bound-first strategy (see README, How it solves).",
     ),
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),

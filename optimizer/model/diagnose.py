@@ -65,23 +65,23 @@ def explain_infeasible(data: ModelData) -> str:
             f"but PV on all candidate land ({cap.sum():,.0f} MW_dc) gives at most "
             f"{pv.max():,.0f} MW."
         )
+    if d.mode != "peak" and energy_max < energy_need:
+        return (
+            f"Land limits the design: the target needs a facility load of at least "
+            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year), but PV on all "
+            f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
+            f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
+        )
     hall = _hall_limit(data, load / d.pue)
     if hall:
         return hall
     if d.mode == "peak":
         return "No design meets the target with these inputs (land and chips suffice)."
-    if energy_max >= energy_need:
-        return (
-            f"No design meets the target, but not for lack of land: PV on all "
-            f"{land.buildable_acres.sum():,.0f} buildable acres yields "
-            f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
-            f"facility needs. What limits it is storage (reservoir volumes, pump and turbine "
-            f"limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'}) or a "
-            f"site limit (distance, clusters)."
-        )
     return (
-        f"Land limits the design: the target needs a facility load of at least "
-        f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year), but PV on all "
-        f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
-        f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
+        f"No design meets the target, but not for lack of land: PV on all "
+        f"{land.buildable_acres.sum():,.0f} buildable acres yields "
+        f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
+        f"facility needs. What limits it is storage (reservoir volumes, pump and turbine "
+        f"limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'}) or a "
+        f"site limit (distance, clusters)."
     )

@@ -46,6 +46,7 @@ from optimizer.resource.weather_calibration import (
 )
 from optimizer.resource.weather_sites import blend_tables, great_circle_km, site_weights
 from optimizer.resource.weather_spells import match_year_spells
+from optimizer.resource.weather_timezone import standard_tz
 
 #: Realisations of the daily class sequence among which the most typical one is kept.
 N_CANDIDATES = 512
@@ -247,8 +248,7 @@ def synthesize(
     latitude: float, longitude: float, altitude_m: float, tables: dict, seed: int
 ) -> WeatherData:
     """Build one synthetic typical year at a place [deg, deg, m] from calibration ``tables``."""
-    tz_hours = int(round(longitude / 15.0))
-    tz = f"Etc/GMT{-tz_hours:+d}" if tz_hours else "UTC"
+    tz = standard_tz(latitude, longitude)  # the place's standard time, not round(lon / 15)
     index = pd.date_range(f"{MODEL_YEAR}-01-01", periods=HOURS_PER_YEAR, freq="h", tz=tz)
     cs = clearsky(index, latitude, longitude, altitude_m)
     cs_ghi = cs["ghi"].to_numpy().reshape(365, 24)

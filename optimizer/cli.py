@@ -15,6 +15,7 @@ from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # help text is plain: "[s]", "[km]", "[default: ...]" stay visible
     help="Plan the cheapest off-grid solar + storage machine that reaches a FLOPS target.",
 )
 console = Console(emoji=False)

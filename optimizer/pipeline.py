@@ -113,6 +113,8 @@ def _read_inputs(
         opts = replace(opts, coarse_block_h=auto_block_hours(len(inputs.parcels)))
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
+    for note in inputs.weather.notes if inputs.weather is not None else []:
+        progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
     if len(inputs.parcels) > MANY_PARCELS and opts.solve.mip_rel_gap < 5e-3:

@@ -65,6 +65,12 @@ def _scenario_summary(scenario) -> dict | None:
     }
 
 
+def _notes(run: RunResult) -> list[str]:
+    """What zopt changed in the inputs, e.g. ``"weather: GHI computed from DNI and DHI ..."``."""
+    weather = run.inputs.weather
+    return [f"weather: {n}" for n in (weather.notes if weather is not None else [])]
+
+
 def summary_dict(run: RunResult) -> dict:
     """Return the summary as a JSON-ready dict."""
     storage = run.storage_table()
@@ -102,6 +108,7 @@ def summary_dict(run: RunResult) -> dict:
             "hours_with_unserved_compute": run.check.figures.get("hours with unserved compute", 0),
             "weather_profiles": run.profiles.table(None).to_dict("records"),
             "weather_source": run.profiles.weather_source,
+            "notes": _notes(run),
             "chip_utilization": run.check.figures["average_delivered_flops"]
             / max(run.check.figures["installed_flops"], 1.0),
             "solver": run.solver,

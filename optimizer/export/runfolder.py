@@ -27,6 +27,35 @@ def _free_name(parent: Path, name: str) -> Path:
     return candidate
 
 
+def check_writable(reports_dir: Path) -> None:
+    """Raise :class:`WriteError` now if a run folder could not be written under ``reports_dir``.
+
+    Called before solving, so an unwritable location (a file, a read-only folder or file
+    system) fails at once rather than after the solve. Nothing is left behind: the probe is a
+    temporary folder made and removed in ``reports_dir``, or in its nearest existing parent
+    when ``reports_dir`` does not exist yet (it is only created when the run is written).
+    """
+    target = Path(reports_dir)
+    probe_in = target
+    while not probe_in.exists() and probe_in != probe_in.parent:
+        if probe_in.is_symlink():
+            break  # a dangling symlink: mkdir will fail on it
+        probe_in = probe_in.parent
+    if not probe_in.is_dir():
+        what = "a file" if probe_in.is_file() else "not a folder"
+        raise WriteError(
+            f"--reports-dir {reports_dir}: cannot write runs there: {probe_in} is {what} "
+            "(expected a folder, or a path whose parents are folders)"
+        )
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".zopt-probe-", dir=probe_in))
+    except OSError as exc:
+        raise WriteError(
+            f"--reports-dir {reports_dir}: cannot write runs there: {exc.strerror or exc} "
+            f"in {probe_in} (expected a writable folder)"
+        ) from exc
+
+
 @contextmanager
 def new_run_folder(reports_dir: Path, name: str):
     """Yield a temporary folder; on success rename it to a new ``reports_dir/name[-k]``.

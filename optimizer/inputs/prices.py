@@ -94,7 +94,10 @@ class Prices(dict):
 def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
     """Read the Prices sheet of a zopt workbook into the same string table a CSV gives."""
     from optimizer.inputs.workbook_prices import read_prices_sheet
+    from optimizer.inputs.xlsx_guard import hostile_xlsx
 
+    if hostile_xlsx(path, problems):  # zip bomb or XML entity expansion: never opened
+        return None
     return read_prices_sheet(path, problems)
 
 

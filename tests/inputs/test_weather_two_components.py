@@ -80,3 +80,32 @@ def test_validate_accepts_the_file_and_says_ghi_is_computed(no_ghi):
     result = runner.invoke(app, ["validate", "--weather", str(no_ghi)])
     assert result.exit_code == 0, result.output
     assert "GHI computed from DNI and DHI" in " ".join(result.output.split())
+
+
+@pytest.mark.slow
+def test_zopt_solve_on_a_file_without_ghi_and_its_summary_matches_the_schema(no_ghi, tmp_path):
+    """One real solve: the note reaches summary.json and the manifest, and summary.json
+    validates against the published schema."""
+    import jsonschema
+
+    from optimizer.export.summary import summary_schema
+
+    reports = tmp_path / "reports"
+    args = ["solve", "--target", "1e21", "--mip-gap", "0.02", "--weather", str(no_ghi)]
+    args += ["--reports-dir", str(reports)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "weather: GHI computed from DNI and DHI" in result.output
+    (folder,) = [p for p in reports.iterdir() if not p.name.startswith(".")]
+    summary = json.loads((folder / "summary.json").read_text())
+    jsonschema.validate(summary, summary_schema())
+    assert summary["notes"] == [
+        "weather: GHI computed from DNI and DHI and the solar position (pvlib)"
+    ]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "GHI computed from DNI and DHI" in manifest["weather_source"]
+    assert "-0" not in json.dumps(summary["storage"]).replace("e-0", "")
+    for sid, st in summary["storage"].items():
+        assert st["stored_energy_mwh"] > 0, sid
+        words = {"pumped hydro": "turbine_mw", "Li-ion": "discharge_mw"}[st["technology"]]
+        assert words in st

@@ -230,3 +230,18 @@ def test_ctrl_c_during_the_solve_leaves_no_folder(tmp_path, monkeypatch):
         main()
     assert stop.value.code == 130
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.slow
+def test_failed_first_run_leaves_no_reports_folder(tmp_path, monkeypatch):
+    """A run into a new --reports-dir that fails while writing removes the folders it made."""
+    run, _ = base_run()
+    monkeypatch.setattr(pipeline, "run_solve", lambda *_a, **_k: run)
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sys.modules["optimizer.export.summary"], "write_summary", full)
+    result = solve("--reports-dir", str(tmp_path / "new" / "reports"))
+    assert result.exit_code == 5, result.output
+    assert list(tmp_path.iterdir()) == []

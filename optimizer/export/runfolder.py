@@ -60,10 +60,12 @@ def check_writable(reports_dir: Path) -> None:
 def new_run_folder(reports_dir: Path, name: str):
     """Yield a temporary folder; on success rename it to a new ``reports_dir/name[-k]``.
 
-    On any exception the temporary folder is removed and nothing under ``reports_dir`` changes.
-    The final path is available as ``holder["path"]`` after the block.
+    On any exception (a write error, a full disk, Ctrl-C) the temporary folder is removed,
+    nothing under ``reports_dir`` changes, and folders made for this run (``reports_dir`` and its
+    missing parents) are removed again. The final path is ``holder["path"]`` after the block.
     """
     reports_dir = Path(reports_dir)
+    made = _missing_folders(reports_dir)
     try:
         reports_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=reports_dir))
@@ -71,6 +73,7 @@ def new_run_folder(reports_dir: Path, name: str):
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a run folder is an ordinary folder
     except OSError as exc:
+        _remove_empty(made)
         raise WriteError(f"cannot create a run folder in {reports_dir}: {exc}") from exc
     holder = {"tmp": tmp, "path": None}
     try:
@@ -80,7 +83,27 @@ def new_run_folder(reports_dir: Path, name: str):
         holder["path"] = final
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
         raise WriteError(f"cannot write the run folder in {reports_dir}: {exc}") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
         raise
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and its parents that do not exist yet, deepest first."""
+    out = []
+    while not folder.exists() and folder != folder.parent:
+        out.append(folder)
+        folder = folder.parent
+    return out
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) while they are empty; leave anything else alone."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

@@ -110,7 +110,7 @@ def test_reports_dir_naming_a_file(tmp_path, never_solve):
     for where in (target, target / "sub"):
         result = solve("--reports-dir", str(where))
         assert result.exit_code == 5, result.output
-        assert f"--reports-dir {where}: cannot write runs there: {target} is a file" in (
+        assert f"--reports-dir {where}: cannot write there: {target} is a file" in (
             result.output.replace("\n", "")
         )
     assert target.read_text() == "x"
@@ -125,7 +125,7 @@ def test_reports_dir_read_only(tmp_path, monkeypatch, never_solve):
     monkeypatch.setattr(tempfile, "mkdtemp", denied)
     result = solve("--reports-dir", str(tmp_path))
     assert result.exit_code == 5, result.output
-    assert "cannot write runs there: Permission denied" in result.output
+    assert "cannot write there: Permission denied" in result.output
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -245,3 +245,17 @@ def test_failed_first_run_leaves_no_reports_folder(tmp_path, monkeypatch):
     result = solve("--reports-dir", str(tmp_path / "new" / "reports"))
     assert result.exit_code == 5, result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_yield_out_naming_a_file_is_exit_5_before_computing(tmp_path, monkeypatch):
+    import optimizer.resource.solar as solar
+
+    monkeypatch.setattr(solar, "ac_per_kw_dc", no_model)
+    target = tmp_path / "a_file"
+    target.write_text("x")
+    args = ["yield", "--lat", "33.4", "--lon", "-112.9", "--out", str(target / "figs")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 5, result.output
+    assert f"--out {target / 'figs'}: cannot write there: {target} is a file" in (
+        result.output.replace("\n", "")
+    )

@@ -44,14 +44,14 @@ def check_writable(reports_dir: Path) -> None:
     if not probe_in.is_dir():
         what = "a file" if probe_in.is_file() else "not a folder"
         raise WriteError(
-            f"--reports-dir {reports_dir}: cannot write runs there: {probe_in} is {what} "
+            f"--reports-dir {reports_dir}: cannot write there: {probe_in} is {what} "
             "(expected a folder, or a path whose parents are folders)"
         )
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".zopt-probe-", dir=probe_in))
     except OSError as exc:
         raise WriteError(
-            f"--reports-dir {reports_dir}: cannot write runs there: {exc.strerror or exc} "
+            f"--reports-dir {reports_dir}: cannot write there: {exc.strerror or exc} "
             f"in {probe_in} (expected a writable folder)"
         ) from exc
 

@@ -69,9 +69,7 @@ def _storage_summary(storage) -> dict:
     charge and discharge power [MW] as ``pump_mw``/``turbine_mw`` (pumped hydro) or
     ``charge_mw``/``discharge_mw`` (Li-ion), and for pumped hydro the active volume [m3]."""
     return {
-        row["site_id"]: _storage_entry(row)
-        for row in storage.to_dict("records")
-        if is_built(row)
+        row["site_id"]: _storage_entry(row) for row in storage.to_dict("records") if is_built(row)
     }
 
 

@@ -21,6 +21,7 @@ MAX_RATIO = 200.0
 RATIO_FLOOR_BYTES = 2**20
 #: Bytes of each XML part searched for a DOCTYPE or ENTITY declaration.
 SCAN_BYTES = 4096
+LIMITS = f"under {MAX_TOTAL_BYTES // 2**20} MB inflated, each part under {MAX_RATIO:g}x"
 
 
 def _bomb(infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
@@ -61,8 +62,7 @@ def hostile_xlsx(path: Path, problems: ProblemCollector) -> bool:
                     "",
                     "refused: the workbook inflates far beyond any spreadsheet (a zip bomb?)",
                     found=bomb[1],
-                    expected=f"under {MAX_TOTAL_BYTES // 2**20} MB, inflation under "
-                    f"{MAX_RATIO:g}x",
+                    expected=LIMITS,
                 )
                 return True
             part = _entity(zf, infos)

@@ -16,6 +16,8 @@ FIRST_DATA_ROW = 2
 
 #: Longest accepted CSV field [characters]: a multi-megabyte "line" is not a price table.
 MAX_FIELD_CHARS = 100_000
+#: Largest accepted CSV table [bytes]: the embedded tables are a few kB.
+MAX_CSV_BYTES = 64 * 2**20
 
 
 def row_number(df: pd.DataFrame, i: int) -> int:
@@ -30,7 +32,20 @@ def _records(path: Path, problems: ProblemCollector):
     A row whose field count differs from the header's is recorded as a problem and left out,
     so the rest of the file is still checked (pandas would stop at the first such row).
     """
-    csv.field_size_limit(MAX_FIELD_CHARS)
+    if path.is_file() and path.stat().st_size > MAX_CSV_BYTES:
+        size = path.stat().st_size
+        problems.add("", "", "file too large for a table", found=f"{size / 2**20:,.0f} MB",
+                     expected=f"under {MAX_CSV_BYTES // 2**20} MB")  # fmt: skip
+        return None
+    limit = csv.field_size_limit(MAX_FIELD_CHARS)  # restored below: a process-wide setting
+    try:
+        return _parse(path, problems)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _parse(path: Path, problems: ProblemCollector):
+    """The body of :func:`_records`: parse every row, or record why the file cannot be read."""
     header, rows = None, []
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:

@@ -7,6 +7,7 @@ Each case asserts: exit 2; the message names the file and the place in it
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -81,6 +82,13 @@ def _built(option, maker, place):
     return build
 
 
+def _sparse(d: Path, name: str) -> Path:
+    """A 65 MB CSV that takes no disk space (a sparse file)."""
+    path = write(d, name, "key,value,unit,source,year,notes\n")
+    os.truncate(path, 65 * 2**20)
+    return path
+
+
 HUGE = "key,value,unit,source,year,notes\n" + "x" * 300_000 + ",1,$,s,2025,\n"
 BOW = [[-112.9, 33.4], [-112.89, 33.41], [-112.89, 33.4], [-112.9, 33.41], [-112.9, 33.4]]
 UTM = [[330_000, 3_700_000], [330_400, 3_700_000], [330_400, 3_700_400], [330_000, 3_700_400],
@@ -118,6 +126,7 @@ CASES = {
     "prices-empty": (_file("--prices", "prices.csv", b""), "file is empty"),
     "prices-binary": (_file("--prices", "prices.csv", GARBAGE), "not a text CSV file"),
     "prices-huge-line": (_file("--prices", "prices.csv", HUGE, "row 2:"), "not a readable CSV"),
+    "prices-too-large": (_built("--prices", lambda d: _sparse(d, "prices.csv"), ""), "too large"),
     "prices-not-found": (
         _fixed(["--prices", "{d}/nope.csv"], "{d}/nope.csv", ""),
         "file not found",

@@ -7,6 +7,7 @@ import pvlib
 import pytest
 
 from optimizer.inputs.bundle import load_inputs
+from optimizer.inputs.weather_checks import noon_offset_h
 from optimizer.resource.default_weather import default_weather
 from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
 from optimizer.resource.weather_timezone import standard_tz, standard_utc_offset_h
@@ -46,3 +47,5 @@ def test_pv_output_centred_on_solar_noon_at_the_embedded_site():
     offset = float(np.sum(ac * (t_mid - noon)) / np.sum(ac))
     print(f"output-weighted mean hour - solar noon: {offset:+.3f} h")
     assert abs(offset) < 0.5
+    # the same check as on user files: the daily irradiance centroid sits at solar noon
+    assert abs(noon_offset_h(w.df["ghi"], lon)) < 0.2

@@ -259,7 +259,7 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     if not rows_ok:
         return None, problems
     values.index = _to_model_year(naive[keep], pd.DatetimeIndex(df.index))
-    notes = []
+    notes = _zone_note(values.index, lat, lon)
     if df.attrs.get("computed"):
         notes.append(complete(values, df.attrs["computed"], lat, lon))
     usable = values.where(np.isfinite(values) & (values.abs() < 9000), 0.0)
@@ -267,6 +267,21 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     if problems:
         return None, problems
     return WeatherData(values, lat, lon, alt, f"{fmt}:{path}{_note(notes)}", notes), problems
+
+
+def _zone_note(index: pd.DatetimeIndex, lat: float, lon: float) -> list[str]:
+    """A note when the file's UTC offset is not the place's standard time (hours stay the
+    file's; the embedded default weather uses the place's standard time)."""
+    from optimizer.inputs.timezone import standard_utc_offset_h, zone_name
+
+    file_h = index[0].utcoffset().total_seconds() / 3600.0
+    place_h = standard_utc_offset_h(lat, lon)
+    if file_h == place_h:
+        return []
+    return [
+        f"the file keeps UTC{file_h:+g} while {zone_name(lat, lon)} keeps UTC{place_h:+g} "
+        "standard time: hours are shown in the file's time"
+    ]
 
 
 def _note(notes: list[str]) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.inputs.timezone import standard_tz
 from optimizer.inputs.weather import HOURS_PER_YEAR, MODEL_YEAR, WeatherData
 from optimizer.inputs.weather_checks import cos_zenith
 from optimizer.paths import default_path
@@ -46,7 +47,6 @@ from optimizer.resource.weather_calibration import (
 )
 from optimizer.resource.weather_sites import blend_tables, great_circle_km, site_weights
 from optimizer.resource.weather_spells import match_year_spells
-from optimizer.resource.weather_timezone import standard_tz
 
 #: Realisations of the daily class sequence among which the most typical one is kept.
 N_CANDIDATES = 512

@@ -7,10 +7,10 @@ import pvlib
 import pytest
 
 from optimizer.inputs.bundle import load_inputs
+from optimizer.inputs.timezone import standard_tz, standard_utc_offset_h
 from optimizer.inputs.weather_checks import noon_offset_h
 from optimizer.resource.default_weather import default_weather
 from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
-from optimizer.resource.weather_timezone import standard_tz, standard_utc_offset_h
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # help text is plain: "[s]", "[km]", "[default: ...]" stay visible
     help="Plan the cheapest off-grid solar + storage machine that reaches a FLOPS target.",
 )
 console = Console(emoji=False)
@@ -92,10 +93,12 @@ def _summary_table(summary: dict) -> Table:
         f"{summary['pv_mw_dc']:,.1f} MW_dc on {len(summary['parcels_selected'])} "
         f"parcels ({summary['land_acres_bought']:,.0f} acres)",
     )
-    for sid, st in summary["storage"].items():
+    for sid, st in summary["storage"].items():  # built units only (summary.json)
+        power = st.get("turbine_mw", st.get("discharge_mw", 0.0))
         t.add_row(
             f"storage {sid}",
-            f"{st['energy_mwh']:,.0f} MWh, {st['turbine_mw']:,.0f} MW ({st['technology']})",
+            f"{st['deliverable_energy_mwh']:,.0f} MWh deliverable "
+            f"({st['stored_energy_mwh']:,.0f} stored), {power:,.0f} MW ({st['technology']})",
         )
     t.add_row("solver", summary["solver"]["status"])
     if summary["solver"].get("time_limit_reached"):
@@ -221,10 +224,12 @@ def _solve_run_options(
 def _solve_and_report(paths, opts, reports_dir: Path) -> None:
     """Solve, write the run folder under ``reports_dir`` and print the summary table and the
     folder; on failure print the problem and exit with its code."""
+    from optimizer.export.runfolder import check_writable
     from optimizer.export.summary import summary_dict
     from optimizer.pipeline import export_run, run_solve
 
     try:
+        check_writable(reports_dir)  # exit 5 now, not after the solve
         run = run_solve(paths, opts, progress=_say)
         folder = export_run(run, reports_dir, progress=_say)
     except ZoptError as exc:

@@ -129,6 +129,18 @@ def _fail(problems: list[Problem]) -> None:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _check_out(out: Path | None) -> None:
+    """Exit 5 at once when ``--out`` cannot be written (a file, a read-only folder)."""
+    from optimizer.errors import WriteError
+    from optimizer.export.runfolder import check_writable
+
+    try:
+        check_writable(out if out is not None else Path("reports"))
+    except WriteError as exc:
+        typer.echo(str(exc).replace("--reports-dir", "--out"), err=True)
+        raise typer.Exit(EXIT_WRITE_FAILED) from exc
+
+
 def yield_command(
     lat: float = typer.Option(..., "--lat", help="latitude [deg north]"),
     lon: float = typer.Option(..., "--lon", help="longitude [deg east, west negative]"),
@@ -151,6 +163,7 @@ def yield_command(
     problems = _check_arguments(lat, lon, mount, tilt)
     if problems:
         _fail(problems)
+    _check_out(out)
     price_table, price_problems = load_prices(prices)
     data, weather_problems = _load_weather(lat, lon, weather)
     if price_problems or weather_problems or data is None:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.errors import CheckFailedError
+from optimizer.errors import CheckFailedError, InfeasibleError, InputError, Problem
 from optimizer.inputs.bundle import InputPaths, Inputs, load_inputs
+from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible
 from optimizer.model.from_inputs import model_data_from_inputs
@@ -24,7 +25,7 @@ from optimizer.results.bom import build_bom
 from optimizer.results.run import RunResult
 from optimizer.results.solution import dispatch_frame, extract_solution, facility_load_mw
 from optimizer.results.verify import verify_solution
-from optimizer.solve.highs import SolveOptions
+from optimizer.solve.highs import ScalingError, SolveOptions
 from optimizer.solve.strategy import solve_two_stage
 
 
@@ -115,6 +116,8 @@ def _read_inputs(
         opts = replace(opts, coarse_block_h=auto_block_hours(len(inputs.parcels)))
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
+    for note in inputs.weather.notes if inputs.weather is not None else []:
+        progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
     if len(inputs.parcels) > MANY_PARCELS and opts.solve.mip_rel_gap < 5e-3:
@@ -206,16 +209,22 @@ def run_solve(
         inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
     )
     t = time.perf_counter()
+    if (reason := target_beyond_resources(data)) is not None:
+        raise InfeasibleError(f"infeasible before any model is built: {reason}")
     data.land.site = _site_data(inputs, data, opts)
     timings["geo"] = time.perf_counter() - t
-    strategy = solve_two_stage(
-        data,
-        opts.solve,
-        opts.coarse_block_h,
-        explain_infeasible=lambda: explain_infeasible(data),
-        progress=progress,
-        start=_warm_design(paths, opts, data, progress),
-    )
+    start = _warm_design(paths, opts, data, progress)
+    try:
+        strategy = solve_two_stage(
+            data,
+            opts.solve,
+            opts.coarse_block_h,
+            explain_infeasible=lambda: explain_infeasible(data),
+            progress=progress,
+            start=start,
+        )
+    except ScalingError as exc:  # figures beyond the solver's range: say so, no traceback
+        raise InputError([Problem("inputs", "", "", f"{exc}; check the target and units")]) from exc
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")

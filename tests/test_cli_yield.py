@@ -112,7 +112,8 @@ def _bad_files(lines: list[str]) -> dict[str, tuple[list[str], str]]:
         "sentinel": (cell(lines, 700, "DNI", "9999"), ":row 700:dni: missing-value sentinel"),
         "shifted": (shifted, "irradiance is shifted by +2 h"),
         "columns": (
-            [*lines[:2], lines[2].replace("DNI", "Beam"), *lines[3:]],
+            # one of GHI/DNI/DHI missing is computed (issue 11); two missing is refused
+            [*lines[:2], lines[2].replace("DNI", "Beam").replace("GHI", "Global"), *lines[3:]],
             "required weather columns missing",
         ),
     }

@@ -10,8 +10,12 @@ import numpy as np
 from optimizer.export.gis import land_summary
 from optimizer.results.run import RunResult
 
+#: Below this a size [MWh, MW] is nothing built, and a figure is printed as 0, never "-0".
+TINY = 1e-6
+
 
 def _clean(obj):
+    """JSON-ready values: numpy scalars to Python, NaN/inf to None, -0.0 and noise to 0."""
     if isinstance(obj, dict):
         return {str(k): _clean(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -19,7 +23,9 @@ def _clean(obj):
     if isinstance(obj, np.integer | np.bool_):
         return obj.item()
     if isinstance(obj, np.floating | float):
-        return None if not np.isfinite(obj) else float(obj)
+        if not np.isfinite(obj):
+            return None
+        return 0.0 if abs(obj) < 1e-9 else float(obj)
     return obj
 
 
@@ -33,23 +39,37 @@ def bom_lines(run: RunResult) -> list[dict]:
     ]
 
 
-def _storage_summary(built) -> dict:
-    """Per built storage site: technology, deliverable and stored energy [MWh], pump and turbine
-    power [MW], and for pumped hydro the active volume [m3]."""
+def _storage_entry(row) -> dict:
+    """One built storage unit: its energies [MWh] and powers [MW] in the technology's words."""
+    phs = row["technology"] == "pumped hydro"
+    charge, discharge = ("pump_mw", "turbine_mw") if phs else ("charge_mw", "discharge_mw")
+    out = {
+        "technology": row["technology"],
+        "stored_energy_mwh": row["stored_energy_mwh"],
+        "deliverable_energy_mwh": row["deliverable_energy_mwh"],
+        charge: row["pump_mw"],
+        discharge: row["turbine_mw"],
+        "energy_mwh": row["deliverable_energy_mwh"],  # deprecated alias (zopt < 0.2 readers)
+    }
+    if phs:
+        out["active_volume_m3"] = row["active_volume_m3"]
+    return out
+
+
+def is_built(row) -> bool:
+    """Whether a storage row has anything built: its flag and some energy or power (a site
+    with no fixed cost can carry the flag with zero sizes)."""
+    sizes = [row.get(k, 0.0) for k in ("stored_energy_mwh", "pump_mw", "turbine_mw")]
+    return bool(row["built"]) and max(abs(float(v)) for v in sizes) > TINY
+
+
+def _storage_summary(storage) -> dict:
+    """Per storage unit with something built (see :func:`is_built`): technology, stored energy
+    (what the BOM prices) and deliverable energy (after the turbine or discharge losses) [MWh],
+    charge and discharge power [MW] as ``pump_mw``/``turbine_mw`` (pumped hydro) or
+    ``charge_mw``/``discharge_mw`` (Li-ion), and for pumped hydro the active volume [m3]."""
     return {
-        row["site_id"]: {
-            "technology": row["technology"],
-            "energy_mwh": row["deliverable_energy_mwh"],
-            "stored_energy_mwh": row["stored_energy_mwh"],
-            "pump_mw": row["pump_mw"],
-            "turbine_mw": row["turbine_mw"],
-            **(
-                {"active_volume_m3": row["active_volume_m3"]}
-                if row["technology"] == "pumped hydro"
-                else {}
-            ),
-        }
-        for _, row in built.iterrows()
+        row["site_id"]: _storage_entry(row) for row in storage.to_dict("records") if is_built(row)
     }
 
 
@@ -65,10 +85,15 @@ def _scenario_summary(scenario) -> dict | None:
     }
 
 
+def _notes(run: RunResult) -> list[str]:
+    """What zopt changed in the inputs, e.g. ``"weather: GHI computed from DNI and DHI ..."``."""
+    weather = run.inputs.weather
+    return [f"weather: {n}" for n in (weather.notes if weather is not None else [])]
+
+
 def summary_dict(run: RunResult) -> dict:
     """Return the summary as a JSON-ready dict."""
     storage = run.storage_table()
-    built = storage[storage["built"]] if len(storage) else storage
     parcels = run.parcels_table()
     achieved = run.achieved_flops
     return _clean(
@@ -97,11 +122,12 @@ def summary_dict(run: RunResult) -> dict:
             "parcels_selected": parcels.loc[parcels["selected"], "parcel_id"].tolist(),
             "land_acres_bought": float(parcels.loc[parcels["selected"], "area_acres"].sum()),
             "land": land_summary(run),
-            "storage": _storage_summary(built),
+            "storage": _storage_summary(storage),
             "scenario": _scenario_summary(run.inputs.scenario),
             "hours_with_unserved_compute": run.check.figures.get("hours with unserved compute", 0),
             "weather_profiles": run.profiles.table(None).to_dict("records"),
             "weather_source": run.profiles.weather_source,
+            "notes": _notes(run),
             "chip_utilization": run.check.figures["average_delivered_flops"]
             / max(run.check.figures["installed_flops"], 1.0),
             "solver": run.solver,
@@ -110,6 +136,15 @@ def summary_dict(run: RunResult) -> dict:
             "bom_lines": bom_lines(run),
         }
     )
+
+
+#: JSON Schema of ``summary.json``, shipped in the package
+SCHEMA_FILE = Path(__file__).with_name("summary.schema.json")
+
+
+def summary_schema() -> dict:
+    """Return the JSON Schema (draft 2020-12) that every ``summary.json`` satisfies."""
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 def write_summary(run: RunResult, folder: Path) -> Path:

@@ -8,11 +8,11 @@ import pandas as pd
 
 from optimizer.errors import ProblemCollector
 from optimizer.inputs.tables import (
-    FIRST_DATA_ROW,
     check_unique,
     parse_number,
     read_csv_table,
     require_columns,
+    row_number,
 )
 
 PRECISIONS = ("fp4", "fp8", "bf16")
@@ -86,10 +86,12 @@ def read_chips(path: Path, precision: str) -> tuple[pd.DataFrame | None, Problem
     flops_col = f"{precision}_tflops"
     if df is None or not require_columns(df, REQUIRED + [flops_col], problems):
         return None, problems
-    check_unique(df["chip"].str.strip().tolist(), "chip", problems)
+    check_unique(
+        df["chip"].str.strip().tolist(), "chip", problems, lambda i: f"row {row_number(df, i)}"
+    )
     rows = []
     for i, rec in enumerate(df.to_dict("records")):
-        row = _parse_chip_row(rec, f"row {i + FIRST_DATA_ROW}", precision, problems)
+        row = _parse_chip_row(rec, f"row {row_number(df, i)}", precision, problems)
         if row is not None:
             rows.append(row)
     if not rows and not problems:

@@ -20,7 +20,8 @@ import numpy as np
 import shapely
 
 from optimizer.errors import Problem, ProblemCollector
-from optimizer.inputs.parcels import M2_PER_ACRE, polygon_problem, read_layer
+from optimizer.inputs.layers import read_layer
+from optimizer.inputs.parcels import M2_PER_ACRE, polygon_problem
 
 
 def _check(gdf, problems: ProblemCollector, buffer_m: float, fix: bool) -> gpd.GeoDataFrame:

@@ -1,7 +1,8 @@
 """Candidate land parcels: polygons with an id and a price (GeoJSON, GeoPackage, Shapefile).
 
-Every problem in the layer is collected before returning (file-level problems first: missing
-file, Shapefile without ``.prj``, unknown GeoPackage layer, no CRS), then per feature: missing or
+Every problem in the layer is collected before returning (file-level problems first, see
+:mod:`optimizer.inputs.layers`: missing file, wrong format, Shapefile without ``.prj``, unknown
+GeoPackage layer, no CRS, coordinates that do not fit the CRS), then per feature: missing or
 duplicate ids, empty, non-polygonal or invalid geometries, bad prices and fractions. Invalid
 geometries (self-intersections, e.g. a bow-tie) are either an error naming the parcel or, with
 ``fix_geometry``, repaired with :func:`shapely.make_valid` and the area change reported.
@@ -16,8 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.validation  # not imported by "import shapely" (explain_validity)
 
 from optimizer.errors import ProblemCollector
+from optimizer.inputs.layers import read_layer
 from optimizer.inputs.tables import parse_number
 
 M2_PER_ACRE = 4046.8564224
@@ -75,68 +78,6 @@ def parse_column_map(spec: str | None) -> tuple[dict[str, str], ProblemCollector
         else:
             mapping[target] = str(source)
     return mapping, problems
-
-
-def _layer_name(path: Path, problems: ProblemCollector, layer: str | None) -> str | None:
-    import pyogrio
-
-    try:
-        names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-    except Exception as exc:  # pyogrio raises DataSourceError, ...
-        problems.add("", "", "cannot read as a GIS layer", found=str(exc).splitlines()[0])
-        return None
-    if layer is not None and layer not in names:
-        problems.add(
-            "", "", "layer not found", found=repr(layer), expected="one of " + ", ".join(names)
-        )
-        return None
-    if layer is None and len(names) > 1:
-        problems.add(
-            "",
-            "",
-            "several layers in the file; choose one with --parcels-layer",
-            found=", ".join(names),
-            expected="--parcels-layer NAME",
-        )
-        return None
-    return layer or names[0]
-
-
-def read_layer(path: Path, problems: ProblemCollector, layer: str | None = None):
-    """Read one GIS layer with its CRS, or record why it cannot be read and return None."""
-    path = Path(path)
-    if not path.exists():
-        problems.add("", "", "file not found", expected="an existing GeoJSON, GeoPackage or .shp")
-        return None
-    if path.suffix.lower() == ".shp" and not any(
-        path.with_suffix(s).exists() for s in (".prj", ".PRJ")
-    ):
-        problems.add(
-            "",
-            "geometry",
-            "Shapefile has no .prj file, so its coordinate reference system is unknown",
-            found=f"no {path.with_suffix('.prj').name} beside it",
-            expected="the .prj your GIS writes with the layer",
-        )
-        return None
-    name = _layer_name(path, problems, layer)
-    if name is None:
-        return None
-    try:
-        gdf = gpd.read_file(path, layer=name)
-    except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, ...
-        problems.add("", "", "cannot read as a GIS layer", found=str(exc).splitlines()[0])
-        return None
-    if gdf.crs is None:
-        problems.add(
-            "",
-            "geometry",
-            "layer has no coordinate reference system",
-            found="no CRS",
-            expected="a CRS such as EPSG:4326",
-        )
-        return None
-    return gdf
 
 
 def _apply_column_map(gdf, mapping: dict[str, str], problems: ProblemCollector):

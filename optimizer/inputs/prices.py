@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import InputError, ProblemCollector
-from optimizer.inputs.tables import FIRST_DATA_ROW, parse_number, read_csv_table, require_columns
+from optimizer.inputs.tables import parse_number, read_csv_table, require_columns, row_number
 from optimizer.paths import default_path
 
 #: key -> (unit, minimum, maximum). Units are compared as written (case-sensitive).
@@ -94,7 +94,10 @@ class Prices(dict):
 def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
     """Read the Prices sheet of a zopt workbook into the same string table a CSV gives."""
     from optimizer.inputs.workbook_prices import read_prices_sheet
+    from optimizer.inputs.xlsx_guard import hostile_xlsx
 
+    if hostile_xlsx(path, problems):  # zip bomb or XML entity expansion: never opened
+        return None
     return read_prices_sheet(path, problems)
 
 
@@ -167,7 +170,7 @@ def read_price_file(path: Path) -> tuple[list[PriceItem], ProblemCollector]:
     df = _rows_from_xlsx(path, problems) if is_xlsx else read_csv_table(path, problems)
 
     def row_of(i: int) -> str:
-        return f"{prefix} {i + FIRST_DATA_ROW}"
+        return f"{prefix} {row_number(df, i)}"
 
     if df is None or not require_columns(df, ["key", "value", "unit"], problems):
         return [], problems

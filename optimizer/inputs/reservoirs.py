@@ -8,11 +8,11 @@ import pandas as pd
 
 from optimizer.errors import ProblemCollector
 from optimizer.inputs.tables import (
-    FIRST_DATA_ROW,
     check_unique,
     parse_number,
     read_csv_table,
     require_columns,
+    row_number,
 )
 
 REQUIRED = ["site_id", "lat", "lon", "head_m", "max_volume_m3"]
@@ -91,10 +91,15 @@ def read_reservoirs(path: Path) -> tuple[pd.DataFrame | None, ProblemCollector]:
     df = read_csv_table(Path(path), problems)
     if df is None or not require_columns(df, REQUIRED, problems):
         return None, problems
-    check_unique(df["site_id"].str.strip().tolist(), "site_id", problems)
+    check_unique(
+        df["site_id"].str.strip().tolist(),
+        "site_id",
+        problems,
+        lambda i: f"row {row_number(df, i)}",
+    )
     rows = []
     for i, rec in enumerate(df.to_dict("records")):
-        row = _parse_site_row(rec, f"row {i + FIRST_DATA_ROW}", problems)
+        row = _parse_site_row(rec, f"row {row_number(df, i)}", problems)
         if row is not None:
             rows.append(row)
     return pd.DataFrame(rows), problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 
@@ -13,17 +14,94 @@ from optimizer.errors import ProblemCollector
 FIRST_DATA_ROW = 2
 
 
-def read_csv_table(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
-    """Read a CSV as strings (no type guessing), or record why it cannot be read."""
+#: Longest accepted CSV field [characters]: a multi-megabyte "line" is not a price table.
+MAX_FIELD_CHARS = 100_000
+#: Largest accepted CSV table [bytes]: the embedded tables are a few kB.
+MAX_CSV_BYTES = 64 * 2**20
+
+
+def row_number(df: pd.DataFrame, i: int) -> int:
+    """File row number (line of the record; the header is row 1) of the ``i``-th data row."""
+    rows = df.attrs.get("row_numbers")
+    return int(rows[i]) if rows is not None else i + FIRST_DATA_ROW
+
+
+def _records(path: Path, problems: ProblemCollector):
+    """Parse ``path`` with :mod:`csv`; return ``(header, [(row number, fields)])`` or None.
+
+    A row whose field count differs from the header's is recorded as a problem and left out,
+    so the rest of the file is still checked (pandas would stop at the first such row).
+    """
+    if path.is_file() and path.stat().st_size > MAX_CSV_BYTES:
+        size = path.stat().st_size
+        problems.add("", "", "file too large for a table", found=f"{size / 2**20:,.0f} MB",
+                     expected=f"under {MAX_CSV_BYTES // 2**20} MB")  # fmt: skip
+        return None
+    limit = csv.field_size_limit(MAX_FIELD_CHARS)  # restored below: a process-wide setting
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        return _parse(path, problems)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _parse(path: Path, problems: ProblemCollector):
+    """The body of :func:`_records`: parse every row, or record why the file cannot be read."""
+    header, rows = None, []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, skipinitialspace=True)
+            for fields in reader:
+                if not fields or (len(fields) == 1 and fields[0].strip() == ""):
+                    continue  # blank line
+                if header is None:
+                    header = [f.strip() for f in fields]
+                elif len(fields) != len(header):
+                    problems.add(
+                        f"row {reader.line_num}",
+                        "",
+                        "wrong number of fields (a stray or missing comma?)",
+                        found=f"{len(fields)} fields",
+                        expected=f"{len(header)}, as in the header",
+                    )
+                else:
+                    rows.append((reader.line_num, fields))
     except FileNotFoundError:
         problems.add("", "", "file not found")
         return None
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        problems.add("", "", f"not a readable CSV file: {str(exc).splitlines()[0]}")
+    except IsADirectoryError:
+        problems.add("", "", "is a folder, not a file", expected="a CSV file")
         return None
-    df.columns = [str(c).strip() for c in df.columns]
+    except UnicodeDecodeError as exc:
+        problems.add(
+            "", "", f"not a text CSV file: byte {exc.start} is not UTF-8", expected="UTF-8 text"
+        )
+        return None
+    except csv.Error as exc:
+        problems.add(
+            f"row {reader.line_num}",
+            "",
+            f"not a readable CSV file: {exc}",
+            expected=f"fields under {MAX_FIELD_CHARS:,} characters, no NUL bytes",
+        )
+        return None
+    if header is None:
+        problems.add("", "", "file is empty", expected="a header row and data rows")
+        return None
+    return header, rows
+
+
+def read_csv_table(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
+    """Read a CSV as strings (no type guessing), or record why it cannot be read.
+
+    Rows with the wrong number of fields are reported (``row N``) and left out; the others keep
+    their file row numbers (see :func:`row_number`).
+    """
+    parsed = _records(Path(path), problems)
+    if parsed is None:
+        return None
+    header, rows = parsed
+    df = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=str)
+    df.attrs["row_numbers"] = [n for n, _ in rows]
     return df
 
 
@@ -95,7 +173,8 @@ def check_unique(
     problems: ProblemCollector,
     where_of=lambda i: f"row {i + FIRST_DATA_ROW}",
 ) -> None:
-    """Record every empty or repeated identifier in ``values``."""
+    """Record every empty or repeated identifier in ``values`` (``where_of(i)`` names the place
+    of the ``i``-th value)."""
     seen: dict[str, int] = {}
     for i, v in enumerate(values):
         if str(v).strip() == "":

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ import pandas as pd
 
 from optimizer.errors import ProblemCollector
 from optimizer.inputs import weather_checks
+from optimizer.inputs.weather_complete import complete, missing_columns
 
 HOURS_PER_YEAR = 8760
 HOURS_PER_LEAP_YEAR = 8784
@@ -49,7 +50,8 @@ class WeatherData:
 
     ``df`` has 8,760 rows indexed by local standard time at the beginning of each hour (tz-aware,
     fixed offset) and the columns ``ghi, dni, dhi`` [W/m2], ``temp_air`` [C],
-    ``wind_speed`` [m/s]. ``latitude, longitude`` [deg], ``altitude_m`` [m].
+    ``wind_speed`` [m/s]. ``latitude, longitude`` [deg], ``altitude_m`` [m]. ``notes`` says
+    what zopt changed, e.g. ``"GHI computed from DNI and DHI and the solar position"``.
     """
 
     df: pd.DataFrame
@@ -57,6 +59,7 @@ class WeatherData:
     longitude: float
     altitude_m: float
     source: str
+    notes: list[str] = field(default_factory=list)
 
 
 def detect_format(path: Path) -> str | None:
@@ -209,23 +212,21 @@ def _open_weather(path: Path, problems: ProblemCollector):
         if fmt in ("psm3", "tmy3"):
             _locate_unreadable_cells(path, fmt, problems)
         return None
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        problems.add(
-            "header",
-            ",".join(missing),
-            "required weather columns missing",
-            found=", ".join(map(str, df.columns[:14])),
-            expected="GHI, DNI, DHI, Temperature, Wind Speed",
-        )
+    missing = missing_columns(df.columns, problems)
+    if missing is False:
         return None
+    if missing is not None:
+        df = df.assign(**{missing: 0.0})  # computed once the time zone is known
+    df.attrs["computed"] = missing
     return fmt, df, lat, lon, alt
 
 
 def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     """Read and validate a typical-year weather file (PSM3, TMY3 or EPW).
 
-    Checks, all collected before returning: known format and required columns; 8,760 hourly rows
+    Checks, all collected before returning: known format and required columns (two of GHI, DNI
+    and DHI are enough: the third is computed, see :mod:`optimizer.inputs.weather_complete`,
+    and said in ``notes`` and the source); 8,760 hourly rows
     (or a complete leap year, whose Feb 29 is dropped); increasing timestamps; no NaN or
     missing-value sentinels (-9999, 9999, EPW 99.9 / 999 ...); values within physical ranges;
     no sunlight at night, GHI not above the extraterrestrial horizontal irradiance, DNI not above
@@ -258,8 +259,30 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
     if not rows_ok:
         return None, problems
     values.index = _to_model_year(naive[keep], pd.DatetimeIndex(df.index))
+    notes = _zone_note(values.index, lat, lon)
+    if df.attrs.get("computed"):
+        notes.append(complete(values, df.attrs["computed"], lat, lon))
     usable = values.where(np.isfinite(values) & (values.abs() < 9000), 0.0)
     weather_checks.check_sun(usable, lat, lon, row_numbers, problems)
     if problems:
         return None, problems
-    return WeatherData(values, lat, lon, alt, f"{fmt}:{path}"), problems
+    return WeatherData(values, lat, lon, alt, f"{fmt}:{path}{_note(notes)}", notes), problems
+
+
+def _zone_note(index: pd.DatetimeIndex, lat: float, lon: float) -> list[str]:
+    """A note when the file's UTC offset is not the place's standard time (hours stay the
+    file's; the embedded default weather uses the place's standard time)."""
+    from optimizer.inputs.timezone import standard_utc_offset_h, zone_name
+
+    file_h = index[0].utcoffset().total_seconds() / 3600.0
+    place_h = standard_utc_offset_h(lat, lon)
+    if file_h == place_h:
+        return []
+    return [
+        f"the file keeps UTC{file_h:+g} while {zone_name(lat, lon)} keeps UTC{place_h:+g} "
+        "standard time: hours are shown in the file's time"
+    ]
+
+
+def _note(notes: list[str]) -> str:
+    return f" ({'; '.join(notes)})" if notes else ""

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.inputs.timezone import standard_tz
 from optimizer.inputs.weather import HOURS_PER_YEAR, MODEL_YEAR, WeatherData
 from optimizer.inputs.weather_checks import cos_zenith
 from optimizer.paths import default_path
@@ -247,8 +248,7 @@ def synthesize(
     latitude: float, longitude: float, altitude_m: float, tables: dict, seed: int
 ) -> WeatherData:
     """Build one synthetic typical year at a place [deg, deg, m] from calibration ``tables``."""
-    tz_hours = int(round(longitude / 15.0))
-    tz = f"Etc/GMT{-tz_hours:+d}" if tz_hours else "UTC"
+    tz = standard_tz(latitude, longitude)  # the place's standard time, not round(lon / 15)
     index = pd.date_range(f"{MODEL_YEAR}-01-01", periods=HOURS_PER_YEAR, freq="h", tz=tz)
     cs = clearsky(index, latitude, longitude, altitude_m)
     cs_ghi = cs["ghi"].to_numpy().reshape(365, 24)

@@ -248,7 +248,7 @@ def _run_options(
         mode=mode,
         precision=precision,
         mount=mount,
-        coarse_block_h=coarse_hours,
+        coarse_block_h=coarse_hours or 2,
         liion=not no_liion,
         max_distance_km=max_distance_km,
         max_sites=max_sites,

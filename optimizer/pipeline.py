@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +38,7 @@ class RunOptions:
     precision: str = "fp8"
     mount: str = "single-axis"
     profile_radius_km: float = 30.0
-    coarse_block_h: int | None = None  # None: auto_block_hours(parcel count)
+    coarse_block_h: int = 2  # 1: the full MILP directly; otherwise the LP-bound-first strategy
     liion: bool = True
     max_unserved: float = 0.0
     max_distance_km: float | None = None
@@ -75,23 +75,6 @@ def _solver_info(strategy) -> dict:
     }
 
 
-#: above this many candidate parcels the coarse stage uses 4-hour blocks (RESULTS_land.md)
-MANY_PARCELS = 2_000
-
-
-LARGE_LAYER_HINT = (
-    "hint: {n:,} parcels at --mip-gap {gap:g}: each MILP may take minutes; --mip-gap 1e-2 "
-    "solves 10,000 parcels in about 40 s (benchmarks/RESULTS_land.md)"
-)
-
-
-def auto_block_hours(n_parcels: int) -> int:
-    """Default block length of the coarse stage [h]: 2, or 4 above :data:`MANY_PARCELS`
-    candidates (the coarse MILP's root LP then takes a third of the time; the answer is still
-    checked hourly and its gap proven)."""
-    return 2 if n_parcels <= MANY_PARCELS else 4
-
-
 def _site_data(inputs, data, opts: RunOptions):
     return site_data_from_inputs(
         inputs,
@@ -112,16 +95,12 @@ def _read_inputs(
     t = time.perf_counter()
     inputs = load_inputs(paths, precision=opts.precision)
     timings["read"] = time.perf_counter() - t
-    if opts.coarse_block_h is None:
-        opts = replace(opts, coarse_block_h=auto_block_hours(len(inputs.parcels)))
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
     for note in inputs.weather.notes if inputs.weather is not None else []:
         progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
-    if len(inputs.parcels) > MANY_PARCELS and opts.solve.mip_rel_gap < 5e-3:
-        progress(LARGE_LAYER_HINT.format(n=len(inputs.parcels), gap=opts.solve.mip_rel_gap))
     return inputs, opts
 
 
@@ -218,7 +197,7 @@ def run_solve(
         strategy = solve_two_stage(
             data,
             opts.solve,
-            opts.coarse_block_h,
+            opts.coarse_block_h or 2,
             explain_infeasible=lambda: explain_infeasible(data),
             progress=progress,
             start=start,

@@ -275,7 +275,8 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
     (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless
     bought for PV) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines;
-    +1e6 per violated limit (the hall does not fit on the parcel, a bought parcel or built reservoir beyond the maximum distance).
+    +1e6 per violated limit (the hall does not fit on the parcel, a bought parcel or built
+    reservoir beyond the maximum distance).
     """
     s, land = data.land.site, data.land
     bought, built = design["bought"], design["built"]

@@ -1,4 +1,4 @@
-"""MIP starts reach HiGHS, and the coarse stage's default block length follows the parcel count."""
+"""MIP starts reach HiGHS; the vectorised hour angle equals pvlib's."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,6 @@ import pyomo.environ as pyo
 import pytest
 
 from optimizer.inputs.weather_checks import hour_angle_deg
-from optimizer.pipeline import MANY_PARCELS, auto_block_hours
 from optimizer.solve.highs import SolveOptions, solve_model
 
 
@@ -37,9 +36,3 @@ def test_hour_angle_matches_pvlib():
     ref = pvlib.solarposition.hour_angle(times, -111.98, eot)
     turns = (ours - ref) / 360.0
     assert np.allclose(turns, np.round(turns), atol=1e-9)
-
-
-def test_coarse_blocks_follow_the_parcel_count():
-    assert auto_block_hours(120) == 2
-    assert auto_block_hours(MANY_PARCELS) == 2
-    assert auto_block_hours(MANY_PARCELS + 1) == 4

@@ -14,7 +14,6 @@ Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
 - ``average``: chips may idle. Running chips :math:`r_{c,t} \\le n_c`,
   :math:`D_t = PUE \\sum_c w_c r_{c,t}` and
   :math:`\\frac{1}{\\sum_t w_t}\\sum_{c,t} w_t f_c r_{c,t} \\ge F`.
-  Only chip types not dominated in cost and power per PFLOPS get hourly variables.
 
 :math:`\\bar n_c` is ``max_count``, :math:`\\hat n_c` the bound some optimal design meets
 (:mod:`optimizer.model.bounds`). Costs [$M]: chips (with server/network share)
@@ -67,11 +66,9 @@ def _add_unserved(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
 def _add_average_mode(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
     """Hourly running chips: the year's delivered FLOP must average at least the target."""
     d = data.compute
-    keep = [int(c) for c in d.undominated()]
-    for c in b.C:
-        if c not in keep:
-            b.count[c].fix(0)
-    b.R = pyo.Set(initialize=keep, ordered=True)
+    # every type gets hourly running chips: a type dominated per PFLOPS can still be the
+    # cheapest way to make up the last fraction of a chip (whole chips), so none is dropped
+    b.R = pyo.Set(initialize=list(b.C), ordered=True)
     b.running = pyo.Var(b.R, m.T, domain=pyo.NonNegativeReals)
     b.running_limit = pyo.Constraint(b.R, m.T, rule=lambda b, c, t: b.running[c, t] <= b.count[c])
     w = m.step_h

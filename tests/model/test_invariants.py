@@ -33,8 +33,8 @@ def plants(draw):
     day = [draw(st.floats(0.05, 1.0)) for _ in range(6)]
     cf = [0.0] * 6 + day + [0.0] * 6 + [draw(st.floats(0.0, 1.0)) * x for x in day]
     target = draw(st.floats(20.0, 200.0))
-    data = tiny_data(cf, target_pflops=target, max_mw=(2.0, 3.0),
-                     prices_musd=(draw(st.floats(0.0, 0.2)), draw(st.floats(0.0, 0.2))))  # fmt: skip
+    prices = (draw(st.floats(0.0, 0.2)), draw(st.floats(0.0, 0.2)))
+    data = tiny_data(cf, target_pflops=target, max_mw=(2.0, 3.0), prices_musd=prices)
     data.phs = tiny_phs(fixed_musd=draw(st.floats(0.0, 0.3)), max_volume_m3=5e6)
     if draw(st.booleans()):  # a second chip type: dearer, more efficient
         c = data.compute

@@ -135,7 +135,7 @@ def solve(
         None,
         "--coarse-hours",
         help="1 = solve the full MILP (site choice included) directly, for small cases; "
-        "otherwise the LP-bound-first strategy (see README, How it solves).",
+        "otherwise the LP-bound-first strategy (see README, How it solves) [default: 2].",
     ),
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),

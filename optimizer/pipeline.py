@@ -189,7 +189,7 @@ def run_solve(
     )
     t = time.perf_counter()
     if (reason := target_beyond_resources(data)) is not None:
-        raise InfeasibleError(f"infeasible before any model is built: {reason}")
+        raise InfeasibleError(f"{reason} (found before any model was built)")
     data.land.site = _site_data(inputs, data, opts)
     timings["geo"] = time.perf_counter() - t
     start = _warm_design(paths, opts, data, progress)

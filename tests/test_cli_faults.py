@@ -51,9 +51,9 @@ def test_target_beyond_the_land_is_infeasible_before_any_model(tmp_path, monkeyp
     monkeypatch.setattr(pipeline, "solve_two_stage", no_model)
     result = solve("--target", "1e27", "--reports-dir", str(tmp_path / "r"))
     assert result.exit_code == 3, result.output
-    assert "infeasible before any model is built: the land's PV cannot supply the energy" in (
-        " ".join(result.output.split())
-    )
+    said = " ".join(result.output.split())
+    assert "Land limits the design: the land's PV cannot supply the energy" in said
+    assert "(found before any model was built)" in said
     assert "ScalingError" not in result.output
     assert not (tmp_path / "r").exists()
 

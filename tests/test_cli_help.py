@@ -11,8 +11,8 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("solve", ["per stage [s]", "compute site [km]", "every exclusion [m]", "[FLOPS]",
-                   "coarse stage [h]", "[default: 2, or 4 above 2,000 parcels]",
+        ("solve", ["all stages [s]", "compute site [km]", "every exclusion [m]", "[FLOPS]",
+                   "[default: 2]",
                    "[default: 300.0]", "[default: sustained]"]),
         ("yield", ["latitude [deg north]", "[deg east, west negative]", "fixed tilt [deg]"]),
         ("validate", ["every exclusion [m]", "[default: fp8]"]),

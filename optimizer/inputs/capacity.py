@@ -45,8 +45,8 @@ def _chip_limit(target_pflops: float, compute) -> str:
         f"{int(n):,} x {c}" for c, n in zip(compute.names, compute.max_count, strict=True)
     )
     return (
-        f"the target {target_pflops * 1e15:.3g} FLOPS exceeds every chip the catalogue allows: "
-        f"max_count x FLOPS of all chip types is {total * 1e15:.3g} FLOPS ({names})"
+        f"Chip supply limits the design: the target {target_pflops * 1e15:.3g} FLOPS exceeds "
+        f"every chip the catalogue allows: max_count x FLOPS of all chip types is {total * 1e15:.3g} FLOPS ({names})"
     )
 
 
@@ -73,8 +73,8 @@ def target_beyond_resources(data) -> str | None:
         best = float((cap @ data.pv.cf).max())
         if load > best:
             return (
-                f"the land's PV cannot run the chips in any hour: {where} give at most "
-                f"{best:,.0f} MW in the best hour; the target {target * 1e15:.3g} FLOPS needs "
+                f"Land limits the design: the land's PV cannot run the chips in any hour: "
+                f"{where} give at most {best:,.0f} MW in the best hour; the target {target * 1e15:.3g} FLOPS needs "
                 f"at least {load:,.0f} MW with the most efficient chips"
             )
         return None
@@ -82,8 +82,8 @@ def target_beyond_resources(data) -> str | None:
     need = load * HOURS * (1.0 - getattr(comp, "max_unserved", 0.0))
     if need > supply:
         return (
-            f"the land's PV cannot supply the energy: {where} yield at most {supply:,.0f} MWh "
-            f"a year; the target {target * 1e15:.3g} FLOPS needs at least {need:,.0f} MWh a year "
+            f"Land limits the design: the land's PV cannot supply the energy: {where} yield at "
+            f"most {supply:,.0f} MWh a year; the target {target * 1e15:.3g} FLOPS needs at least {need:,.0f} MWh a year "
             f"({load:,.0f} MW with the most efficient chips, PUE {comp.pue:g})"
         )
     return None

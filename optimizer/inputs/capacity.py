@@ -46,7 +46,8 @@ def _chip_limit(target_pflops: float, compute) -> str:
     )
     return (
         f"Chip supply limits the design: the target {target_pflops * 1e15:.3g} FLOPS exceeds "
-        f"every chip the catalogue allows: max_count x FLOPS of all chip types is {total * 1e15:.3g} FLOPS ({names})"
+        f"every chip the catalogue allows: max_count x FLOPS of all chip types is "
+        f"{total * 1e15:.3g} FLOPS ({names})"
     )
 
 
@@ -74,7 +75,8 @@ def target_beyond_resources(data) -> str | None:
         if load > best:
             return (
                 f"Land limits the design: the land's PV cannot run the chips in any hour: "
-                f"{where} give at most {best:,.0f} MW in the best hour; the target {target * 1e15:.3g} FLOPS needs "
+                f"{where} give at most {best:,.0f} MW in the best hour; the target "
+                f"{target * 1e15:.3g} FLOPS needs "
                 f"at least {load:,.0f} MW with the most efficient chips"
             )
         return None
@@ -83,7 +85,8 @@ def target_beyond_resources(data) -> str | None:
     if need > supply:
         return (
             f"Land limits the design: the land's PV cannot supply the energy: {where} yield at "
-            f"most {supply:,.0f} MWh a year; the target {target * 1e15:.3g} FLOPS needs at least {need:,.0f} MWh a year "
+            f"most {supply:,.0f} MWh a year; the target {target * 1e15:.3g} FLOPS needs at least "
+            f"{need:,.0f} MWh a year "
             f"({load:,.0f} MW with the most efficient chips, PUE {comp.pue:g})"
         )
     return None

@@ -82,6 +82,32 @@ def ten_thousand(folder: Path) -> Path:
     return parcels
 
 
+def small_parcels(folder: Path, n: int = 10_000) -> Path:
+    """``n`` parcels of 40-160 acres on a jittered 100 x 100 grid spanning 32.5-33.3 N,
+    112.8-111.9 W (WGS84 GeoJSON), none large enough for a 1e21 data hall on its own."""
+    rng = np.random.default_rng(20261201)
+    side = int(np.ceil(np.sqrt(n)))
+    lon0, lat0, dlon, dlat = -112.8, 32.5, 0.9 / side, 0.8 / side
+    geoms, ids = [], []
+    for i in range(n):
+        c, r = i % side, i // side
+        acres = rng.uniform(40, 160)
+        w = np.sqrt(acres * 4046.86) / (111_320 * np.cos(np.radians(33)))  # deg lon
+        h = np.sqrt(acres * 4046.86) / 110_574
+        x = lon0 + (c + 0.5) * dlon + rng.uniform(-0.2, 0.2) * dlon
+        y = lat0 + (r + 0.5) * dlat + rng.uniform(-0.2, 0.2) * dlat
+        geoms.append(box(x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+        ids.append(f"Q{i + 1:05d}")
+    gdf = gpd.GeoDataFrame(
+        {"parcel_id": ids, "price_usd_per_acre": rng.uniform(700, 2500, n).round(0)},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    path = folder / "small_parcels.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
 def cases(folder: Path) -> dict[str, tuple[InputPaths, RunOptions]]:
     """The suite: name -> (inputs, options)."""
     far = far_layer(folder)
@@ -103,7 +129,11 @@ def cases(folder: Path) -> dict[str, tuple[InputPaths, RunOptions]]:
             replace(base, target_flops=1e20),
         ),
         "H100 only, no Li-ion, 1e21": (InputPaths(chips=one), replace(base, liion=False)),
-        "10,000 parcels 1e21": (InputPaths(parcels=ten_thousand(folder)), base),
+        "10,000 parcels (benchmark layer) 1e21": (
+            InputPaths(parcels=ten_thousand(folder), column_map="parcel_id=APN"),
+            base,
+        ),
+        "10,000 parcels of 40-160 acres 1e21": (InputPaths(parcels=small_parcels(folder)), base),
     }
 
 

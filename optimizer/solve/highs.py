@@ -177,20 +177,12 @@ def _set_start(h, repn, start: Sequence) -> None:
         h.setSolution(len(pairs), np.array(index, dtype=np.int32), np.array(value))
 
 
-def solve_model(
-    model: pyo.ConcreteModel,
-    options: SolveOptions | None = None,
-    start: Sequence | None = None,
-    relax: bool = False,
-    stage: str = "",
-) -> SolveResult:
-    """Solve ``model`` with HiGHS and load the variable values back into it.
+def prepare(model: pyo.ConcreteModel, options: SolveOptions, relax: bool = False):
+    """Compile ``model`` and hand it to a new HiGHS instance with ``options``.
 
-    ``start``: (Pyomo variable, starting value) pairs (see :func:`_set_start`); ``relax``:
-    solve the LP relaxation (integer columns continuous). Raises :class:`ScalingError` before
-    calling HiGHS when a value is out of range.
+    Returns ``(highs, repn, lp, integer, compile_s)``; ``relax`` drops integrality. Raises
+    :class:`ScalingError` when a value is out of range.
     """
-    options = options or SolveOptions()
     t0 = time.perf_counter()
     repn, lb, ub, integer = _compile(model)
     if relax:
@@ -208,8 +200,13 @@ def solve_model(
         h.setOptionValue("solver", options.lp_solver)
         h.setOptionValue("run_crossover", options.run_crossover)
     h.passModel(lp)
-    if start:
-        _set_start(h, repn, start)
+    return h, repn, lp, integer, compile_s
+
+
+def run_and_load(h, repn, lp, integer, options: SolveOptions, stage: str, compile_s: float,
+                 load: bool = True) -> SolveResult:  # fmt: skip
+    """Run HiGHS (with the live progress line when asked), load the solution into the Pyomo
+    variables (``load``) and return what the solver said."""
     from optimizer.solve.progress import live_progress
 
     t1 = time.perf_counter()
@@ -220,16 +217,16 @@ def solve_model(
     solve_s = time.perf_counter() - t1
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2
-    if has_solution:
+    if has_solution and load:
         values = np.asarray(h.getSolution().col_value)
         for var, x in zip(repn.columns, values, strict=True):
             var.set_value(float(x), skip_validation=True)
         for var, expr in getattr(repn, "eliminated_vars", []) or []:
             var.set_value(pyo.value(expr), skip_validation=True)
     is_mip = bool(integer.any())
-    version = f"{h.version()} (git {h.githash()})"
+    words = _status_words(h)
     return SolveResult(
-        status=_status_words(h),
+        status=words,
         has_solution=has_solution,
         objective=float(info.objective_function_value) if has_solution else float("nan"),
         bound=float(info.mip_dual_bound) if is_mip else float(info.objective_function_value),
@@ -239,7 +236,27 @@ def solve_model(
         rows=int(lp.num_row_),
         columns=int(lp.num_col_),
         integers=int(integer.sum()),
-        highs_version=version,
-        time_limit_reached=_status_words(h) == "Time limit reached",
+        highs_version=f"{h.version()} (git {h.githash()})",
+        time_limit_reached=words == "Time limit reached",
         stage=stage,
     )
+
+
+def solve_model(
+    model: pyo.ConcreteModel,
+    options: SolveOptions | None = None,
+    start: Sequence | None = None,
+    relax: bool = False,
+    stage: str = "",
+) -> SolveResult:
+    """Solve ``model`` with HiGHS and load the variable values back into it.
+
+    ``start``: (Pyomo variable, starting value) pairs (see :func:`_set_start`); ``relax``:
+    solve the LP relaxation (integer columns continuous). Raises :class:`ScalingError` before
+    calling HiGHS when a value is out of range.
+    """
+    options = options or SolveOptions()
+    h, repn, lp, integer, compile_s = prepare(model, options, relax)
+    if start:
+        _set_start(h, repn, start)
+    return run_and_load(h, repn, lp, integer, options, stage, compile_s)

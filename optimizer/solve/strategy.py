@@ -38,6 +38,7 @@ from optimizer.model.bounds import compute_bounds
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import exact_steps
+from optimizer.solve.branch import branch_bound
 from optimizer.solve.design import Design, fix_design, release_empty_parcels, round_design
 from optimizer.solve.highs import SolveOptions, SolveResult, solve_model
 
@@ -116,19 +117,23 @@ class _Run:
         t = time.perf_counter()
         r = solve_model(m, opts, start, relax=relax, stage=name)
         self.solve_s += time.perf_counter() - t
+        self.log(r, r.compile_s + r.solve_s)
+        return m, r
+
+    def log(self, r: SolveResult, seconds: float) -> None:
+        """Record one solver call in the stage log."""
         self.stages.append(
             {
-                "stage": name,
+                "stage": r.stage,
                 "status": r.status,
                 "objective_musd": r.objective if math.isfinite(r.objective) else None,
                 "bound_musd": r.bound if math.isfinite(r.bound) else None,
-                "seconds": r.compile_s + r.solve_s,
+                "seconds": seconds,
                 "rows": r.rows,
                 "integer_columns": r.integers,
                 "time_limit_reached": r.time_limit_reached,
             }
         )
-        return m, r
 
 
 def _site_relaxed(data: ModelData) -> ModelData:
@@ -230,6 +235,12 @@ def solve_two_stage(
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
     if best.model is None:
         raise InfeasibleError(explain_infeasible() if explain_infeasible else "no design found")
+    if not _closed(best, lower, options):
+        run.progress(f"gap {100 * (best.cost - lower) / best.cost:.2f}%: branching on reservoirs "
+                     "and compute sites (warm LPs)")  # fmt: skip
+        lower = branch_bound(
+            run, exact, best, lower, lambda d, name: _evaluate(run, exact, d, best, name)
+        )
     if not _closed(best, lower, options):
         lower = _search(run, exact, best, lower)
     gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)

@@ -1,0 +1,58 @@
+"""One LP relaxation in HiGHS, re-solved warm under different fixings of a few integers.
+
+The strategy (:mod:`optimizer.solve.strategy`) bounds the problem by *branching by hand* on the
+few decisions the LP relaxation gets most wrong (which reservoir sites are built, which
+candidate hosts the compute site): every combination is the same LP with some column bounds
+changed. Compiling the model once and changing only bounds lets dual simplex start from the
+previous basis, so each variant costs a fraction of a fresh solve.
+
+Every variant is a restriction of the LP relaxation to a part of the integer decisions; the
+parts cover every design, so the smallest variant optimum is a valid lower bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pyomo.environ as pyo
+
+from optimizer.solve.highs import SolveOptions, SolveResult, prepare, run_and_load
+
+
+class LpSession:
+    """The LP relaxation of ``model`` compiled once; :meth:`solve` re-solves it with some
+    variables fixed (bounds changed, then restored), warm from the previous basis."""
+
+    def __init__(self, model: pyo.ConcreteModel, options: SolveOptions):
+        self.model, self.options = model, replace(options, live=False)
+        self.h, self.repn, self.lp, self.integer, self.compile_s = prepare(
+            model, self.options, relax=True
+        )
+        self.pos = {id(v): i for i, v in enumerate(self.repn.columns)}
+        self.lower = np.asarray(self.lp.col_lower_, dtype=float).copy()
+        self.upper = np.asarray(self.lp.col_upper_, dtype=float).copy()
+
+    def index(self, var) -> int | None:
+        """Column of ``var`` (None when presolve-free compilation removed it: a fixed var)."""
+        return self.pos.get(id(var))
+
+    def solve(
+        self, fixes: Sequence[tuple[object, float, float]], stage: str, time_limit_s: float
+    ) -> SolveResult:
+        """Solve with every ``(variable, lower, upper)`` of ``fixes`` as its bounds; load the
+        values into the Pyomo model; restore the bounds afterwards."""
+        cols = [(self.index(v), float(lo), float(hi)) for v, lo, hi in fixes]
+        cols = [c for c in cols if c[0] is not None]
+        idx = np.array([c[0] for c in cols], dtype=np.int32)
+        lo = np.array([c[1] for c in cols], dtype=float)
+        hi = np.array([c[2] for c in cols], dtype=float)
+        self.h.setOptionValue("time_limit", float(time_limit_s))
+        if len(idx):
+            self.h.changeColsBounds(len(idx), idx, lo, hi)
+        try:
+            return run_and_load(self.h, self.repn, self.lp, self.integer, self.options, stage, 0.0)
+        finally:
+            if len(idx):
+                self.h.changeColsBounds(len(idx), idx, self.lower[idx], self.upper[idx])

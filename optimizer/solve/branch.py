@@ -95,45 +95,53 @@ class _Solver:
         return (r.objective if r.has_solution else float("inf")), self.m
 
 
+def _level(solver: _Solver, cases: dict, data: ModelData, site_of) -> dict[str, Leaf]:
+    """Solve ``solver`` under every ``name -> fixes`` of ``cases``; round each to a design
+    (compute site ``site_of(name)``, None: ranked)."""
+    out = {}
+    for name, fix in cases.items():
+        value, m = solver.bound(fix, name)
+        leaf = Leaf(site_of(name), name, value)
+        if m is not None and value < float("inf"):
+            at = data if leaf.site is None else replace(
+                data, land=replace(data.land, site=data.land.site.fixed(leaf.site)))  # fmt: skip
+            leaf.design = round_design(m, at, site=leaf.site)
+        out[name] = leaf
+    return out
+
+
 def branch_bound(run, exact: ModelData, best, lower: float, evaluate) -> float:
-    """Enumerate patterns, sites and leaves; evaluate the best leaves' designs with
+    """Enumerate patterns, sites and leaves; evaluate the best designs with
     ``evaluate(design, name)``; return the new lower bound [$M] (never below ``lower``)."""
     data = replace(exact, bounds=compute_bounds(exact, best.cost))
     s = data.land.site
     relaxed = data if s is None else replace(data, land=replace(data.land, site=s.relaxation()))
     ids = data.phs.ids if data.phs is not None else []
-    pat_solver = _Solver(run, relaxed, "pattern LP")
-    pats = {
-        name: (fix, pat_solver.bound(fix, name)[0]) for name, fix in patterns(pat_solver.m, ids)
-    }
+    pat = _Solver(run, relaxed, "pattern LP")
+    leaves = _level(pat, dict(patterns(pat.m, ids)), relaxed, lambda _n: None)
     target = best.cost * (1 - run.options.mip_rel_gap)
-    sites: dict[int | None, float] = {None: lower}
-    full = pat_solver
-    if s is not None and len(s.candidates) > 1:
+    if s is not None and len(s.candidates) > 1 and min(x.bound for x in leaves.values()) < target:
         full = _Solver(run, data, "site LP")
-        sites = {j: full.bound(_site_fix(full.m, j), f"site {data.land.ids[s.site_parcel[j]]}")[0]
-                 for j in full.m.site.J}  # fmt: skip
-    full_pats = dict(patterns(full.m, ids))
-    leaves = []
-    for j, lb_j in sites.items():
-        for name, (_, lb_p) in pats.items():
-            fix = full_pats[name]
-            floor = max(lb_j, lb_p, lower)
-            if floor >= target:
-                leaves.append(Leaf(j, name, floor))
-                continue
-            site_fix = [] if j is None or full is pat_solver else _site_fix(full.m, j)
-            value, m = full.bound(fix + site_fix, f"{name} at site {j}")
-            leaf = Leaf(j, name, max(value, floor))
-            if m is not None and value < float("inf"):
-                at = data if j is None or full is pat_solver else replace(
-                    data, land=replace(data.land, site=s.fixed(j)))  # fmt: skip
-                leaf.design = round_design(m, at, site=j if j is not None else None)
-            leaves.append(leaf)
-    for leaf in sorted((x for x in leaves if x.design is not None), key=lambda x: x.bound)[
-        :MAX_EVALUATIONS
-    ]:
+        pats = dict(patterns(full.m, ids))
+        names = {f"site {ids_j}": j for j, ids_j in
+                 ((j, data.land.ids[s.site_parcel[j]]) for j in full.m.site.J)}  # fmt: skip
+        sites = _level(full, {n: _site_fix(full.m, j) for n, j in names.items()}, data,
+                       names.get)  # fmt: skip
+        cases, floors = {}, {}
+        for site_name, site_leaf in sites.items():
+            for p_name, p_leaf in leaves.items():
+                floor = max(site_leaf.bound, p_leaf.bound, lower)
+                key = f"{p_name} at {site_name}"
+                floors[key] = (floor, site_leaf.site, p_name)
+                if floor < target:
+                    cases[key] = pats[p_name] + _site_fix(full.m, site_leaf.site)
+        solved = _level(full, cases, data, lambda k: floors[k][1])
+        leaves = {k: solved.get(k, Leaf(f[1], f[2], f[0])) for k, f in floors.items()}
+        for k, leaf in leaves.items():
+            leaf.bound = max(leaf.bound, floors[k][0])
+    ranked = sorted((x for x in leaves.values() if x.design is not None), key=lambda x: x.bound)
+    for leaf in ranked[:MAX_EVALUATIONS]:
         if leaf.bound >= best.cost * (1 - run.options.mip_rel_gap):
             break
         evaluate(leaf.design, f"leaf design ({leaf.pattern}, site {leaf.site})")
-    return max(lower, min((x.bound for x in leaves), default=lower))
+    return max(lower, min((x.bound for x in leaves.values()), default=lower))

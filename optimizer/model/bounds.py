@@ -191,3 +191,32 @@ def _liion_bounds(data: ModelData, budget: float, facility_mw: float, pv_ac_mw: 
         if b.power_musd_per_mw > 0:
             power = min(power, budget / (b.purchases * b.power_musd_per_mw))
     return energy * (1 + SLACK), power * (1 + SLACK)
+
+
+def dominated_slack_musd(data: ModelData) -> float:
+    """How much dearer [$M] the ``average`` model without dominated chip types
+    (``ComputeData.prune_dominated``) can be than the full one.
+
+    Type j is dominated by an unlimited type i that is no worse in capital cost (chip + hall)
+    and in IT power per PFLOPS. In an optimal design the chips of j deliver less than one chip
+    of i (else swap them for one: no dearer, no more power), and replacing them by one chip of
+    i that runs to deliver the same FLOP in every hour draws no more power, so PV and storage
+    are unchanged: the restriction costs at most one chip of the cheapest dominator, chip and
+    hall, per dominated type, :math:`\\delta = \\sum_j \\min_i (p_i + h w_i)`. (The hall's extra
+    footprint, :math:`\\alpha w_i` acres per type, is assumed to fit.) 0 outside average mode.
+    """
+    d = data.compute
+    if d.mode != "average":
+        return 0.0
+    keep = set(int(c) for c in d.undominated())
+    unit = d.musd_per_chip + d.hall_musd_per_mw_it * d.it_mw_per_chip
+    per_pf = unit / d.pflops_per_chip
+    power = d.it_mw_per_chip / d.pflops_per_chip
+    slack = 0.0
+    for j in range(len(d.names)):
+        if j in keep:
+            continue
+        doms = [i for i in range(len(d.names)) if i != j and np.isinf(d.max_count[i])
+                and per_pf[i] <= per_pf[j] and power[i] <= power[j]]  # fmt: skip
+        slack += float(min(unit[i] for i in doms))
+    return slack

@@ -161,6 +161,7 @@ class ComputeData:
     target_pflops: float
     mode: str = "sustained"
     max_unserved: float = 0.0
+    prune_dominated: bool = False  # average mode: no running chips for dominated types
 
     def undominated(self) -> np.ndarray:
         """Indices of chip types worth considering when chips may idle (``average`` mode).

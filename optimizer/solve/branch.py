@@ -110,9 +110,10 @@ def _level(solver: _Solver, cases: dict, data: ModelData, site_of) -> dict[str, 
     return out
 
 
-def branch_bound(run, exact: ModelData, best, lower: float, evaluate) -> float:
-    """Enumerate patterns, sites and leaves; evaluate the best designs with
-    ``evaluate(design, name)``; return the new lower bound [$M] (never below ``lower``)."""
+def branch_bound(run, exact: ModelData, best, lower: float, evaluate, slack: float = 0.0) -> float:
+    """Enumerate patterns, sites and leaves of ``exact`` (whose LP may be a restriction costing
+    at most ``slack`` [$M]); evaluate the best designs with ``evaluate(design, name)``; return
+    the new lower bound [$M] (never below ``lower``)."""
     data = replace(exact, bounds=compute_bounds(exact, best.cost))
     s = data.land.site
     relaxed = data if s is None else replace(data, land=replace(data.land, site=s.relaxation()))
@@ -144,4 +145,4 @@ def branch_bound(run, exact: ModelData, best, lower: float, evaluate) -> float:
         if leaf.bound >= best.cost * (1 - run.options.mip_rel_gap):
             break
         evaluate(leaf.design, f"leaf design ({leaf.pattern}, site {leaf.site})")
-    return max(lower, min((x.bound for x in leaves.values()), default=lower))
+    return max(lower, min((x.bound for x in leaves.values()), default=lower + slack) - slack)

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
-from optimizer.model.bounds import compute_bounds
+from optimizer.model.bounds import compute_bounds, dominated_slack_musd
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import exact_steps
@@ -221,16 +221,16 @@ def solve_two_stage(
         _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
     if best.cost < math.inf:
         exact = replace(exact, bounds=compute_bounds(exact, best.cost))
-    relaxed = _site_relaxed(exact)
-    m0, r0 = run.solve(relaxed, "LP relaxation", relax=True)
+    lp, slack = _pruned(exact)
+    m0, r0 = run.solve(_site_relaxed(lp), "LP relaxation", relax=True)
     if _is_infeasible(r0):
         raise InfeasibleError(explain_infeasible() if explain_infeasible else r0.status)
     if not r0.has_solution:
         raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
-    lower = max(r0.objective, 0.0)
-    first = round_design(m0, exact)
+    lower = max(r0.objective - slack, 0.0)
+    first = round_design(m0, lp)
     if not _closed(best, lower, options):
-        _site_design(run, exact, first, best)
+        _site_design(run, exact, lp, first, best)
     if not _closed(best, lower, options):
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
     if best.model is None:
@@ -239,10 +239,10 @@ def solve_two_stage(
         run.progress(f"gap {100 * (best.cost - lower) / best.cost:.2f}%: branching on reservoirs "
                      "and compute sites (warm LPs)")  # fmt: skip
         lower = branch_bound(
-            run, exact, best, lower, lambda d, name: _evaluate(run, exact, d, best, name)
+            run, lp, best, lower, lambda d, name: _evaluate(run, exact, d, best, name), slack
         )
     if not _closed(best, lower, options):
-        lower = _search(run, exact, best, lower)
+        lower = _search(run, exact, lp, best, lower, slack)
     gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)
     return StrategyResult(
         best.model,
@@ -263,30 +263,44 @@ def _closed(best: _Best, lower: float, options: SolveOptions) -> bool:
     return best.cost < math.inf and (best.cost - lower) <= options.mip_rel_gap * abs(best.cost)
 
 
-def _site_design(run: _Run, exact: ModelData, first: Design, best: _Best) -> None:
-    """Solve the LP relaxation at ``first``'s compute site, round it and evaluate it."""
+def _pruned(exact: ModelData) -> tuple[ModelData, float]:
+    """The data the LP relaxations and the search use, and what that restriction may cost
+    [$M]: in ``average`` mode without running chips for dominated types
+    (:func:`~optimizer.model.bounds.dominated_slack_musd`), else ``exact`` itself and 0."""
+    if exact.compute.mode != "average":
+        return exact, 0.0
+    lp = replace(exact, compute=replace(exact.compute, prune_dominated=True))
+    return lp, dominated_slack_musd(exact)
+
+
+def _site_design(run: _Run, exact: ModelData, lp: ModelData, first: Design, best: _Best) -> None:
+    """Solve the LP relaxation (of ``lp``) at ``first``'s compute site, round it and evaluate it
+    on ``exact``."""
     if first.site is None:
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
         return
-    at = _at_site(exact, first.site)
+    at = _at_site(lp, first.site)
     m1, r1 = run.solve(at, "LP relaxation at the chosen site", relax=True)
     if r1.has_solution:
         design = round_design(m1, at, site=first.site)
         _evaluate(run, exact, design, best, "site design (LP, integers fixed)")
 
 
-def _search(run: _Run, exact: ModelData, best: _Best, lower: float) -> float:
-    """Branch and bound on the site-relaxed model with bounds from the incumbent; return the
-    new lower bound [$M] (``best`` updated when the search finds a cheaper design)."""
+def _search(
+    run: _Run, exact: ModelData, lp: ModelData, best: _Best, lower: float, slack: float
+) -> float:
+    """Branch and bound on the site-relaxed model (of ``lp``, whose restriction may cost
+    ``slack`` [$M]) with bounds from the incumbent; return the new lower bound [$M] (``best``
+    updated when the search finds a cheaper design, evaluated on ``exact``)."""
     run.progress(
         f"gap {100 * (best.cost - lower) / best.cost:.2f}% > "
         f"{100 * run.options.mip_rel_gap:g}%: MILP search from the incumbent"
     )
-    tight = replace(_site_relaxed(exact), bounds=compute_bounds(exact, best.cost))
+    tight = replace(_site_relaxed(lp), bounds=compute_bounds(exact, best.cost))
     m, r = run.solve(tight, "MILP search", start=best.design.start)
     if r.has_solution:
         design = round_design(m, exact)
         _evaluate(run, exact, design, best, "MILP design (LP, integers fixed)")
     if r.bound == r.bound:  # not NaN
-        lower = max(lower, min(r.bound, best.cost))
+        lower = max(lower, min(r.bound - slack, best.cost))
     return lower

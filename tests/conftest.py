@@ -42,3 +42,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "shared" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pv_cache_in_a_temporary_folder(tmp_path_factory):
+    """Keep the PV profile cache of the test session out of the user's home folder."""
+    import os
+
+    old = os.environ.get("ZOPT_CACHE_DIR")
+    os.environ["ZOPT_CACHE_DIR"] = str(tmp_path_factory.mktemp("pv-cache"))
+    yield
+    if old is None:
+        os.environ.pop("ZOPT_CACHE_DIR", None)
+    else:
+        os.environ["ZOPT_CACHE_DIR"] = old

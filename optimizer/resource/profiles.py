@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from optimizer.inputs.weather import WeatherData
+from optimizer.paths import data_dir
 from optimizer.resource.default_weather import default_weather, describe_default
+from optimizer.resource.pv_cache import cached, profile_key, weather_digest
 from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
 
 EARTH_RADIUS_KM = 6371.0088
@@ -89,6 +91,8 @@ def build_profiles(
 
     With a weather file, every profile uses its irradiance (sun position at the profile's own
     location); without one, each profile gets the embedded default weather at its location.
+    Profiles come from the disk cache of :mod:`optimizer.resource.pv_cache` when the same
+    weather, place, parameters and code computed them before.
     """
     lat, lon = parcels["lat"].to_numpy(), parcels["lon"].to_numpy()
     labels = group_by_distance(lat, lon, radius_km)
@@ -96,10 +100,15 @@ def build_profiles(
     plat = np.array([lat[labels == j].mean() for j in range(k)])
     plon = np.array([lon[labels == j].mean() for j in range(k)])
     elev = parcels["elevation_m"].to_numpy(dtype=float)
+    wsha = weather_digest(weather, sorted((data_dir() / "weather").glob("*.csv")))
     cf = []
     for j in range(k):
         alt = float(np.nanmean(elev[labels == j])) if np.isfinite(elev[labels == j]).any() else 0.0
-        w = weather if weather is not None else default_weather(plat[j], plon[j], alt)
-        cf.append(ac_per_kw_dc(w, plat[j], plon[j], alt, params))
+
+        def one(j=j, alt=alt):
+            w = weather if weather is not None else default_weather(plat[j], plon[j], alt)
+            return ac_per_kw_dc(w, plat[j], plon[j], alt, params)
+
+        cf.append(cached(profile_key(wsha, plat[j], plon[j], alt, params), one))
     source = weather.source if weather is not None else describe_default(lat.mean(), lon.mean())
     return Profiles(np.vstack(cf), plat, plon, labels, source)

@@ -214,11 +214,7 @@ def solve_two_stage(
     if block_h <= 1:
         return _direct(exact, run, explain_infeasible)
     progress(f"LP bound: {exact.hours:,} exact steps (nights merged)")
-    best = _Best()
-    if start is not None:
-        _evaluate(run, exact, start, best, "warm start design (LP, integers fixed)")
-    if exact.compute.mode == "average":  # chips may always run: the sustained design is a start
-        _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
+    best = _starts(run, exact, start)
     if best.cost < math.inf:
         exact = replace(exact, bounds=compute_bounds(exact, best.cost))
     lp, slack = _pruned(exact)
@@ -244,18 +240,19 @@ def solve_two_stage(
     if not _closed(best, lower, options):
         lower = _search(run, exact, lp, best, lower, slack)
     gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)
-    return StrategyResult(
-        best.model,
-        best.data,
-        best.result,
-        lower,
-        best.cost,
-        gap,
-        run.build_s,
-        run.solve_s,
-        best.design,
-        run.stages,
-    )
+    return StrategyResult(best.model, best.data, best.result, lower, best.cost, gap,
+                          run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip
+
+
+def _starts(run: _Run, exact: ModelData, start: Design | None) -> _Best:
+    """Evaluate the designs known before any bound: an earlier run's (``start``) and, in
+    ``average`` mode, the sustained design (chips may always run, so it is feasible there)."""
+    best = _Best()
+    if start is not None:
+        _evaluate(run, exact, start, best, "warm start design (LP, integers fixed)")
+    if exact.compute.mode == "average":
+        _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
+    return best
 
 
 def _closed(best: _Best, lower: float, options: SolveOptions) -> bool:

@@ -84,13 +84,18 @@ class RunResult:
         return p
 
     def storage_table(self) -> pd.DataFrame:
-        """One row per pumped-hydro site (built or not) and the Li-ion battery."""
+        """One row per pumped-hydro site (built or not, with its line to the compute site:
+        rating [MW] and length [km]) and the Li-ion battery."""
         rows = []
         d, sol = self.data.phs, self.solution
         if d is not None:
             res = self.inputs.reservoirs.reset_index(drop=True)
             e = phs_site_energy_mwh(sol, self.data)
             power = phs_site_power_mw(sol, self.data)
+            site = sol.meta.get("site")
+            line_mw = site.reservoir_line_mw if site is not None else np.zeros(len(d.ids))
+            km = (self.data.land.site.reservoir_site_km[:, site.site] if site is not None
+                  else np.zeros(len(d.ids)))  # fmt: skip
             for s, sid in enumerate(d.ids):
                 pump, turb, _ = power[s]
                 rows.append(
@@ -106,6 +111,9 @@ class RunResult:
                         "deliverable_energy_mwh": e[s] * d.turbine_eff,
                         "pump_mw": pump,
                         "turbine_mw": turb,
+                        # rated for the larger flow: the pumps' draw or the turbines' output
+                        "line_mw": float(line_mw[s]) if sol.phs_built[s] else 0.0,
+                        "line_km": float(km[s]) if sol.phs_built[s] else 0.0,
                     }
                 )
         if sol.liion_energy_mwh > 1e-9 or self.data.battery is not None:

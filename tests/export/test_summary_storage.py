@@ -1,5 +1,6 @@
 """summary.json storage entries: nothing built is not listed, no -0, energies and powers named
-by meaning and technology (issue 11). Unit tests on a storage table, no solve."""
+by meaning and technology (issue 11). Unit tests on a storage table; one slow test reads the
+embedded run."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 import jsonschema
 import pandas as pd
+import pytest
 
 from optimizer.cli import _summary_table
 from optimizer.export.summary import _clean, _storage_summary, summary_schema
@@ -79,3 +81,26 @@ def test_storage_entries_match_the_schema():
     validator.validate({"storage": storage})
     bad = {"storage": {"LIION": {**storage["LIION"], "pump_mw": 1.0}}}
     assert not validator.is_valid(bad)  # Li-ion has no pumps
+
+
+@pytest.mark.slow
+def test_storage_sheet_rates_the_reservoir_line_for_the_pumps():
+    """The line to a built reservoir carries the pumps' draw one way and the turbines' output
+    the other: its rating is the larger (the embedded pumps draw ~1,260 MW, turbines ~450)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from zopt_run_cache import base_run
+
+    run, folder = base_run()
+    table = run.storage_table()
+    built = table[(table["technology"] == "pumped hydro") & table["built"]]
+    assert len(built) >= 1
+    for _, row in built.iterrows():
+        assert row["line_mw"] >= max(row["pump_mw"], row["turbine_mw"]) * (1 - 1e-6)
+        assert row["pump_mw"] > row["turbine_mw"]  # the case the old rating got wrong
+    import pandas as pd
+
+    sheet = pd.read_excel(folder / "bom.xlsx", "Storage")
+    assert "line_mw" in sheet.columns

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from optimizer import cli_yield
 from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
@@ -32,6 +31,10 @@ PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLO
 EXCLUDE = typer.Option(
     None, "--exclude", help="Exclusion polygons (GIS layer) subtracted from parcels; repeatable."
 )
+WARM_START = typer.Option(
+    None, "--warm-start", help="An earlier run folder: its design is evaluated first."
+)
+QUIET = typer.Option(False, "--quiet", help="No live progress line (for scripts).")
 EXCLUDE_BUFFER = typer.Option(0.0, "--exclude-buffer-m", help="Buffer around every exclusion [m].")
 FIX_GEOMETRY = typer.Option(
     False, "--fix-geometry", help="Repair invalid polygons (make_valid) and report the change."
@@ -73,42 +76,6 @@ def _fail(exc: ZoptError) -> None:
     else:
         err.print(f"{type(exc).__name__}: {exc}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
-
-
-def _summary_table(summary: dict) -> Table:
-    t = Table(title="zopt design", show_header=True)
-    t.add_column("figure")
-    t.add_column("value", justify="right")
-    t.add_row(
-        "target / achieved",
-        f"{summary['target_flops']:.4g} / "
-        f"{summary['achieved_flops']:.4g} FLOPS ({summary['mode']})",
-    )
-    t.add_row("total capital cost", f"${summary['total_cost_usd']:,.0f}")
-    for cat, usd in summary["cost_by_category_usd"].items():
-        t.add_row(f"  {cat}", f"${usd:,.0f}")
-    t.add_row("chips", ", ".join(f"{n:,} x {c}" for c, n in summary["chips"].items()))
-    t.add_row(
-        "PV",
-        f"{summary['pv_mw_dc']:,.1f} MW_dc on {len(summary['parcels_selected'])} "
-        f"parcels ({summary['land_acres_bought']:,.0f} acres)",
-    )
-    for sid, st in summary["storage"].items():  # built units only (summary.json)
-        power = st.get("turbine_mw", st.get("discharge_mw", 0.0))
-        t.add_row(
-            f"storage {sid}",
-            f"{st['deliverable_energy_mwh']:,.0f} MWh deliverable "
-            f"({st['stored_energy_mwh']:,.0f} stored), {power:,.0f} MW ({st['technology']})",
-        )
-    t.add_row("solver", summary["solver"]["status"])
-    if summary["solver"].get("time_limit_reached"):
-        t.add_row(
-            "time limit reached",
-            "in " + ", ".join(summary["solver"].get("limited_by", [])) + ": the gap above is "
-            "what was proven when it stopped",
-        )
-    t.add_row("independent check", "passed" if summary["check"]["passed"] else "FAILED")
-    return t
 
 
 @app.command()
@@ -156,10 +123,8 @@ def solve(
     max_sites: int = typer.Option(
         None, "--max-sites", help="Most separate clusters of touching parcels to buy."
     ),
-    warm_start: Path = typer.Option(
-        None, "--warm-start", help="An earlier run folder: its design is evaluated first."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", help="No live progress line (for scripts)."),
+    warm_start: Path = WARM_START,
+    quiet: bool = QUIET,
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     _check_solve_options(
@@ -234,7 +199,9 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
         folder = export_run(run, reports_dir, progress=_say)
     except ZoptError as exc:
         _fail(exc)
-    console.print(_summary_table(summary_dict(run)))
+    from optimizer.cli_table import summary_table
+
+    console.print(summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
 
 

@@ -10,7 +10,7 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from optimizer.cli import _summary_table
+from optimizer.cli_table import summary_table
 from optimizer.export.summary import _clean, _storage_summary, summary_schema
 
 
@@ -63,7 +63,7 @@ def test_no_negative_zero_in_json_or_console():
     from rich.console import Console
 
     console = Console(width=200, record=True)
-    console.print(_summary_table(summary))
+    console.print(summary_table(summary))
     out = console.export_text()
     assert "R1" not in out and "-0" not in out
     assert "27,000 MWh deliverable (30,000 stored), 454 MW (pumped hydro)" in out

@@ -1,0 +1,43 @@
+"""The summary table ``zopt solve`` prints after a run (rich)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+
+def summary_table(summary: dict) -> Table:
+    """The headline figures of ``summary.json``: costs by category, chips, PV, storage, solver
+    status (and any time limit reached), check."""
+    t = Table(title="zopt design", show_header=True)
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    t.add_row(
+        "target / achieved",
+        f"{summary['target_flops']:.4g} / "
+        f"{summary['achieved_flops']:.4g} FLOPS ({summary['mode']})",
+    )
+    t.add_row("total capital cost", f"${summary['total_cost_usd']:,.0f}")
+    for cat, usd in summary["cost_by_category_usd"].items():
+        t.add_row(f"  {cat}", f"${usd:,.0f}")
+    t.add_row("chips", ", ".join(f"{n:,} x {c}" for c, n in summary["chips"].items()))
+    t.add_row(
+        "PV",
+        f"{summary['pv_mw_dc']:,.1f} MW_dc on {len(summary['parcels_selected'])} "
+        f"parcels ({summary['land_acres_bought']:,.0f} acres)",
+    )
+    for sid, st in summary["storage"].items():  # built units only (summary.json)
+        power = st.get("turbine_mw", st.get("discharge_mw", 0.0))
+        t.add_row(
+            f"storage {sid}",
+            f"{st['deliverable_energy_mwh']:,.0f} MWh deliverable "
+            f"({st['stored_energy_mwh']:,.0f} stored), {power:,.0f} MW ({st['technology']})",
+        )
+    t.add_row("solver", summary["solver"]["status"])
+    if summary["solver"].get("time_limit_reached"):
+        t.add_row(
+            "time limit reached",
+            "in " + ", ".join(summary["solver"].get("limited_by", [])) + ": the gap above is "
+            "what was proven when it stopped",
+        )
+    t.add_row("independent check", "passed" if summary["check"]["passed"] else "FAILED")
+    return t

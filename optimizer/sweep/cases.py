@@ -124,6 +124,18 @@ def base_value(key: str, spec: SweepSpec, inputs) -> float | None:
     return None
 
 
+def sens_label(key: str) -> str:
+    """The ``sweep.csv`` column of a sensitivity key (the same as an axis on it would have):
+    ``price:KEY``, ``chip_price:*`` (every chip), ``chip_price:NAME`` or ``option:NAME``."""
+    if key in PRICE_SCHEMA:
+        return f"price:{key}"
+    if key == "chip_price":
+        return "chip_price:*"
+    if key.startswith("chip_price:"):
+        return key
+    return f"option:{key.removeprefix('option:')}"
+
+
 def sensitivity_cases(spec: SweepSpec, inputs) -> tuple[list[Case], list[Problem]]:
     """The base case and each key at base x (1 - range) and base x (1 + range)."""
     problems, out = [], [Case(dict(spec.base), role="sensitivity", sens_side="base")]
@@ -146,7 +158,7 @@ def sensitivity_cases(spec: SweepSpec, inputs) -> tuple[list[Case], list[Problem
                 case.chip_prices[key.split(":", 1)[1]] = value
             else:
                 case.options[key.removeprefix("option:")] = value
-            case.varied[key] = value
+            case.varied[sens_label(key)] = value
             out.append(case)
     return out, problems
 

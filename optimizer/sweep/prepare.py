@@ -86,6 +86,16 @@ def _value_problems(case: Case, inputs: Inputs, file: str, where: str) -> list[P
     return out
 
 
+def _drop_no_ops(case: Case, inputs: Inputs) -> None:
+    """Forget overrides equal to the inputs' own values (the case's key is then the key of the
+    same case without them, so the two are solved once)."""
+    case.prices = {k: v for k, v in case.prices.items() if v != inputs.prices.value(k)}
+    price = dict(zip(inputs.chips["chip"], inputs.chips["price_usd"], strict=True))
+    case.chip_prices = {k: v for k, v in case.chip_prices.items() if v != price.get(k)}
+    if case.chip_factor == 1.0:
+        case.chip_factor = None
+
+
 def _where(case: Case) -> str:
     if case.role == "sensitivity":
         return f"[sensitivity] {case.sens_key or 'base'} {case.sens_side}".rstrip()
@@ -119,5 +129,6 @@ def prepare(spec: SweepSpec) -> Prepared:
         raise InputError(problems)
     checksums = {g: i.checksums() for g, i in groups.items()}
     for case in cases:
+        _drop_no_ops(case, groups[group_key(case.options)])
         case.key = case_key(case, checksums[group_key(case.options)])
     return Prepared(spec, dedupe(cases), {g: i for g, i in groups.items() if i is not None})

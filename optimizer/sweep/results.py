@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.sweep.cases import sens_label
+
 FIRST = ["case_id", "role", "sens_key", "sens_side"]
 LAST = ["status", "exit_code", "reason", "total_cost_usd"]
 TAIL = ["chips", "chip_count", "pv_mw_dc", "storage_mwh", "gap", "lower_bound_usd",
@@ -51,7 +53,8 @@ def tornado_frame(df: pd.DataFrame) -> pd.DataFrame | None:
         for side in ("low", "high"):
             hit = g[g["sens_side"] == side]
             ok = not hit.empty and hit["status"].iloc[0] == "ok"
-            rec[f"{side}_value"] = hit[key].iloc[0] if not hit.empty and key in hit else None
+            col = sens_label(key)
+            rec[f"{side}_value"] = hit[col].iloc[0] if not hit.empty and col in hit else None
             rec[f"{side}_cost_usd"] = float(hit["total_cost_usd"].iloc[0]) if ok else None
             rec[f"{side}_delta_usd"] = rec[f"{side}_cost_usd"] - base_cost if ok else None
         out.append(rec)
@@ -153,8 +156,8 @@ def versions() -> dict[str, str]:
 def write_outputs(sweep_dir: Path, spec, rows: list[dict], info: dict) -> dict:
     """Write every result file of the sweep and return ``name -> path`` of what was written."""
     sweep_dir = Path(sweep_dir)
-    varied = [a.label for a in spec.axes] + [k for k in spec.sensitivity_keys
-                                             if not any(a.label == k for a in spec.axes)]
+    varied = [a.label for a in spec.axes]
+    varied += [sens_label(k) for k in spec.sensitivity_keys if sens_label(k) not in varied]
     df = rows_frame(rows, varied).sort_values(["role", "sens_key", "sens_side", "case_id"])
     written = {"csv": sweep_dir / "sweep.csv"}
     _atomic(written["csv"], lambda p: df.to_csv(p, index=False))

@@ -81,7 +81,7 @@ def plot_tornado(t: pd.DataFrame, path: Path, range_: float) -> Path:
     ax.set_yticks(list(y), t["key"])
     ax.axvline(0, color="k", lw=0.8)
     base = t["base_cost_usd"].iloc[0] / 1e6
-    ax.set_xlabel(f"change in total capital cost [$M] (base {base:,.0f} $M)")
+    ax.set_xlabel(f"change in total capital cost [\\$M] (base \\${base:,.0f} M)")
     ax.set_title("Sensitivity of the total cost (one at a time)")
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
@@ -109,7 +109,7 @@ def plot_cost_vs_target(df: pd.DataFrame, path: Path, others: list[str]) -> Path
         ax.plot(g["option:target"], g["total_cost_usd"] / 1e6, "o-", label=name or "cost")
     ax.set_xscale("log")
     ax.set_xlabel("target [FLOPS]")
-    ax.set_ylabel("total capital cost [$M]")
+    ax.set_ylabel("total capital cost [\\$M]")
     ax.set_title("Cost vs target")
     ax.grid(alpha=0.3)
     if others:

@@ -76,8 +76,9 @@ def _publish(tmp: Path, final: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)  # the same case finished elsewhere first
 
 
-def _write_case(sweep_dir: Path, case: Case, run, row: dict) -> None:
-    """Write the case's run folder (or its row alone when it failed) atomically."""
+def _write_case(sweep_dir: Path, case: Case, run, row: dict, t0: float) -> None:
+    """Write the case's run folder (or its row alone when it failed) atomically; the row's
+    ``wall_s`` [s] counts from ``t0`` (``time.perf_counter``) to the end of the export."""
     from optimizer.pipeline import export_run
 
     cases = Path(sweep_dir) / CASES
@@ -86,6 +87,7 @@ def _write_case(sweep_dir: Path, case: Case, run, row: dict) -> None:
     try:
         folder = export_run(run, staging) if run is not None else staging / "failed"
         folder.mkdir(exist_ok=True)
+        row["wall_s"] = round(time.perf_counter() - t0, 2)
         (folder / ROW_FILE).write_text(json.dumps(row, indent=2, default=str) + "\n")
         _publish(folder, cases / case.case_id)
     finally:
@@ -113,7 +115,8 @@ def run_case(case: Case, inputs: Inputs, profiles: Profiles | None, sweep_dir: s
     """Run one case through :func:`~optimizer.pipeline.run_solve` and write its folder.
 
     Never raises for a failed case: a :class:`~optimizer.errors.ZoptError` (or any error) is
-    recorded in the row with its exit code and reason. Returns the row (``wall_s`` [s]).
+    recorded in the row with its exit code and reason. Returns the row (``wall_s``: solve and
+    export [s]).
     """
     from optimizer.pipeline import run_solve
 
@@ -135,12 +138,12 @@ def run_case(case: Case, inputs: Inputs, profiles: Profiles | None, sweep_dir: s
     except Exception as exc:  # noqa: BLE001 - a case's crash is recorded, the sweep goes on
         row.update(status="error", exit_code=1, reason=f"{type(exc).__name__}: {exc}",
                    traceback=traceback.format_exc(limit=5))  # fmt: skip
-    row["wall_s"] = round(time.perf_counter() - t, 2)
     row["run_folder"] = f"{CASES}/{case.case_id}" if run is not None else ""
     try:
-        _write_case(Path(sweep_dir), case, run, row)
+        _write_case(Path(sweep_dir), case, run, row, t)
     except ZoptError as exc:
-        row.update(status=STATUS[5], exit_code=5, reason=str(exc), run_folder="")
+        row.update(status=STATUS[5], exit_code=5, reason=str(exc), run_folder="",
+                   wall_s=round(time.perf_counter() - t, 2))  # fmt: skip
     return row
 
 

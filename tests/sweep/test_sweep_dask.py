@@ -171,3 +171,31 @@ def test_sweep_through_a_separate_scheduler_and_worker(tmp_path):
             _stop(worker)
         _stop(scheduler)
         log.close()
+
+
+def test_interrupted_sweep_finishes_only_the_missing_cases(tmp_path):
+    """Ctrl-C (SIGINT) on ``zopt sweep`` after the first case; the rerun runs only the rest."""
+    import signal
+
+    spec = tmp_path / "stop.toml"
+    spec.write_text('[base]\nmip-gap = 0.05\n[[axis]]\noption = "target"\n'
+                    "values = [1e27, 1e21, 1.1e21]\n")  # fmt: skip
+    cases = tmp_path / "r" / "sweep_stop" / "cases"
+    proc = subprocess.Popen([sys.executable, "-m", "optimizer.cli", "sweep", str(spec),
+                             "--workers", "1", "--reports-dir", str(tmp_path / "r")],
+                            env=dict(os.environ), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not list(cases.glob("*/row.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        if proc.poll() is None:
+            _stop(proc)
+    finished = len(list(cases.glob("*/row.json")))
+    assert 1 <= finished < 3
+    again = run_sweep(spec, tmp_path / "r", workers=1)
+    assert again.ran == 3 - finished and again.skipped == finished
+    assert sorted(r["status"] for r in again.rows) == ["infeasible", "ok", "ok"]

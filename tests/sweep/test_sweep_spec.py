@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from optimizer.cli import app
 from optimizer.errors import InputError
-from optimizer.sweep.cases import Case
+from optimizer.sweep.cases import Case, group_key
 from optimizer.sweep.prepare import prepare
 from optimizer.sweep.results import tornado_frame, write_outputs
 from optimizer.sweep.spec import read_spec
@@ -169,3 +169,25 @@ def test_outputs_written_with_chart_in_workbook(tmp_path):
     assert {"Cases", "Tornado"} <= set(book.sheetnames)
     assert len(book["Tornado"]._images) == 1
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+@pytest.mark.shared
+def test_weather_axis_reads_each_file_once(tmp_path):
+    from conftest import PHOENIX_TMY
+
+    spec = _spec(tmp_path, f"""
+[[axis]]
+input = "weather"
+values = ["{PHOENIX_TMY}"]
+[[axis]]
+price = "pv_module_usd_per_w_dc"
+values = [0.2, 0.3]
+[sensitivity]
+keys = ["chip_price"]
+""")
+    prep = _prepare(spec)
+    assert len(prep.inputs) == 2  # the embedded weather (base) and the Phoenix file
+    weather = [c for c in prep.cases if c.role == "product"]
+    assert {str(c.options["weather"]) for c in weather} == {str(PHOENIX_TMY)}
+    keys = {profile_key(prep.inputs[group_key(c.options)], c) for c in prep.cases}
+    assert len(keys) == 2  # PV profiles once per weather, not per case

@@ -362,6 +362,10 @@ from optimizer import cli_diff  # noqa: E402
 
 cli_diff.register(app)
 
+from optimizer import cli_sweep  # noqa: E402
+
+cli_sweep.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""

@@ -178,12 +178,23 @@ def _warm_design(paths: InputPaths, opts: RunOptions, data, progress):
 
 
 def run_solve(
-    paths: InputPaths, opts: RunOptions, progress: Callable[[str], None] = lambda _m: None
+    paths: InputPaths,
+    opts: RunOptions,
+    progress: Callable[[str], None] = lambda _m: None,
+    inputs: Inputs | None = None,
+    profiles: Profiles | None = None,
 ) -> RunResult:
-    """Read, solve and verify; raise a :class:`~optimizer.errors.ZoptError` on failure."""
+    """Read, solve and verify; raise a :class:`~optimizer.errors.ZoptError` on failure.
+
+    ``inputs`` (already read and validated) and ``profiles`` (built for them) skip reading and
+    the PV yield, e.g. for the cases of a sweep (:mod:`optimizer.sweep`); ``paths`` is then only
+    used for the warm start.
+    """
     timings: dict[str, float] = {}
-    inputs, opts = _read_inputs(paths, opts, progress, timings)
-    profiles = _pv_profiles(inputs, opts, progress, timings)
+    if inputs is None:
+        inputs, opts = _read_inputs(paths, opts, progress, timings)
+    if profiles is None:
+        profiles = _pv_profiles(inputs, opts, progress, timings)
     data = model_data_from_inputs(
         inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
     )

@@ -160,17 +160,34 @@ def solve(
         None, "--warm-start", help="An earlier run folder: its design is evaluated first."
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No live progress line (for scripts)."),
+    objective: str = typer.Option(
+        "capex",
+        "--objective",
+        help="capex = least capital cost; lifecycle = least net present cost over the plant "
+        "life (replacements, O&M, salvage, discounted).",
+    ),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
-    _check_solve_options(
-        target, mode, time_limit, mip_gap, coarse_hours, mount, max_unserved, max_distance_km,
-        max_sites,
-    )  # fmt: skip
-    opts = _solve_run_options(
-        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites,
-        max_unserved, time_limit, mip_gap, threads, seed,
-    )  # fmt: skip
-    opts.warm_start = warm_start
+    from optimizer.pipeline import RunOptions
+    from optimizer.solve.highs import SolveOptions
+
+    opts = RunOptions(
+        target_flops=target,
+        mode=mode,
+        precision=precision,
+        mount=mount,
+        coarse_block_h=coarse_hours or 2,
+        liion=not no_liion,
+        max_unserved=max_unserved,
+        max_distance_km=max_distance_km,
+        max_sites=max_sites,
+        objective=objective,
+        solve=SolveOptions(
+            time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
+        ),
+        warm_start=warm_start,
+    )
+    _check_solve_options(opts, coarse_hours)
     opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
@@ -181,44 +198,23 @@ def _say(msg: str) -> None:
     err.print(f"[dim]{msg}[/dim]")
 
 
-def _check_solve_options(
-    target, mode, time_limit, mip_gap, coarse_hours, mount, max_unserved, max_distance_km, max_sites
-) -> None:
-    """Check the ``zopt solve`` options; report every problem and exit when any is wrong."""
-    problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
-    problems += _unserved_problems(max_unserved, mode)
-    problems += _land_option_problems(max_distance_km, max_sites)
+def _check_solve_options(opts, coarse_hours: int | None) -> None:
+    """Check the ``zopt solve`` options (one :class:`~optimizer.pipeline.RunOptions`); report
+    every problem and exit when any is wrong."""
+    from optimizer.errors import Problem
+    from optimizer.model.lifecycle import OBJECTIVES
+
+    s = opts.solve
+    problems = _option_problems(
+        opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, coarse_hours, opts.mount
+    )
+    problems += _unserved_problems(opts.max_unserved, opts.mode)
+    problems += _land_option_problems(opts.max_distance_km, opts.max_sites)
+    if opts.objective not in OBJECTIVES:
+        problems.append(Problem("command line", "", "--objective", "unknown objective",
+                                opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
     if problems:
         _fail(InputError(problems))
-
-
-def _solve_run_options(
-    target,
-    mode,
-    precision,
-    mount,
-    coarse_hours,
-    no_liion,
-    max_distance_km,
-    max_sites,
-    max_unserved,
-    time_limit,
-    mip_gap,
-    threads,
-    seed,
-):
-    """Build the :class:`~optimizer.pipeline.RunOptions` of ``zopt solve``, with the HiGHS
-    options (time limit per stage [s], relative gap, threads, seed)."""
-    from optimizer.solve.highs import SolveOptions
-
-    solver = SolveOptions(
-        time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
-    )
-    opts = _run_options(
-        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solver
-    )
-    opts.max_unserved = max_unserved
-    return opts
 
 
 def _solve_and_report(paths, opts, reports_dir: Path) -> None:
@@ -236,24 +232,6 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
         _fail(exc)
     console.print(_summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
-
-
-def _run_options(
-    target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solve
-):
-    from optimizer.pipeline import RunOptions
-
-    return RunOptions(
-        target_flops=target,
-        mode=mode,
-        precision=precision,
-        mount=mount,
-        coarse_block_h=coarse_hours or 2,
-        liion=not no_liion,
-        max_distance_km=max_distance_km,
-        max_sites=max_sites,
-        solve=solve,
-    )
 
 
 def _land_option_problems(max_distance_km, max_sites):

@@ -48,6 +48,7 @@ class RunOptions:
     cluster_gap_m: float = 30.0
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
+    objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
 
     def as_dict(self) -> dict:
         """Return a flat dict of every option."""
@@ -79,11 +80,11 @@ def _site_data(inputs, data, opts: RunOptions):
     return site_data_from_inputs(
         inputs,
         data.land,
-        opts.max_distance_km,
-        opts.max_sites,
-        opts.compute_site_candidates,
-        opts.collector_radius_km,
-        opts.cluster_gap_m,
+        max_distance_km=opts.max_distance_km,
+        max_clusters=opts.max_sites,
+        n_candidates=opts.compute_site_candidates,
+        hub_radius_km=opts.collector_radius_km,
+        gap_m=opts.cluster_gap_m,
     )
 
 
@@ -185,7 +186,14 @@ def run_solve(
     inputs, opts = _read_inputs(paths, opts, progress, timings)
     profiles = _pv_profiles(inputs, opts, progress, timings)
     data = model_data_from_inputs(
-        inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
+        inputs,
+        profiles,
+        opts.target_flops,
+        mode=opts.mode,
+        battery_enabled=opts.liion,
+        max_unserved=opts.max_unserved,
+        objective=opts.objective,
+        options=opts.as_dict(),
     )
     t = time.perf_counter()
     if (reason := target_beyond_resources(data)) is not None:
@@ -209,16 +217,16 @@ def run_solve(
     progress("independent check passed")
     dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), _hour_index(inputs, data))
     return RunResult(
-        inputs,
-        profiles,
-        data,
-        sol,
-        bom,
-        dispatch,
-        check,
-        _solver_info(strategy),
-        opts.as_dict(),
-        timings,
+        inputs=inputs,
+        profiles=profiles,
+        data=data,
+        solution=sol,
+        bom=bom,
+        dispatch=dispatch,
+        check=check,
+        solver=_solver_info(strategy),
+        options=opts.as_dict(),
+        timings_s=timings,
     )
 
 

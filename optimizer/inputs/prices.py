@@ -54,6 +54,18 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "line_usd_per_km": ("$/km", 0.0, 1e8),
     "line_usd_per_mw_km": ("$/MW-km", 0.0, 1e7),
     "data_hall_acres_per_mw_it": ("acre/MW_IT", 0.0, 100.0),
+    # lifecycle economics (optimizer.model.lifecycle): lives and fixed O&M per life class
+    "discount_rate": ("1/yr", 0.0, 0.5),
+    "life_pv_yr": ("yr", 1.0, 100.0),
+    "life_chips_yr": ("yr", 1.0, 100.0),
+    "life_data_hall_yr": ("yr", 1.0, 100.0),
+    "life_phs_yr": ("yr", 1.0, 200.0),
+    "life_lines_yr": ("yr", 1.0, 100.0),
+    "fom_pv_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_phs_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_liion_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_data_hall_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_chips_per_yr": ("1/yr", 0.0, 0.5),
 }
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]

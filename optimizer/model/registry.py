@@ -16,7 +16,8 @@ A :class:`Component` is one module's contract with the rest of zopt:
   solution, stored as ``Solution.parts[name]``;
 - ``supply_mw(part, data)`` / ``demand_mw(part, data)``: its hourly supply and demand [MW] in
   the independent check (sum of registered supply minus demand must cover the load);
-- ``check(part, data, failures)``: its own limits in the independent check;
+- ``check(part, sol, data, failures)``: its own limits in the independent check (``sol`` the
+  whole solution, e.g. for the facility load; append failure texts to ``failures``);
 - ``bom(builder, part, data)``: its BOM lines;
 - ``table(part, data) -> DataFrame | None``: its workbook sheet and its ``summary.json`` entry.
 

@@ -129,7 +129,7 @@ def _check_components(sol: Solution, data: ModelData, report: CheckReport) -> No
     """Each registry component's own limits (its ``check`` hook)."""
     for c in COMPONENTS:
         if c.check is not None and c.name in sol.parts:
-            c.check(sol.parts[c.name], data, report.failures)
+            c.check(sol.parts[c.name], sol, data, report.failures)
 
 
 def _check_costs(sol: Solution, data: ModelData, bom: pd.DataFrame, report: CheckReport) -> None:

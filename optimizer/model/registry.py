@@ -1,6 +1,6 @@
 """The component registry: every technology of the plant, in the order the model is built.
 
-A :class:`Component` is one module's contract with the rest of zopt:
+A :class:`~optimizer.model.component.Component` is one module's contract with the rest of zopt:
 
 - ``prices``: the price keys it reads, with their units;
 - ``data(inputs, options) -> object | None``: its model data from the inputs and the run's
@@ -28,37 +28,15 @@ hooks are None. A new technology supplies the hooks and needs no edit anywhere e
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pyomo.environ as pyo
 
 from optimizer.model.battery import add_battery
+from optimizer.model.component import Component
 from optimizer.model.compute import add_compute
 from optimizer.model.land import add_land
 from optimizer.model.pumped_hydro import add_pumped_hydro
 from optimizer.model.pv import add_pv
 from optimizer.model.site import add_site
-
-
-@dataclass(frozen=True)
-class Component:
-    """One technology; see the module docstring for each field."""
-
-    name: str
-    block: str | None
-    add: Callable
-    prices: tuple[tuple[str, str], ...] = ()
-    integers: tuple[str, ...] = ()
-    life: dict[str, str] = field(default_factory=dict)
-    active: Callable = lambda data: True
-    data: Callable | None = None
-    extract: Callable | None = None
-    supply_mw: Callable | None = None
-    demand_mw: Callable | None = None
-    check: Callable | None = None
-    bom: Callable | None = None
-    table: Callable | None = None
 
 
 def _storage_on(data) -> bool:

@@ -166,6 +166,14 @@ def solve(
         help="capex = least capital cost; lifecycle = least net present cost over the plant "
         "life (replacements, O&M, salvage, discounted).",
     ),
+    backup: str = typer.Option(
+        None, "--backup", help="A dispatchable backup generator: gas | diesel (off by default)."
+    ),
+    max_backup_share: float = typer.Option(
+        None,
+        "--max-backup-share",
+        help="Largest fraction of the year's facility energy the backup may supply.",
+    ),
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.pipeline import RunOptions
@@ -182,6 +190,8 @@ def solve(
         max_distance_km=max_distance_km,
         max_sites=max_sites,
         objective=objective,
+        backup=backup,
+        max_backup_share=max_backup_share,
         solve=SolveOptions(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
@@ -213,8 +223,23 @@ def _check_solve_options(opts, coarse_hours: int | None) -> None:
     if opts.objective not in OBJECTIVES:
         problems.append(Problem("command line", "", "--objective", "unknown objective",
                                 opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
+    problems += _backup_problems(opts.backup, opts.max_backup_share)
     if problems:
         _fail(InputError(problems))
+
+
+def _backup_problems(backup, share) -> list:
+    from optimizer.errors import Problem
+    from optimizer.model.backup import KINDS
+
+    out = []
+    if backup is not None and backup not in KINDS:
+        out.append(Problem("command line", "", "--backup", "unknown backup", backup,
+                           " | ".join(KINDS)))  # fmt: skip
+    if share is not None and not 0 <= share <= 1:
+        out.append(Problem("command line", "", "--max-backup-share", "must be a fraction",
+                           share, "0 <= fraction <= 1"))  # fmt: skip
+    return out
 
 
 def _solve_and_report(paths, opts, reports_dir: Path) -> None:

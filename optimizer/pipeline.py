@@ -49,6 +49,8 @@ class RunOptions:
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
+    backup: str | None = None  # gas | diesel (optimizer.model.backup); None: no backup
+    max_backup_share: float | None = None  # of the year's facility energy; None: no limit
 
     def as_dict(self) -> dict:
         """Return a flat dict of every option."""

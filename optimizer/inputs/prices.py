@@ -66,6 +66,20 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "fom_liion_per_yr": ("1/yr", 0.0, 0.5),
     "fom_data_hall_per_yr": ("1/yr", 0.0, 0.5),
     "fom_chips_per_yr": ("1/yr", 0.0, 0.5),
+    # dispatchable backup (optimizer.model.backup): one price set per kind
+    **{
+        f"backup_{kind}_{stem}": (unit, 0.0, hi)
+        for kind in ("gas", "diesel")
+        for stem, unit, hi in (
+            ("capex_usd_per_kw", "$/kW", 1e5),
+            ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
+            ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
+            ("vom_usd_per_mwh", "$/MWh", 1e4),
+            ("co2_kg_per_mwh", "kg/MWh", 1e4),
+        )
+    },
+    "life_backup_yr": ("yr", 1.0, 100.0),
+    "fom_backup_per_yr": ("1/yr", 0.0, 0.5),
 }
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from optimizer.model import backup
 from optimizer.model.battery import add_battery
 from optimizer.model.component import Component
 from optimizer.model.compute import add_compute
@@ -96,6 +97,7 @@ COMPONENTS: list[Component] = [
         integers=("choose",),
         life={"lines_km": "lines", "lines_mw_km": "lines"},
     ),
+    backup.COMPONENT,
 ]
 
 

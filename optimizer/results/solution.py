@@ -11,7 +11,7 @@ import pyomo.environ as pyo
 
 from optimizer import units as u
 from optimizer.model.data import ModelData
-from optimizer.model.registry import present, present_components
+from optimizer.model.registry import COMPONENTS, present, present_components
 from optimizer.model.steps import expand_steps
 
 
@@ -190,7 +190,8 @@ def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
 def dispatch_frame(
     sol: Solution, data: ModelData, load_mw: np.ndarray, index: pd.DatetimeIndex | None = None
 ) -> pd.DataFrame:
-    """Hourly table: PV available/used/curtailed, load, storage flows and levels [MW, MWh]."""
+    """Hourly table: PV available/used/curtailed, load, storage flows and levels, and the supply
+    of each registry component with a ``supply_mw`` hook (``<name>_mw``) [MW, MWh]."""
     pv_avail = data.pv.cf.T @ profile_capacity_mw_dc(sol, data)
     cols = {"pv_available_mw": pv_avail, "load_mw": load_mw}
     net_storage = np.zeros(data.hours)
@@ -200,6 +201,11 @@ def dispatch_frame(
         cols[f"{key}_discharge_mw"] = unit.discharge_mw
         cols[f"{key}_level_mwh"] = unit.level_mwh
         net_storage += unit.discharge_mw - unit.charge_mw
+    for c in COMPONENTS:  # registry components' hourly supply (e.g. a backup generator)
+        part = sol.parts.get(c.name)
+        if part is not None and c.supply_mw is not None:
+            cols[f"{c.name}_mw"] = c.supply_mw(part, data)
+            net_storage = net_storage + cols[f"{c.name}_mw"]
     used = np.minimum(pv_avail, np.maximum(load_mw - net_storage, 0.0))
     cols["pv_used_mw"] = used
     cols["pv_curtailed_mw"] = np.maximum(pv_avail - used, 0.0)

@@ -52,15 +52,18 @@ def _parameters(ws, lc, refs) -> None:
     formula(ws, 3, 1, "=ROUND(B3,0)", lc.years, "zopt_int")
 
 
-def _term_rows(ws, sol, lc, refs, r0: int) -> int:
-    """Cost-term rows from 0-based row ``r0`` (header there); return the last 1-based row."""
+def _term_rows(ws, run, lc, refs, r0: int) -> int:
+    """Cost-term rows from 0-based row ``r0`` (header there); return the last 1-based row.
+    Capital terms are those of one purchase (:func:`~optimizer.results.economics.
+    one_purchase_terms`)."""
     header_row(ws, r0, TERM_HEADERS)
     r = r0
-    terms = [(n, k, 0.0) for n, k in sol.costs_usd.items()]
-    terms += [(n, 0.0, g) for n, g in sol.annual_usd.items()]
+    capital = run.economics.terms_usd
+    terms = [(n, k, 0.0) for n, k in capital.items()]
+    terms += [(n, 0.0, g) for n, g in run.solution.annual_usd.items()]
     for name, k, g in terms:
         r += 1
-        cls = life_class(name) if name in sol.costs_usd else "operating"
+        cls = life_class(name) if name in capital else "operating"
         row = r + 1
         text(ws, r, 0, name)
         text(ws, r, 1, cls)
@@ -100,7 +103,7 @@ def cash_flow_sheet(ws, run, refs) -> str:
     """Write the Cash flow sheet; return the reference of its total present value cell."""
     econ, lc = run.economics, run.data.lifecycle
     _parameters(ws, lc, refs)
-    t1 = _term_rows(ws, run.solution, lc, refs, 5)
+    t1 = _term_rows(ws, run, lc, refs, 5)
     t0 = 7
     top = t1 + 1  # 0-based header row of the yearly table
     header_row(ws, top, YEAR_HEADERS)

@@ -44,10 +44,19 @@ class Economics:
     pflop_hours_per_yr: float
     usd_per_pflop_hour: float | None
     cash_flow: pd.DataFrame
+    terms_usd: dict  # capital terms of one purchase [$] (see :func:`one_purchase_terms`)
 
     def as_dict(self) -> dict:
-        """Headline figures for ``summary.json`` (no cash flow table)."""
-        return {k: v for k, v in vars(self).items() if k != "cash_flow"}
+        """Headline figures for ``summary.json`` (no cash flow table, no terms)."""
+        return {k: v for k, v in vars(self).items() if k not in ("cash_flow", "terms_usd")}
+
+
+def one_purchase_terms(sol: Solution, data: ModelData) -> dict:
+    """Capital terms [$] of the first purchase only. Under the ``capex`` objective the Li-ion
+    terms count every purchase within the plant life (``BatteryData.purchases``); the lifecycle
+    figures count the replacements themselves (discounted), so they start from one."""
+    k = data.battery.purchases if data.battery is not None else 1
+    return {n: v / k if life_class(n) == "liion" else v for n, v in sol.costs_usd.items()}
 
 
 def it_energy_mwh(sol: Solution, data: ModelData, served: np.ndarray) -> float:
@@ -62,9 +71,10 @@ def economics(
     """The lifecycle figures of ``sol`` (``served``: hourly served fraction; ``delivered_flops``
     the year's average delivered FLOPS)."""
     lc = data.lifecycle
-    classes = {n: life_class(n) for n in sol.costs_usd}
-    npc = npc_usd(sol.costs_usd, sol.annual_usd, lc, classes)
-    energy = {n: v for n, v in sol.costs_usd.items() if classes[n] not in COMPUTE_CLASSES}
+    terms = one_purchase_terms(sol, data)
+    classes = {n: life_class(n) for n in terms}
+    npc = npc_usd(terms, sol.annual_usd, lc, classes)
+    energy = {n: v for n, v in terms.items() if classes[n] not in COMPUTE_CLASSES}
     energy_npc = npc_usd(energy, sol.annual_usd, lc, classes)
     e_it = it_energy_mwh(sol, data, served)
     pfh = delivered_flops / 1e15 * HOURS_PER_YEAR
@@ -81,5 +91,6 @@ def economics(
         lcoe_usd_per_mwh=energy_npc * lc.crf / e_it if e_it > 0 else None,
         pflop_hours_per_yr=pfh,
         usd_per_pflop_hour=annual / pfh if pfh > 0 else None,
-        cash_flow=cash_flow(sol.costs_usd, sol.annual_usd, lc, classes),
+        cash_flow=cash_flow(terms, sol.annual_usd, lc, classes),
+        terms_usd=terms,
     )

@@ -59,3 +59,18 @@ def test_lifecycle_objective_weights_the_chip_refresh():
     r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
     factor = 1 + sum(1.07**-y for y in (5, 10, 15, 20, 25))
     assert pyo.value(r.model.total_cost) == pytest.approx(1.0 * factor + 0.1, rel=1e-9)
+
+
+def test_capex_liion_purchases_are_not_counted_twice_in_the_npc():
+    from optimizer.model.data import BatteryData
+
+    bat = BatteryData(0.1, 0.05, 0.81, purchases=2)  # capex: the replacement is in the capital
+    data = tiny_data([1.0, 1.0, 0.0, 0.0], battery=bat, prices_musd=(0.0, 0.0))
+    data.lifecycle = LifecycleData("capex", R, N, {"liion": 15})
+    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    sol = extract_solution(r.model, r.data)
+    econ = economics(sol, data, np.ones(data.hours), 100e15)
+    liion = sol.costs_usd["liion_energy"] + sol.costs_usd["liion_power"]
+    assert liion > 0
+    rest = sum(v for n, v in sol.costs_usd.items() if not n.startswith("liion"))
+    assert econ.npc_usd == pytest.approx(rest + liion / 2 * (1 + 1.07**-15), rel=1e-9)

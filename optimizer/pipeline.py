@@ -18,7 +18,7 @@ from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible
 from optimizer.model.from_inputs import model_data_from_inputs
-from optimizer.model.site import extract_site, site_data_from_inputs
+from optimizer.model.site import extract_site
 from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
@@ -76,18 +76,6 @@ def _solver_info(strategy) -> dict:
         "limited_by": [s["stage"] for s in strategy.limits],
         "stages": strategy.stages,
     }
-
-
-def _site_data(inputs, data, opts: RunOptions):
-    return site_data_from_inputs(
-        inputs,
-        data.land,
-        max_distance_km=opts.max_distance_km,
-        max_clusters=opts.max_sites,
-        n_candidates=opts.compute_site_candidates,
-        hub_radius_km=opts.collector_radius_km,
-        gap_m=opts.cluster_gap_m,
-    )
 
 
 def _read_inputs(
@@ -187,6 +175,7 @@ def run_solve(
     timings: dict[str, float] = {}
     inputs, opts = _read_inputs(paths, opts, progress, timings)
     profiles = _pv_profiles(inputs, opts, progress, timings)
+    t = time.perf_counter()  # model data, compute site and power lines included
     data = model_data_from_inputs(
         inputs,
         profiles,
@@ -197,10 +186,8 @@ def run_solve(
         objective=opts.objective,
         options=opts.as_dict(),
     )
-    t = time.perf_counter()
     if (reason := target_beyond_resources(data)) is not None:
         raise InfeasibleError(f"{reason} (found before any model was built)")
-    data.land.site = _site_data(inputs, data, opts)
     timings["geo"] = time.perf_counter() - t
     start = _warm_design(paths, opts, data, progress)
     try:

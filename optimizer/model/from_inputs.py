@@ -18,6 +18,7 @@ from optimizer.model.data import (
     pv_mw_dc_per_acre,
 )
 from optimizer.model.lifecycle import lifecycle_from_prices
+from optimizer.model.site import site_data_from_inputs
 from optimizer.resource.profiles import Profiles
 
 HOURS_PER_DAY = 24.0
@@ -124,6 +125,16 @@ def compute(
     )
 
 
+def site_options(options: dict) -> dict:
+    """Keyword arguments of :func:`~optimizer.model.site.site_data_from_inputs` from the run's
+    options (``max_distance_km``, ``max_sites``, ``compute_site_candidates``,
+    ``collector_radius_km``, ``cluster_gap_m``; missing: the function's defaults)."""
+    names = {"max_distance_km": "max_distance_km", "max_sites": "max_clusters",
+             "compute_site_candidates": "n_candidates", "collector_radius_km": "hub_radius_km",
+             "cluster_gap_m": "gap_m"}  # fmt: skip
+    return {kw: options[k] for k, kw in names.items() if k in options}
+
+
 def model_data_from_inputs(
     inputs: Inputs,
     profiles: Profiles,
@@ -136,8 +147,10 @@ def model_data_from_inputs(
 ) -> ModelData:
     """Assemble :class:`ModelData` for one run.
 
-    ``options`` are the run's options by name (``RunOptions.as_dict()``); registry components
-    with a ``data`` hook read theirs from it (returning None: the component is off).
+    ``options`` are the run's options by name (``RunOptions.as_dict()``); with them the data
+    is complete: the compute site and power lines (:func:`site_options`) and the registry
+    components with a ``data`` hook (returning None: the component is off). Without them
+    (tests) there is no compute site.
     """
     from optimizer.model.registry import COMPONENTS
 
@@ -151,6 +164,8 @@ def model_data_from_inputs(
         meta={"precision": inputs.precision, "target_flops": target_flops},
         lifecycle=lifecycle_from_prices(inputs.prices, objective),
     )
+    if options is not None:
+        data.land.site = site_data_from_inputs(inputs, data.land, **site_options(options))
     for c in COMPONENTS:
         part = c.data(inputs, options or {}) if c.data is not None else None
         if part is not None:

@@ -35,6 +35,20 @@ WARM_START = typer.Option(
     None, "--warm-start", help="An earlier run folder: its design is evaluated first."
 )
 QUIET = typer.Option(False, "--quiet", help="No live progress line (for scripts).")
+OBJECTIVE = typer.Option(
+    "capex",
+    "--objective",
+    help="capex = least capital cost; lifecycle = least net present cost over the plant "
+    "life (replacements, O&M, salvage, discounted).",
+)
+BACKUP = typer.Option(
+    None, "--backup", help="A dispatchable backup generator: gas | diesel (off by default)."
+)
+MAX_BACKUP_SHARE = typer.Option(
+    None,
+    "--max-backup-share",
+    help="Largest fraction of the year's facility energy the backup may supply.",
+)
 EXCLUDE_BUFFER = typer.Option(0.0, "--exclude-buffer-m", help="Buffer around every exclusion [m].")
 FIX_GEOMETRY = typer.Option(
     False, "--fix-geometry", help="Repair invalid polygons (make_valid) and report the change."
@@ -125,17 +139,33 @@ def solve(
     ),
     warm_start: Path = WARM_START,
     quiet: bool = QUIET,
+    objective: str = OBJECTIVE,
+    backup: str = BACKUP,
+    max_backup_share: float = MAX_BACKUP_SHARE,
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
-    _check_solve_options(
-        target, mode, time_limit, mip_gap, coarse_hours, mount, max_unserved, max_distance_km,
-        max_sites,
-    )  # fmt: skip
-    opts = _solve_run_options(
-        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites,
-        max_unserved, time_limit, mip_gap, threads, seed,
-    )  # fmt: skip
-    opts.warm_start = warm_start
+    from optimizer.pipeline import RunOptions
+    from optimizer.solve.highs import SolveOptions
+
+    opts = RunOptions(
+        target_flops=target,
+        mode=mode,
+        precision=precision,
+        mount=mount,
+        coarse_block_h=coarse_hours or 2,
+        liion=not no_liion,
+        max_unserved=max_unserved,
+        max_distance_km=max_distance_km,
+        max_sites=max_sites,
+        objective=objective,
+        backup=backup,
+        max_backup_share=max_backup_share,
+        solve=SolveOptions(
+            time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
+        ),
+        warm_start=warm_start,
+    )
+    _check_solve_options(opts, coarse_hours)
     opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
@@ -146,44 +176,38 @@ def _say(msg: str) -> None:
     err.print(f"[dim]{msg}[/dim]")
 
 
-def _check_solve_options(
-    target, mode, time_limit, mip_gap, coarse_hours, mount, max_unserved, max_distance_km, max_sites
-) -> None:
-    """Check the ``zopt solve`` options; report every problem and exit when any is wrong."""
-    problems = _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount)
-    problems += _unserved_problems(max_unserved, mode)
-    problems += _land_option_problems(max_distance_km, max_sites)
+def _check_solve_options(opts, coarse_hours: int | None) -> None:
+    """Check the ``zopt solve`` options (one :class:`~optimizer.pipeline.RunOptions`); report
+    every problem and exit when any is wrong."""
+    from optimizer.errors import Problem
+    from optimizer.model.lifecycle import OBJECTIVES
+
+    s = opts.solve
+    problems = _option_problems(
+        opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, coarse_hours, opts.mount
+    )
+    problems += _unserved_problems(opts.max_unserved, opts.mode)
+    problems += _land_option_problems(opts.max_distance_km, opts.max_sites)
+    if opts.objective not in OBJECTIVES:
+        problems.append(Problem("command line", "", "--objective", "unknown objective",
+                                opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
+    problems += _backup_problems(opts.backup, opts.max_backup_share)
     if problems:
         _fail(InputError(problems))
 
 
-def _solve_run_options(
-    target,
-    mode,
-    precision,
-    mount,
-    coarse_hours,
-    no_liion,
-    max_distance_km,
-    max_sites,
-    max_unserved,
-    time_limit,
-    mip_gap,
-    threads,
-    seed,
-):
-    """Build the :class:`~optimizer.pipeline.RunOptions` of ``zopt solve``, with the HiGHS
-    options (time limit per stage [s], relative gap, threads, seed)."""
-    from optimizer.solve.highs import SolveOptions
+def _backup_problems(backup, share) -> list:
+    from optimizer.errors import Problem
+    from optimizer.model.backup import KINDS
 
-    solver = SolveOptions(
-        time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
-    )
-    opts = _run_options(
-        target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solver
-    )
-    opts.max_unserved = max_unserved
-    return opts
+    out = []
+    if backup is not None and backup not in KINDS:
+        out.append(Problem("command line", "", "--backup", "unknown backup", backup,
+                           " | ".join(KINDS)))  # fmt: skip
+    if share is not None and not 0 <= share <= 1:
+        out.append(Problem("command line", "", "--max-backup-share", "must be a fraction",
+                           share, "0 <= fraction <= 1"))  # fmt: skip
+    return out
 
 
 def _solve_and_report(paths, opts, reports_dir: Path) -> None:
@@ -203,24 +227,6 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
 
     console.print(summary_table(summary_dict(run)))
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
-
-
-def _run_options(
-    target, mode, precision, mount, coarse_hours, no_liion, max_distance_km, max_sites, solve
-):
-    from optimizer.pipeline import RunOptions
-
-    return RunOptions(
-        target_flops=target,
-        mode=mode,
-        precision=precision,
-        mount=mount,
-        coarse_block_h=coarse_hours or 2,
-        liion=not no_liion,
-        max_distance_km=max_distance_km,
-        max_sites=max_sites,
-        solve=solve,
-    )
 
 
 def _land_option_problems(max_distance_km, max_sites):

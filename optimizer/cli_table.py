@@ -5,9 +5,27 @@ from __future__ import annotations
 from rich.table import Table
 
 
+def _economics_rows(t: Table, summary: dict) -> None:
+    """Net present cost, annualised cost, LCOE, cost per PFLOP-hour; registry components."""
+    e = summary.get("economics") or {}
+    if e:
+        t.add_row(f"net present cost ({e['objective']})", f"${e['npc_usd']:,.0f}")
+        t.add_row("annualised cost", f"${e['annualised_usd_per_yr']:,.0f}/yr")
+        if e.get("lcoe_usd_per_mwh") is not None:
+            t.add_row("LCOE to the IT load", f"${e['lcoe_usd_per_mwh']:,.2f}/MWh")
+        if e.get("usd_per_pflop_hour") is not None:
+            t.add_row("cost per PFLOP-hour", f"${e['usd_per_pflop_hour']:,.4f}")
+    for name, rows in (summary.get("components") or {}).items():
+        for row in rows:
+            share = row.get("share_fraction")
+            extra = f", {100 * share:.1f}% of the facility energy" if share is not None else ""
+            t.add_row(name, f"{row.get('technology', name)}: {row.get('capacity_mw', 0):,.1f} MW"
+                      + extra)  # fmt: skip
+
+
 def summary_table(summary: dict) -> Table:
-    """The headline figures of ``summary.json``: costs by category, chips, PV, storage, solver
-    status (and any time limit reached), check."""
+    """The headline figures of ``summary.json``: costs by category, chips, PV, storage,
+    economics, solver status (and any time limit reached), check."""
     t = Table(title="zopt design", show_header=True)
     t.add_column("figure")
     t.add_column("value", justify="right")
@@ -32,6 +50,7 @@ def summary_table(summary: dict) -> Table:
             f"{st['deliverable_energy_mwh']:,.0f} MWh deliverable "
             f"({st['stored_energy_mwh']:,.0f} stored), {power:,.0f} MW ({st['technology']})",
         )
+    _economics_rows(t, summary)
     t.add_row("solver", summary["solver"]["status"])
     if summary["solver"].get("time_limit_reached"):
         t.add_row(

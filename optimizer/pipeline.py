@@ -18,7 +18,7 @@ from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible
 from optimizer.model.from_inputs import model_data_from_inputs
-from optimizer.model.site import extract_site, site_data_from_inputs
+from optimizer.model.site import extract_site
 from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
@@ -48,6 +48,9 @@ class RunOptions:
     cluster_gap_m: float = 30.0
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
+    objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
+    backup: str | None = None  # gas | diesel (optimizer.model.backup); None: no backup
+    max_backup_share: float | None = None  # of the year's facility energy; None: no limit
 
     def as_dict(self) -> dict:
         """Return a flat dict of every option."""
@@ -73,18 +76,6 @@ def _solver_info(strategy) -> dict:
         "limited_by": [s["stage"] for s in strategy.limits],
         "stages": strategy.stages,
     }
-
-
-def _site_data(inputs, data, opts: RunOptions):
-    return site_data_from_inputs(
-        inputs,
-        data.land,
-        opts.max_distance_km,
-        opts.max_sites,
-        opts.compute_site_candidates,
-        opts.collector_radius_km,
-        opts.cluster_gap_m,
-    )
 
 
 def _read_inputs(
@@ -195,13 +186,19 @@ def run_solve(
         inputs, opts = _read_inputs(paths, opts, progress, timings)
     if profiles is None:
         profiles = _pv_profiles(inputs, opts, progress, timings)
+    t = time.perf_counter()  # model data, compute site and power lines included
     data = model_data_from_inputs(
-        inputs, profiles, opts.target_flops, opts.mode, opts.liion, opts.max_unserved
+        inputs,
+        profiles,
+        opts.target_flops,
+        mode=opts.mode,
+        battery_enabled=opts.liion,
+        max_unserved=opts.max_unserved,
+        objective=opts.objective,
+        options=opts.as_dict(),
     )
-    t = time.perf_counter()
     if (reason := target_beyond_resources(data)) is not None:
         raise InfeasibleError(f"{reason} (found before any model was built)")
-    data.land.site = _site_data(inputs, data, opts)
     timings["geo"] = time.perf_counter() - t
     start = _warm_design(paths, opts, data, progress)
     try:
@@ -220,16 +217,16 @@ def run_solve(
     progress("independent check passed")
     dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), _hour_index(inputs, data))
     return RunResult(
-        inputs,
-        profiles,
-        data,
-        sol,
-        bom,
-        dispatch,
-        check,
-        _solver_info(strategy),
-        opts.as_dict(),
-        timings,
+        inputs=inputs,
+        profiles=profiles,
+        data=data,
+        solution=sol,
+        bom=bom,
+        dispatch=dispatch,
+        check=check,
+        solver=_solver_info(strategy),
+        options=opts.as_dict(),
+        timings_s=timings,
     )
 
 

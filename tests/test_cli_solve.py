@@ -65,6 +65,7 @@ def test_workbook_has_live_formulas_and_every_sheet(first_run):
     assert wb.sheetnames[:10] == [
         "Summary",
         "BOM",
+        "Cash flow",
         "Chips",
         "Parcels",
         "Reservoirs",
@@ -72,7 +73,6 @@ def test_workbook_has_live_formulas_and_every_sheet(first_run):
         "Dispatch",
         "Prices",
         "Run info",
-        "Monthly",
     ]
     bom = wb["BOM"]
     assert bom["F2"].value == "=C2*E2"

@@ -130,6 +130,10 @@ def summary_dict(run: RunResult) -> dict:
             "notes": _notes(run),
             "chip_utilization": run.check.figures["average_delivered_flops"]
             / max(run.check.figures["installed_flops"], 1.0),
+            "economics": run.economics.as_dict(),
+            "components": {
+                name: table.to_dict("records") for name, table in run.component_tables().items()
+            },
             "solver": run.solver,
             "check": {"passed": run.check.passed, **run.check.figures},
             "timings_s": run.timings_s,

@@ -1,12 +1,14 @@
 """``bom.xlsx``: the workbook people review, print and edit.
 
-Sheets: Summary, BOM, Chips, Parcels, Reservoirs, Storage, Dispatch, Prices, Run info, Monthly,
-Charts (and the hidden Run values). BOM extended costs, category subtotals and the grand total
-are live formulas; BOM unit costs refer to the Prices, Chips, Parcels and Reservoirs sheets;
-Summary figures are formulas into those sheets. Every formula cell also stores the value zopt
-computed, so readers that do not recalculate (pandas, previewers) show numbers. Column D of the
-Summary names the ``summary.json`` key each figure must equal (checked by a LibreOffice
-recalculation test). User text is stored as text. Every sheet is set up for printing.
+Sheets: Summary, BOM, Cash flow (:mod:`optimizer.export.workbook_cashflow`), Chips, Parcels,
+Reservoirs, Storage, Dispatch, Prices, Run info, Monthly, Charts, one sheet per registry
+component with a table hook (after the fixed sheets) and the hidden Run values. BOM extended
+costs, category subtotals and the grand total are live formulas; BOM unit costs refer to the
+Prices, Chips, Parcels and Reservoirs sheets; Summary figures are formulas into those sheets.
+Every formula cell also stores the value zopt computed, so readers that do not recalculate
+(pandas, previewers) show numbers. Column D of the Summary names the ``summary.json`` key each
+figure must equal (checked by a LibreOffice recalculation test). User text is stored as text.
+Every sheet is set up for printing.
 
 Written with XlsxWriter (it stores formula values; openpyxl cannot), which also streams the
 8,760-row Dispatch sheet quickly.
@@ -22,6 +24,7 @@ import pandas as pd
 
 from optimizer.export import charts
 from optimizer.export import workbook_inputs as wi
+from optimizer.export.workbook_cashflow import cash_flow_sheet
 from optimizer.export.workbook_summary import summary_sheet
 from optimizer.export.xlsx_frames import frame_sheet
 from optimizer.export.xlsx_style import (
@@ -40,8 +43,8 @@ from optimizer.results.bom import BOM_COLUMNS
 from optimizer.results.run import RunResult
 
 BOM_HEADERS = BOM_COLUMNS  # the sheet's columns are the BOM table's
-SHEETS = ["Summary", "BOM", "Chips", "Parcels", "Reservoirs", "Storage", "Dispatch", "Prices",
-          "Run info", "Monthly", "Charts"]  # fmt: skip
+SHEETS = ["Summary", "BOM", "Cash flow", "Chips", "Parcels", "Reservoirs", "Storage", "Dispatch",
+          "Prices", "Run info", "Monthly", "Charts"]  # fmt: skip
 DISPATCH_DECIMALS = 3  # 1 kW / 1 kWh resolution in the Dispatch sheet
 DISPATCH_PRINTED_ROWS = 25  # the header and the first day; the Monthly sheet is the digest
 MEGA_UNITS = {"W_dc": "MW_dc", "W_ac": "MW_ac"}  # BOM quantities shown in MW, prices per MW
@@ -58,6 +61,7 @@ class BomLayout:
     category_usd: dict[str, float] = field(default_factory=dict)
     line_rows: dict[str, int] = field(default_factory=dict)
     quantities: dict[int, float] = field(default_factory=dict)  # sheet row -> quantity
+    npc_ref: str = ""  # the Cash flow sheet's net present cost cell
 
 
 def _unit_cost_ref(key: str, refs: wi.InputRefs) -> str | None:
@@ -165,6 +169,9 @@ def _storage_sheet(ws, run: RunResult) -> dict[str, int]:
 
 def _fill(run: RunResult, summary: dict, run_info: dict, wb) -> None:
     ws = {name: add_sheet(wb, name) for name in SHEETS}
+    for name, table in run.component_tables().items():  # registry components' own sheets
+        title = name.replace("_", " ").capitalize()
+        frame_sheet(add_sheet(wb, title), table, title.replace(" ", ""))
     refs = wi.InputRefs()
     wi.write_prices(ws["Prices"], run, refs)
     wi.write_chips(ws["Chips"], run, refs)
@@ -178,6 +185,7 @@ def _fill(run: RunResult, summary: dict, run_info: dict, wb) -> None:
     monthly = charts.monthly_energy(run.dispatch)
     frame_sheet(ws["Monthly"], monthly, "Monthly", landscape=False)
     lay = _bom_sheet(ws["BOM"], run.bom, refs)
+    lay.npc_ref = cash_flow_sheet(ws["Cash flow"], run, refs)
     charts.add_charts(ws["Charts"], lay.category_rows, dispatch, len(monthly))
     wi.write_run_values(add_sheet(wb, RUN_VALUES_SHEET), refs)
     summary_sheet(ws["Summary"], run, summary, lay, refs, parcels, storage_rows)

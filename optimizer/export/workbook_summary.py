@@ -83,6 +83,20 @@ def _cost_rows(b: Rows, run, summary: dict, lay) -> None:
     for cat, r in lay.category_rows.items():
         b.add(f"  {cat}", f"=BOM!$F${r}", lay.category_usd[cat], "USD", "zopt_usd",
               f"cost_by_category_usd.{cat}")  # fmt: skip
+    _economics_rows(b, summary["economics"], lay)
+
+
+def _economics_rows(b: Rows, econ: dict, lay) -> None:
+    """Net present cost (the Cash flow sheet's total), annualised cost, LCOE, $/PFLOP-hour."""
+    npc = f"={lay.npc_ref}" if lay.npc_ref else econ["npc_usd"]
+    b.add(f"Net present cost ({econ['objective']} objective)", npc, econ["npc_usd"], "USD",
+          "zopt_usd", "economics.npc_usd", name="npc")  # fmt: skip
+    b.add("Annualised cost", econ["annualised_usd_per_yr"], None, "USD/yr", "zopt_usd",
+          "economics.annualised_usd_per_yr")  # fmt: skip
+    b.add("Levelised cost of electricity to the IT load", econ["lcoe_usd_per_mwh"], None,
+          "USD/MWh", "zopt_usd_cents", "economics.lcoe_usd_per_mwh")  # fmt: skip
+    b.add("Cost per PFLOP-hour delivered", econ["usd_per_pflop_hour"], None, "USD/PFLOP-h",
+          "zopt_usd_cents", "economics.usd_per_pflop_hour")  # fmt: skip
 
 
 def _size_rows(b: Rows, run, summary: dict, lay, refs, parcels, storage_rows) -> None:

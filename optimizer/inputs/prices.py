@@ -54,6 +54,32 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "line_usd_per_km": ("$/km", 0.0, 1e8),
     "line_usd_per_mw_km": ("$/MW-km", 0.0, 1e7),
     "data_hall_acres_per_mw_it": ("acre/MW_IT", 0.0, 100.0),
+    # lifecycle economics (optimizer.model.lifecycle): lives and fixed O&M per life class
+    "discount_rate": ("1/yr", 0.0, 0.5),
+    "life_pv_yr": ("yr", 1.0, 100.0),
+    "life_chips_yr": ("yr", 1.0, 100.0),
+    "life_data_hall_yr": ("yr", 1.0, 100.0),
+    "life_phs_yr": ("yr", 1.0, 200.0),
+    "life_lines_yr": ("yr", 1.0, 100.0),
+    "fom_pv_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_phs_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_liion_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_data_hall_per_yr": ("1/yr", 0.0, 0.5),
+    "fom_chips_per_yr": ("1/yr", 0.0, 0.5),
+    # dispatchable backup (optimizer.model.backup): one price set per kind
+    **{
+        f"backup_{kind}_{stem}": (unit, 0.0, hi)
+        for kind in ("gas", "diesel")
+        for stem, unit, hi in (
+            ("capex_usd_per_kw", "$/kW", 1e5),
+            ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
+            ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
+            ("vom_usd_per_mwh", "$/MWh", 1e4),
+            ("co2_kg_per_mwh", "kg/MWh", 1e4),
+        )
+    },
+    "life_backup_yr": ("yr", 1.0, 100.0),
+    "fom_backup_per_yr": ("1/yr", 0.0, 0.5),
 }
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from optimizer import units as u
+from optimizer.model.lifecycle import LifecycleData
 
 
 @dataclass
@@ -196,6 +197,9 @@ class ModelData:
     :mod:`optimizer.model.steps` also carries ``step_of_hour[h]``, the step holding original
     hour h (None: steps are the hours). ``bounds`` (:class:`~optimizer.model.bounds.Bounds`)
     are the big-M's of the optional builds; None: derived from the data when the model is built.
+    ``lifecycle`` holds the objective and the economics (:mod:`optimizer.model.lifecycle`);
+    ``parts`` the data of registry components that bring their own (component name -> data,
+    absent: the component is off).
     """
 
     land: LandData
@@ -207,6 +211,8 @@ class ModelData:
     step_h: np.ndarray | None = None
     step_of_hour: np.ndarray | None = None
     bounds: object | None = None  # optimizer.model.bounds.Bounds; None: from the data alone
+    lifecycle: LifecycleData = field(default_factory=LifecycleData)
+    parts: dict = field(default_factory=dict)  # registry component name -> its data
 
     @property
     def hours(self) -> int:

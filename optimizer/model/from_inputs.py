@@ -17,6 +17,8 @@ from optimizer.model.data import (
     PVData,
     pv_mw_dc_per_acre,
 )
+from optimizer.model.lifecycle import lifecycle_from_prices
+from optimizer.model.site import site_data_from_inputs
 from optimizer.resource.profiles import Profiles
 
 HOURS_PER_DAY = 24.0
@@ -86,15 +88,18 @@ def battery_purchases(plant_life_yr: float, calendar_life_yr: float) -> int:
     return max(1, math.ceil(plant_life_yr / calendar_life_yr - 1e-9))
 
 
-def battery(inputs: Inputs, enabled: bool = True) -> BatteryData:
-    """Li-ion figures in model units."""
+def battery(inputs: Inputs, enabled: bool = True, objective: str = "capex") -> BatteryData:
+    """Li-ion figures in model units. ``capex``: the capital cost counts every purchase within
+    the plant's life; ``lifecycle``: one purchase, the replacements are discounted
+    (:mod:`optimizer.model.lifecycle`)."""
     pr = inputs.prices
+    purchases = battery_purchases(pr.value("plant_life_yr"), pr.value("liion_calendar_life_yr"))
     return BatteryData(
         energy_musd_per_mwh=pr.value("liion_energy_usd_per_kwh") * u.KW_PER_MW / u.USD_PER_MUSD,
         power_musd_per_mw=pr.value("liion_power_usd_per_kw") * u.KW_PER_MW / u.USD_PER_MUSD,
         round_trip_eff=pr.value("liion_round_trip_efficiency"),
         enabled=enabled,
-        purchases=battery_purchases(pr.value("plant_life_yr"), pr.value("liion_calendar_life_yr")),
+        purchases=purchases if objective == "capex" else 1,
     )
 
 
@@ -120,6 +125,16 @@ def compute(
     )
 
 
+def site_options(options: dict) -> dict:
+    """Keyword arguments of :func:`~optimizer.model.site.site_data_from_inputs` from the run's
+    options (``max_distance_km``, ``max_sites``, ``compute_site_candidates``,
+    ``collector_radius_km``, ``cluster_gap_m``; missing: the function's defaults)."""
+    names = {"max_distance_km": "max_distance_km", "max_sites": "max_clusters",
+             "compute_site_candidates": "n_candidates", "collector_radius_km": "hub_radius_km",
+             "cluster_gap_m": "gap_m"}  # fmt: skip
+    return {kw: options[k] for k, kw in names.items() if k in options}
+
+
 def model_data_from_inputs(
     inputs: Inputs,
     profiles: Profiles,
@@ -127,14 +142,32 @@ def model_data_from_inputs(
     mode: str = "sustained",
     battery_enabled: bool = True,
     max_unserved: float = 0.0,
+    objective: str = "capex",
+    options: dict | None = None,
 ) -> ModelData:
-    """Assemble :class:`ModelData` for one run."""
+    """Assemble :class:`ModelData` for one run.
+
+    ``options`` are the run's options by name (``RunOptions.as_dict()``); with them the data
+    is complete: the compute site and power lines (:func:`site_options`) and the registry
+    components with a ``data`` hook (returning None: the component is off). Without them
+    (tests) there is no compute site.
+    """
+    from optimizer.model.registry import COMPONENTS
+
     land, pv = land_and_pv(inputs, profiles)
-    return ModelData(
+    data = ModelData(
         land=land,
         pv=pv,
         phs=pumped_hydro(inputs),
-        battery=battery(inputs, battery_enabled),
+        battery=battery(inputs, battery_enabled, objective),
         compute=compute(inputs, target_flops, mode, max_unserved),
         meta={"precision": inputs.precision, "target_flops": target_flops},
+        lifecycle=lifecycle_from_prices(inputs.prices, objective),
     )
+    if options is not None:
+        data.land.site = site_data_from_inputs(inputs, data.land, **site_options(options))
+    for c in COMPONENTS:
+        part = c.data(inputs, options or {}) if c.data is not None else None
+        if part is not None:
+            data.parts[c.name] = part
+    return data

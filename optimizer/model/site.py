@@ -146,7 +146,7 @@ def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
 
 def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
     """Reservoir lines: (km of line, MW-km) expressions; (0, 0) without pumped hydro."""
-    if not hasattr(m, "phs"):
+    if not _has_phs(m):
         return 0.0, 0.0
     s, d, ph, bd = data.land.site, data.phs, m.phs, m.bounds
     h_max = np.maximum(bd.phs_pump_mw, bd.phs_turbine_mw)
@@ -193,7 +193,7 @@ def _far_rows(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> list:
     if s.relaxed:
         bad = np.flatnonzero(far_p[:, js].all(axis=1)).tolist()
         rows += [sum(buy[p] for p in bad) <= 0] if bad else []
-        if hasattr(m, "phs"):
+        if _has_phs(m):
             rows += [m.phs.build[int(r)] <= 0 for r in np.flatnonzero(far_r[:, js].all(axis=1))]
         return rows
     for h in b.H:
@@ -202,7 +202,7 @@ def _far_rows(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> list:
             bad = members[far_p[members, j]].tolist()
             if bad:
                 rows.append(sum(buy[p] for p in bad) <= len(bad) * (1 - b.choose[j]))
-    if hasattr(m, "phs"):
+    if _has_phs(m):
         for r, j in zip(*np.nonzero(far_r), strict=True):
             if int(j) in js:
                 rows.append(m.phs.build[int(r)] + b.choose[int(j)] <= 1)
@@ -228,6 +228,12 @@ def _add_limits(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
             expr=sum(b.cluster_used[c] for c in multi) + sum(buy[p] for p in singles)
             <= s.max_clusters
         )
+
+
+def _has_phs(m: pyo.ConcreteModel) -> bool:
+    """Whether the registry added pumped hydro to ``m`` (see
+    :func:`optimizer.model.registry.present`; read here without importing the registry)."""
+    return "pumped_hydro" in getattr(m, "zopt_components", ())
 
 
 def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -257,7 +263,7 @@ def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
     def val(x) -> float:
         return float(pyo.value(x, exception=False) or 0.0)
 
-    has_phs = hasattr(m, "phs")
+    has_phs = _has_phs(m)
     return {
         "cap_mw": np.array([val(m.land.cap_mw_dc[p]) for p in m.land.P]),
         "bought": np.array([val(m.land.buy[p]) > 0.5 for p in m.land.P], dtype=bool),
@@ -311,7 +317,7 @@ class SiteSolution:
 
 def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
     """Read the site decision out of a solved model (None without a site block)."""
-    if not hasattr(m, "site") or not hasattr(m.site, "choose"):
+    if "site" not in getattr(m, "zopt_components", ()) or not hasattr(m.site, "choose"):
         return None
     b = m.site
     choose = np.zeros(len(data.land.site.site_parcel))

@@ -15,6 +15,7 @@ import pandas as pd
 from optimizer import units as u
 from optimizer.inputs.bundle import Inputs
 from optimizer.model.data import ModelData
+from optimizer.model.registry import COMPONENTS
 from optimizer.results.solution import Solution, phs_site_power_mw
 
 BOM_COLUMNS = [
@@ -227,6 +228,9 @@ def build_bom(inputs: Inputs, data: ModelData, sol: Solution) -> pd.DataFrame:
     _land_lines(b, sol, data)
     _storage_lines(b, sol, data)
     _site_lines(b, sol, data)
+    for c in COMPONENTS:  # components added through the registry price their own lines
+        if c.bom is not None and c.name in sol.parts:
+            c.bom(b, sol.parts[c.name], data)
     df = pd.DataFrame(b.rows, columns=[c for c in BOM_COLUMNS if c != "extended_cost_usd"])
     df["quantity"] = df["quantity"].astype(float)
     df["unit_cost_usd"] = df["unit_cost_usd"].astype(float)

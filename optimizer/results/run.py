@@ -37,6 +37,33 @@ class RunResult:
         return float(self.bom["extended_cost_usd"].sum())
 
     @property
+    def economics(self):
+        """Lifecycle figures (:class:`~optimizer.results.economics.Economics`), whatever the
+        objective."""
+        from optimizer.results.economics import economics
+        from optimizer.results.verify import served_fraction
+
+        if not hasattr(self, "_econ"):
+            served = served_fraction(self.solution, self.data)
+            flops = float(self.check.figures["average_delivered_flops"])
+            object.__setattr__(self, "_econ", economics(self.solution, self.data, served, flops))
+        return self._econ
+
+    def component_tables(self) -> dict[str, pd.DataFrame]:
+        """Workbook sheet and ``summary.json`` entry of each registry component with a
+        ``table`` hook (component name -> table)."""
+        from optimizer.model.registry import COMPONENTS
+
+        out = {}
+        for c in COMPONENTS:
+            part = self.solution.parts.get(c.name)
+            if c.table is not None and part is not None:
+                table = c.table(part, self.data)
+                if table is not None:
+                    out[c.name] = table
+        return out
+
+    @property
     def achieved_flops(self) -> float:
         """Installed FLOPS (peak/sustained) or the year's average delivered FLOPS (average)."""
         key = (

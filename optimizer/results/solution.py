@@ -11,6 +11,7 @@ import pyomo.environ as pyo
 
 from optimizer import units as u
 from optimizer.model.data import ModelData
+from optimizer.model.registry import COMPONENTS, present, present_components
 from optimizer.model.steps import expand_steps
 
 
@@ -39,6 +40,8 @@ class Solution:
     ``chip_count`` the order of ``data.compute.names``; ``phs_volume_m3`` and ``phs_built`` the
     order of ``data.phs.ids``. ``running_chips`` (types x T) is only set in ``average`` mode,
     ``unserved_mw`` (T) only when some compute may go unserved (``max_unserved`` > 0).
+    ``costs_usd`` are the capital terms [$], ``annual_usd`` the operating terms [$/yr];
+    ``parts`` the sizes and hourly flows of each registry component with an ``extract`` hook.
     """
 
     parcel_selected: np.ndarray
@@ -55,6 +58,8 @@ class Solution:
     costs_usd: dict[str, float]
     objective_usd: float
     meta: dict = field(default_factory=dict)
+    annual_usd: dict[str, float] = field(default_factory=dict)
+    parts: dict[str, dict] = field(default_factory=dict)
 
     @property
     def total_cost_usd(self) -> float:
@@ -80,7 +85,7 @@ def _unit_arrays(b, u_idx, T, data: ModelData) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _phs_units(m, data: ModelData) -> list[StorageUnit]:
-    if not hasattr(m, "phs"):
+    if not present(m, "pumped_hydro"):
         return []
     d, b = data.phs, m.phs
     full = 1.0 / (1.0 - d.min_level_fraction)
@@ -108,7 +113,7 @@ def _phs_units(m, data: ModelData) -> list[StorageUnit]:
 
 
 def _battery_unit(m, data: ModelData) -> list[StorageUnit]:
-    if not hasattr(m, "battery"):
+    if not present(m, "battery"):
         return []
     b = m.battery
     eff = math.sqrt(data.battery.round_trip_eff)
@@ -136,7 +141,8 @@ def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
     ``data`` is what the model was built from; when its steps merge hours
     (:mod:`optimizer.model.steps`), every flow is expanded back to the hours of the year.
     """
-    has_phs = hasattr(m, "phs")
+    has_phs = present(m, "pumped_hydro")
+    has_liion = present(m, "battery")
     n_sites = len(data.phs.ids) if data.phs is not None else 0
     running = unserved = None
     if hasattr(m.compute, "running"):
@@ -167,20 +173,25 @@ def extract_solution(m: pyo.ConcreteModel, data: ModelData) -> Solution:
         if has_phs
         else np.zeros(n_sites),
         phs_group_power_mw=groups,
-        liion_energy_mwh=_v(m.battery.energy_mwh) if hasattr(m, "battery") else 0.0,
-        liion_power_mw=_v(m.battery.power_mw) if hasattr(m, "battery") else 0.0,
+        liion_energy_mwh=_v(m.battery.energy_mwh) if has_liion else 0.0,
+        liion_power_mw=_v(m.battery.power_mw) if has_liion else 0.0,
         storage=_phs_units(m, data) + _battery_unit(m, data),
         running_chips=running,
         unserved_mw=unserved,
         costs_usd={n: _v(m.cost_musd[n]) * u.USD_PER_MUSD for n in m.cost_names},
         objective_usd=_v(m.total_cost) * u.USD_PER_MUSD,
+        annual_usd={n: _v(m.annual_musd[n]) * u.USD_PER_MUSD for n in m.annual_names},
+        parts={
+            c.name: c.extract(m, data) for c in present_components(m) if c.extract is not None
+        },
     )
 
 
 def dispatch_frame(
     sol: Solution, data: ModelData, load_mw: np.ndarray, index: pd.DatetimeIndex | None = None
 ) -> pd.DataFrame:
-    """Hourly table: PV available/used/curtailed, load, storage flows and levels [MW, MWh]."""
+    """Hourly table: PV available/used/curtailed, load, storage flows and levels, and the supply
+    of each registry component with a ``supply_mw`` hook (``<name>_mw``) [MW, MWh]."""
     pv_avail = data.pv.cf.T @ profile_capacity_mw_dc(sol, data)
     cols = {"pv_available_mw": pv_avail, "load_mw": load_mw}
     net_storage = np.zeros(data.hours)
@@ -190,6 +201,11 @@ def dispatch_frame(
         cols[f"{key}_discharge_mw"] = unit.discharge_mw
         cols[f"{key}_level_mwh"] = unit.level_mwh
         net_storage += unit.discharge_mw - unit.charge_mw
+    for c in COMPONENTS:  # registry components' hourly supply (e.g. a backup generator)
+        part = sol.parts.get(c.name)
+        if part is not None and c.supply_mw is not None:
+            cols[f"{c.name}_mw"] = c.supply_mw(part, data)
+            net_storage = net_storage + cols[f"{c.name}_mw"]
     used = np.minimum(pv_avail, np.maximum(load_mw - net_storage, 0.0))
     cols["pv_used_mw"] = used
     cols["pv_curtailed_mw"] = np.maximum(pv_avail - used, 0.0)

@@ -3,7 +3,9 @@
 Replays every hour: PV available from the parcels' capacities and the profiles, the facility
 load from the chip counts, storage levels re-simulated from the charge/discharge flows with the
 technologies' efficiencies and losses (cyclic), every power and energy limit; recomputes the
-installed FLOPS in raw FLOPS and the total cost from the BOM lines. Any failure is listed.
+installed FLOPS in raw FLOPS and the total cost from the BOM lines. The hourly balance adds the
+supply minus demand of every registry component with check hooks, and each component checks its
+own limits. Any failure is listed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import pandas as pd
 
 from optimizer import units as u
 from optimizer.model.data import ModelData
+from optimizer.model.lifecycle import objective_usd
+from optimizer.model.registry import COMPONENTS, life_class
 from optimizer.resource.profiles import haversine_km
 from optimizer.results.solution import (
     Solution,
@@ -90,7 +94,7 @@ def _check_balance(sol: Solution, data: ModelData, report: CheckReport) -> None:
     load = facility_load_mw(sol, data)
     net = sum((unit.discharge_mw - unit.charge_mw for unit in sol.storage), np.zeros(data.hours))
     unserved = sol.unserved_mw if sol.unserved_mw is not None else np.zeros(data.hours)
-    short = load - (pv + net + unserved)
+    short = load - (pv + net + unserved + registered_net_mw(sol, data))
     hours = np.arange(data.hours)
     if data.compute.mode == "peak":
         hours = np.array([int(np.argmax(data.pv.cf.mean(axis=0)))])
@@ -104,6 +108,51 @@ def _check_balance(sol: Solution, data: ModelData, report: CheckReport) -> None:
         _check_unserved(unserved, load, data, report)
     report.figures["worst hourly shortfall [MW]"] = float(max(short[hours].max(), 0.0))
     report.figures["peak load [MW]"] = float(load.max())
+
+
+def registered_net_mw(sol: Solution, data: ModelData) -> np.ndarray:
+    """Hourly supply minus demand [MW] of the registry components with check hooks
+    (``supply_mw``/``demand_mw`` of :class:`~optimizer.model.registry.Component`)."""
+    net = np.zeros(data.hours)
+    for c in COMPONENTS:
+        part = sol.parts.get(c.name)
+        if part is None:
+            continue
+        if c.supply_mw is not None:
+            net += c.supply_mw(part, data)
+        if c.demand_mw is not None:
+            net -= c.demand_mw(part, data)
+    return net
+
+
+def _check_components(sol: Solution, data: ModelData, report: CheckReport) -> None:
+    """Each registry component's own limits (its ``check`` hook)."""
+    for c in COMPONENTS:
+        if c.check is not None and c.name in sol.parts:
+            c.check(sol.parts[c.name], sol, data, report.failures)
+
+
+def _check_costs(sol: Solution, data: ModelData, bom: pd.DataFrame, report: CheckReport) -> None:
+    """BOM total = the model's capital terms; the objective recomputed from the terms with the
+    lifecycle factors (:func:`optimizer.model.lifecycle.objective_usd`) = the solver's."""
+    bom_total = float((bom["quantity"] * bom["unit_cost_usd"]).sum())
+    report.figures["bom_total_usd"] = bom_total
+    report.figures["solver_objective_usd"] = sol.objective_usd
+    rel = abs(bom_total - sol.total_cost_usd) / max(abs(bom_total), 1.0)
+    report.figures["bom_vs_objective_rel_diff"] = rel
+    if rel > COST_REL_TOL:
+        report.failures.append(
+            f"BOM total ${bom_total:,.0f} differs from the model's capital cost "
+            f"${sol.total_cost_usd:,.0f} by {100 * rel:.3f}% (> 0.1%)"
+        )
+    classes = {n: life_class(n) for n in sol.costs_usd}
+    again = objective_usd(sol.costs_usd, sol.annual_usd, data.lifecycle, classes)
+    rel = abs(again - sol.objective_usd) / max(abs(again), 1.0)
+    if rel > COST_REL_TOL:
+        report.failures.append(
+            f"objective recomputed from the cost terms ${again:,.0f} differs from the "
+            f"solver's ${sol.objective_usd:,.0f} by {100 * rel:.3f}% (> 0.1%)"
+        )
 
 
 def _check_unserved(unserved, load, data: ModelData, report: CheckReport) -> None:
@@ -245,14 +294,6 @@ def verify_solution(sol: Solution, data: ModelData, bom: pd.DataFrame) -> CheckR
     _check_balance(sol, data, report)
     for unit in sol.storage:
         _check_storage(unit, report, 1.0)
-    bom_total = float((bom["quantity"] * bom["unit_cost_usd"]).sum())
-    report.figures["bom_total_usd"] = bom_total
-    report.figures["solver_objective_usd"] = sol.objective_usd
-    rel = abs(bom_total - sol.objective_usd) / max(abs(bom_total), 1.0)
-    report.figures["bom_vs_objective_rel_diff"] = rel
-    if rel > COST_REL_TOL:
-        report.failures.append(
-            f"BOM total ${bom_total:,.0f} differs from the solver's objective "
-            f"${sol.objective_usd:,.0f} by {100 * rel:.3f}% (> 0.1%)"
-        )
+    _check_components(sol, data, report)
+    _check_costs(sol, data, bom, report)
     return report

@@ -117,3 +117,16 @@ def test_bom_lines_subtotals_and_total_equal_summary_json(recalculated):
     total = [r[5] for r in rows if r[0] == "Total"]
     assert len(total) == 1
     assert math.isclose(total[0], summary["total_cost_usd"], rel_tol=REL)
+
+
+def test_cash_flow_recalculates_to_the_reported_npc(recalculated):
+    stripped, out, summary = recalculated
+    formulas = openpyxl.load_workbook(stripped)["Cash flow"]
+    cells = [c.coordinate for row in formulas.iter_rows() for c in row if c.data_type == "f"]
+    assert len(cells) > 7 * 31  # every year row is live
+    ws = openpyxl.load_workbook(out, data_only=True)["Cash flow"]
+    assert [c for c in cells if ws[c].value is None] == []
+    rows = {r[0]: r[7] for r in ws.iter_rows(values_only=True) if isinstance(r[0], str)}
+    econ = summary["economics"]
+    assert math.isclose(rows["Net present cost"], econ["npc_usd"], rel_tol=1e-9)
+    assert math.isclose(rows["Annualised cost [$/yr]"], econ["annualised_usd_per_yr"], rel_tol=1e-9)

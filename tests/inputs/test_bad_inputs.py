@@ -30,6 +30,9 @@ from bad_files import (  # noqa: E402
 )
 
 runner = CliRunner()
+#: data rows of the embedded prices.csv (a row appended to it is file line rows + 2)
+_PRICE_ROWS = len((Path(__file__).resolve().parents[2] / "data" / "prices.csv").read_text()
+                  .strip().splitlines()) - 1  # fmt: skip
 WEATHER_COLS = ["DNI", "DHI", "GHI", "Temperature", "Wind Speed"]
 
 
@@ -108,7 +111,8 @@ CASES = {
     ),
     "prices-unit-mismatch": (_row("prices.csv", 5, "unit", "$/kW", "--prices"), "unit mismatch"),
     "prices-duplicate-key": (
-        _lines("--prices", "prices.csv", "prices.csv", lambda s: [*s, s[1]], "row 38:key:"),
+        _lines("--prices", "prices.csv", "prices.csv", lambda s: [*s, s[1]],
+               f"row {_PRICE_ROWS + 2}:key:"),  # fmt: skip
         "duplicate key",
     ),
     "prices-stray-comma": (

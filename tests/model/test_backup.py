@@ -1,0 +1,64 @@
+"""Backup generator: hand-checked break-even fuel price, and a zero share equals no backup."""
+
+import pyomo.environ as pyo
+import pytest
+from tiny import tiny_data
+
+from optimizer.model.backup import BackupData
+from optimizer.model.data import BatteryData
+from optimizer.results.solution import extract_solution
+from optimizer.results.verify import registered_net_mw
+from optimizer.solve.highs import SolveOptions
+from optimizer.solve.strategy import solve_two_stage
+
+CF = [1.0, 1.0, 0.0, 0.0]  # sun in hours 0-1, night in hours 2-3; load L = 0.1 MW
+BATTERY = BatteryData(energy_musd_per_mwh=0.1, power_musd_per_mw=0.05, round_trip_eff=0.81)
+CAPEX, HEAT_RATE = 500.0, 10_000.0  # $/kW, Btu/kWh (10 MMBtu/MWh)
+
+
+def _solve(fuel=None, share=0.5):
+    """Share 0.5: the backup may serve the night (half the energy), never replace daytime PV."""
+    data = tiny_data(CF, battery=BATTERY)
+    if fuel is not None:
+        data.parts["backup"] = BackupData("gas", CAPEX, HEAT_RATE, fuel, 0.0, 440.0, share)
+    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    return r.model, (r.data, data)  # the solved model's (merged-step) data and the hourly data
+
+
+def break_even_fuel_usd_per_mmbtu() -> float:
+    """By hand, per MW of night load [$M/MW]: the battery path needs PV to charge 2 h of night
+    through 0.9 x 0.9 in 2 h of sun (1/0.81 MW_dc at 1 $M/MW), energy 2/0.9 MWh at 0.1 $M/MWh
+    and power 1/0.81 MW at 0.05 $M/MW; the gas path c_G 1e-3 $M/MW plus A x 2 MWh/yr of fuel at
+    HR/1000 x p $/MWh, A the present value of 1 $/yr over 30 years at 7 %."""
+    battery = 1 / 0.81 + 0.1 * 2 / 0.9 + 0.05 / 0.81
+    annuity = sum(1.07**-y for y in range(1, 31))
+    usd_per_mwh = (battery - CAPEX * 1e-3) / (annuity * 2 * 1e-6)
+    return usd_per_mwh / (HEAT_RATE / 1000)
+
+
+def test_break_even_is_about_4104_usd_per_mmbtu():
+    assert break_even_fuel_usd_per_mmbtu() == pytest.approx(4104.3, rel=1e-4)
+
+
+def test_gas_wins_below_the_break_even_fuel_price_and_loses_above():
+    p = break_even_fuel_usd_per_mmbtu()
+    cheap, _ = _solve(fuel=0.98 * p)
+    assert pyo.value(cheap.backup.mw) == pytest.approx(0.1, rel=1e-6)
+    assert pyo.value(cheap.battery.energy_mwh) == pytest.approx(0.0, abs=1e-7)
+    dear, _ = _solve(fuel=1.02 * p)
+    assert pyo.value(dear.backup.mw) == pytest.approx(0.0, abs=1e-7)
+    assert pyo.value(dear.battery.energy_mwh) == pytest.approx(0.2 / 0.9, rel=1e-6)
+
+
+def test_the_check_counts_the_backup_as_supply():
+    m, (steps, data) = _solve(fuel=0.5 * break_even_fuel_usd_per_mmbtu())
+    sol = extract_solution(m, steps)
+    assert registered_net_mw(sol, data).tolist() == pytest.approx([0, 0, 0.1, 0.1], abs=1e-7)
+    assert sol.annual_usd["backup_fuel"] > 0
+
+
+def test_zero_share_equals_no_backup():
+    with_zero, _ = _solve(fuel=1.0, share=0.0)
+    without, _ = _solve()
+    assert pyo.value(with_zero.total_cost) == pytest.approx(pyo.value(without.total_cost), 1e-9)
+    assert sum(pyo.value(with_zero.backup.out_mw[t]) for t in with_zero.T) == pytest.approx(0.0)

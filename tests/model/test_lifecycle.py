@@ -1,0 +1,76 @@
+"""Lifecycle economics by hand: NPC factors, the cash flow, and a one-component LCOE equal to
+the capital recovery formula."""
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+from tiny import tiny_data
+
+from optimizer.model.lifecycle import LifecycleData, cash_flow, npc_usd
+from optimizer.results.economics import economics
+from optimizer.results.solution import extract_solution
+from optimizer.solve.highs import SolveOptions
+from optimizer.solve.strategy import solve_two_stage
+
+R, N = 0.07, 30
+
+
+def crf(r: float, n: int) -> float:
+    """Capital recovery factor r (1+r)^n / ((1+r)^n - 1)."""
+    return r * (1 + r) ** n / ((1 + r) ** n - 1)
+
+
+def test_npc_factor_of_a_five_year_chip_refresh_and_a_forty_year_line():
+    lc = LifecycleData("lifecycle", R, N, {"chips": 5, "lines": 40}, {"chips": 0.0})
+    assert lc.replacement_years("chips") == [5, 10, 15, 20, 25]
+    assert lc.salvage_fraction("chips") == 0.0
+    assert lc.npc_factor("chips") == pytest.approx(1 + sum(1.07**-y for y in (5, 10, 15, 20, 25)))
+    # a 40-year line bought once; a quarter of its life is left at year 30
+    assert lc.npc_factor("lines") == pytest.approx(1 - 0.25 * 1.07**-30)
+    assert lc.crf == pytest.approx(crf(R, N))
+
+
+def test_cash_flow_present_values_sum_to_the_npc():
+    lc = LifecycleData("lifecycle", R, N, {"liion": 15, "pv": 32.5}, {"pv": 0.0158})
+    cap = {"liion_energy": 100.0, "pv": 1000.0}
+    classes = {"liion_energy": "liion", "pv": "pv"}
+    flows = cash_flow(cap, {"fuel": 10.0}, lc, classes)
+    assert len(flows) == N + 1
+    assert flows.loc[15, "replacements_usd"] == 100.0
+    assert flows.loc[N, "salvage_usd"] == pytest.approx(-1000.0 * 2.5 / 32.5)
+    assert flows["present_value_usd"].sum() == pytest.approx(npc_usd(cap, {"f": 10.0}, lc, classes))
+
+
+def test_one_component_lcoe_is_the_capital_recovery_formula():
+    # flat sun cf 1, 100 chips x 1 kW = 0.1 MW: PV 0.1 MW_dc at 1 $M/MW_dc is the only energy
+    # cost (free land); IT energy 0.1 MW x 4 h a "year". LCOE = CRF x 1e5 $ / 0.4 MWh.
+    data = tiny_data([1.0] * 4, prices_musd=(0.0, 0.0))
+    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    sol = extract_solution(r.model, r.data)
+    econ = economics(sol, data, np.ones(data.hours), 100e15)
+    assert econ.lcoe_usd_per_mwh == pytest.approx(crf(R, N) * 1e5 / 0.4, rel=1e-9)
+    assert econ.annualised_usd_per_yr == pytest.approx(crf(R, N) * (1e5 + 1e6), rel=1e-9)
+    assert econ.usd_per_pflop_hour == pytest.approx(econ.annualised_usd_per_yr / (100 * 8760))
+
+
+def test_lifecycle_objective_weights_the_chip_refresh():
+    data = tiny_data([1.0] * 4, prices_musd=(0.0, 0.0))
+    data.lifecycle = LifecycleData("lifecycle", R, N, {"chips": 5})
+    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    factor = 1 + sum(1.07**-y for y in (5, 10, 15, 20, 25))
+    assert pyo.value(r.model.total_cost) == pytest.approx(1.0 * factor + 0.1, rel=1e-9)
+
+
+def test_capex_liion_purchases_are_not_counted_twice_in_the_npc():
+    from optimizer.model.data import BatteryData
+
+    bat = BatteryData(0.1, 0.05, 0.81, purchases=2)  # capex: the replacement is in the capital
+    data = tiny_data([1.0, 1.0, 0.0, 0.0], battery=bat, prices_musd=(0.0, 0.0))
+    data.lifecycle = LifecycleData("capex", R, N, {"liion": 15})
+    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    sol = extract_solution(r.model, r.data)
+    econ = economics(sol, data, np.ones(data.hours), 100e15)
+    liion = sol.costs_usd["liion_energy"] + sol.costs_usd["liion_power"]
+    assert liion > 0
+    rest = sum(v for n, v in sol.costs_usd.items() if not n.startswith("liion"))
+    assert econ.npc_usd == pytest.approx(rest + liion / 2 * (1 + 1.07**-15), rel=1e-9)

@@ -1,0 +1,30 @@
+"""The component registry: explicit build order, integer decisions by name, presence."""
+
+from tiny import tiny_data, tiny_phs
+
+from optimizer.model.build import build_model
+from optimizer.model.registry import COMPONENTS, integer_decisions, present
+
+
+def test_build_order_is_the_registry_order():
+    assert [c.name for c in COMPONENTS] == [
+        "land", "pv", "compute", "pumped_hydro", "battery", "site", "backup",
+    ]  # fmt: skip
+
+
+def test_integer_decisions_by_name_and_presence():
+    data = tiny_data([1.0] * 4)
+    m = build_model(data)
+    assert list(integer_decisions(m)) == ["land.buy", "compute.count"]
+    assert not present(m, "pumped_hydro") and not present(m, "battery")
+    data.phs = tiny_phs()
+    m = build_model(data)
+    decisions = integer_decisions(m)
+    assert list(decisions) == ["land.buy", "compute.count", "pumped_hydro.build"]
+    assert decisions["pumped_hydro.build"] is m.phs.build
+    assert m.zopt_components == ["land", "pv", "compute", "pumped_hydro"]
+
+
+def test_backup_is_off_without_its_data():
+    m = build_model(tiny_data([1.0] * 4))
+    assert not present(m, "backup") and m.component("backup") is None

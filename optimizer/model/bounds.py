@@ -79,7 +79,26 @@ def min_facility_energy_mwh(data: ModelData) -> float:
     if d.mode == "peak":
         return 0.0
     mw = d.pue * d.target_pflops * float(np.min(d.it_mw_per_chip / d.pflops_per_chip))
-    return mw * data.year_h * (1.0 - d.max_unserved)
+    return mw * data.year_h * max(1.0 - d.max_unserved - backup_share(data), 0.0)
+
+
+def backup_share(data: ModelData) -> float:
+    """The largest share of the facility energy a dispatchable backup may supply (0: none)."""
+    part = getattr(data, "parts", {}).get("backup")
+    return float(part.max_share) if part is not None else 0.0
+
+
+def objective_floor(data: ModelData) -> float:
+    """The smallest weight of a capital term in the objective (1 under ``capex``; under
+    ``lifecycle`` the least net-present-cost factor of any life class): an incumbent objective
+    :math:`\\bar Z` bounds every design's capital cost by :math:`\\bar Z / \\phi_{min}`."""
+    lc = getattr(data, "lifecycle", None)
+    if lc is None or lc.objective != "lifecycle":
+        return 1.0
+    from optimizer.model.registry import COMPONENTS  # the registry imports the model modules
+
+    classes = {"plant"} | {cls for c in COMPONENTS for cls in c.life.values()}
+    return max(min(lc.objective_factor(c) for c in classes), 1e-9)
 
 
 def pv_lower_bound_musd(data: ModelData) -> float:
@@ -121,8 +140,10 @@ def _land_pv_max_mw(data: ModelData) -> tuple[float, float]:
 
 
 def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bounds:
-    """Bounds from the data and, when finite, from an incumbent's total cost [$M]."""
+    """Bounds from the data and, when finite, from an incumbent's objective value [$M]
+    (divided by :func:`objective_floor` to bound capital costs)."""
     d = data.compute
+    incumbent_musd = incumbent_musd / objective_floor(data)  # in capital-cost units [$M]
     budget = incumbent_musd * (1 + SLACK) - chips_lower_bound_musd(data)
     storage_budget = max(budget - pv_lower_bound_musd(data), 0.0)
     it_mw = _it_mw_from_data(data)

@@ -62,3 +62,22 @@ def test_zero_share_equals_no_backup():
     without, _ = _solve()
     assert pyo.value(with_zero.total_cost) == pytest.approx(pyo.value(without.total_cost), 1e-9)
     assert sum(pyo.value(with_zero.backup.out_mw[t]) for t in with_zero.T) == pytest.approx(0.0)
+
+
+def test_bounds_leave_room_for_the_backup_and_the_lifecycle_weights():
+    """The incumbent bounds must not cut off a design that runs on the backup (PV may cover
+    only 1 - share of the energy) nor, under lifecycle, one whose objective weights are < 1."""
+    from dataclasses import replace
+
+    from optimizer.model.bounds import min_facility_energy_mwh, objective_floor
+
+    data = tiny_data(CF, battery=BATTERY)
+    full = min_facility_energy_mwh(data)
+    data.parts["backup"] = BackupData("gas", CAPEX, HEAT_RATE, 1.0, 0.0, 440.0, 0.5)
+    assert min_facility_energy_mwh(data) == pytest.approx(0.5 * full)
+    assert objective_floor(data) == 1.0
+    lc = replace(data.lifecycle, objective="lifecycle")
+    floor = objective_floor(replace(data, lifecycle=lc))
+    assert 0 < floor <= max(lc.objective_factor("plant"), 1.0)
+    m_cheap, _ = _solve(fuel=1.0)  # gas nearly free: the backup carries the night
+    assert pyo.value(m_cheap.total_cost) > 0

@@ -48,7 +48,8 @@ class LpSession:
         idx = np.array([c[0] for c in cols], dtype=np.int32)
         lo = np.array([c[1] for c in cols], dtype=float)
         hi = np.array([c[2] for c in cols], dtype=float)
-        self.h.setOptionValue("time_limit", float(time_limit_s))
+        # HiGHS's time limit counts the instance's run time over every solve so far
+        self.h.setOptionValue("time_limit", float(self.h.getRunTime()) + float(time_limit_s))
         if len(idx):
             self.h.changeColsBounds(len(idx), idx, lo, hi)
         try:

@@ -15,6 +15,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.model.data import ModelData
+from optimizer.model.registry import integer_decisions
 from optimizer.model.site import rank_sites
 
 #: a capacity [MW_dc] or volume [Mm3] below this counts as nothing built
@@ -24,7 +25,12 @@ EPS = 1e-6
 @dataclass
 class Design:
     """Integer decisions: ``buy`` per parcel, ``build`` per reservoir site, ``count`` per chip
-    type, ``site`` (candidate index or None) and ``liion`` (False: Li-ion fixed at zero)."""
+    type, ``site`` (candidate index or None) and ``liion`` (False: Li-ion fixed at zero).
+
+    :attr:`values` names them as the component registry does
+    (:func:`~optimizer.model.registry.integer_decisions`), so fixing a model and handing a MIP
+    start iterate the registry, not the technologies.
+    """
 
     buy: np.ndarray
     build: np.ndarray
@@ -32,13 +38,21 @@ class Design:
     site: int | None
     liion: bool = True
 
+    @property
+    def values(self) -> dict[str, np.ndarray]:
+        """Registry name of each integer decision -> its value per index."""
+        return {"land.buy": self.buy, "pumped_hydro.build": self.build, "compute.count": self.count}
+
+    def _pairs(self, m: pyo.ConcreteModel) -> list:
+        values, pairs = self.values, []
+        for name, var in integer_decisions(m).items():
+            if name in values:  # the compute site is fixed through SiteData.fixed
+                pairs += [(var[i], int(values[name][i])) for i in var]
+        return pairs
+
     def start(self, m: pyo.ConcreteModel) -> list:
         """(variable, value) pairs of ``m`` for a HiGHS MIP start."""
-        pairs = [(m.land.buy[p], int(self.buy[p])) for p in m.land.P]
-        pairs += [(m.compute.count[c], int(self.count[c])) for c in m.compute.C]
-        if hasattr(m, "phs"):
-            pairs += [(m.phs.build[r], int(self.build[r])) for r in m.phs.S]
-        return pairs
+        return self._pairs(m)
 
 
 def _v(x) -> float:
@@ -105,13 +119,8 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
 
 def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
     """Fix every integer decision of ``m`` to ``design`` (the model becomes an LP)."""
-    for p in m.land.P:
-        m.land.buy[p].fix(int(design.buy[p]))
-    for c in m.compute.C:
-        m.compute.count[c].fix(int(design.count[c]))
-    if hasattr(m, "phs"):
-        for r in m.phs.S:
-            m.phs.build[r].fix(int(design.build[r]))
+    for var, value in design.start(m):
+        var.fix(value)
     if hasattr(m, "battery") and not design.liion:
         m.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
         m.battery.power_mw.fix(0.0)

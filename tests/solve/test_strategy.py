@@ -196,3 +196,20 @@ def test_branching_on_reservoir_patterns_closes_the_gap():
     assert r.gap <= 1e-3
     assert any(s["stage"].startswith("pattern LP: S1 only") for s in r.stages)
     assert any(s["stage"].startswith("leaf design (S1 only") for s in r.stages)
+
+
+def test_designs_fix_every_integer_decision_the_registry_names():
+    """fix_design leaves no integer column free: the evaluated model is an LP."""
+    from optimizer.model.registry import integer_decisions
+    from optimizer.solve.design import fix_design
+
+    data = exact_steps(_phs_case(fixed_musd=0.2))
+    r = solve_two_stage(data, EXACT, block_h=1)
+    assert r.design is None  # the direct MILP
+    m = build_model(data)
+    solve_model(m, EXACT, relax=True)
+    from optimizer.solve.design import round_design
+
+    fix_design(m, round_design(m, data))
+    for name, var in integer_decisions(m).items():
+        assert all(var[i].fixed for i in var), name

@@ -146,6 +146,19 @@ def warm_start_folder(paths: InputPaths, opts: RunOptions) -> Path | None:
     return None
 
 
+#: the LP relaxation's HiGHS basis in a run folder (read by the next warm rerun)
+BASIS_FILE = "lp_relaxation.bas"
+
+
+def _warm_basis(paths: InputPaths, opts: RunOptions) -> bytes | None:
+    """The earlier run's LP-relaxation basis (None without one)."""
+    folder = warm_start_folder(paths, opts)
+    try:
+        return (folder / BASIS_FILE).read_bytes() if folder is not None else None
+    except OSError:
+        return None
+
+
 def _warm_design(paths: InputPaths, opts: RunOptions, data, progress):
     """The earlier run's design mapped onto ``data`` (None without one); say what was used."""
     import json
@@ -201,6 +214,7 @@ def run_solve(
         raise InfeasibleError(f"{reason} (found before any model was built)")
     timings["geo"] = time.perf_counter() - t
     start = _warm_design(paths, opts, data, progress)
+    basis = {"in": _warm_basis(paths, opts)}
     try:
         strategy = solve_two_stage(
             data,
@@ -209,6 +223,7 @@ def run_solve(
             explain_infeasible=lambda: explain_infeasible(data),
             progress=progress,
             start=start,
+            basis=basis,
         )
     except ScalingError as exc:  # figures beyond the solver's range: say so, no traceback
         raise InputError([Problem("inputs", "", "", f"{exc}; check the target and units")]) from exc
@@ -227,6 +242,7 @@ def run_solve(
         solver=_solver_info(strategy),
         options=opts.as_dict(),
         timings_s=timings,
+        lp_basis=basis.get("out"),
     )
 
 
@@ -260,6 +276,8 @@ def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> P
         plot_dispatch(run, tmp / "dispatch.png")
         run.timings_s["export"] = time.perf_counter() - t
         write_summary(run, tmp)
+        if run.lp_basis:
+            (tmp / BASIS_FILE).write_bytes(run.lp_basis)
         write_manifest(run, tmp)
     progress(f"wrote {folder['path']}")
     return folder["path"]

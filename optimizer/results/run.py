@@ -30,6 +30,7 @@ class RunResult:
     solver: dict
     options: dict
     timings_s: dict = field(default_factory=dict)
+    lp_basis: bytes | None = None  # HiGHS basis of the LP relaxation, for a warm rerun
 
     @property
     def total_cost_usd(self) -> float:

@@ -248,15 +248,49 @@ def solve_model(
     start: Sequence | None = None,
     relax: bool = False,
     stage: str = "",
+    basis: dict | None = None,
 ) -> SolveResult:
     """Solve ``model`` with HiGHS and load the variable values back into it.
 
     ``start``: (Pyomo variable, starting value) pairs (see :func:`_set_start`); ``relax``:
-    solve the LP relaxation (integer columns continuous). Raises :class:`ScalingError` before
-    calling HiGHS when a value is out of range.
+    solve the LP relaxation (integer columns continuous); ``basis``: ``{"in": bytes or None}``
+    a HiGHS basis file of the same model to start from (ignored when it does not fit), and
+    ``basis["out"]`` receives this solve's basis. Raises :class:`ScalingError` before calling
+    HiGHS when a value is out of range.
     """
     options = options or SolveOptions()
     h, repn, lp, integer, compile_s = prepare(model, options, relax)
     if start:
         _set_start(h, repn, start)
-    return run_and_load(h, repn, lp, integer, options, stage, compile_s)
+    if basis is not None and basis.get("in"):
+        _read_basis(h, basis["in"])
+    result = run_and_load(h, repn, lp, integer, options, stage, compile_s)
+    if basis is not None:
+        basis["out"] = _basis_bytes(h)
+    return result
+
+
+def _read_basis(h, content: bytes) -> None:
+    """Start from a saved basis; one of another model (other sizes) is refused by HiGHS and
+    the solve starts cold (a basis only changes where the simplex starts, never the answer)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".bas") as f:
+        f.write(content)
+        f.flush()
+        with _stdout_silenced(True):
+            h.readBasis(f.name)
+
+
+def _basis_bytes(h) -> bytes | None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = f"{tmp}/lp.bas"
+        with _stdout_silenced(True):
+            h.writeBasis(path)
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError:
+            return None

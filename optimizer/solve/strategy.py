@@ -104,7 +104,7 @@ class _Run:
         """Seconds left of the whole solve's time limit."""
         return max(self.options.time_limit_s - (time.perf_counter() - self.t0), 1.0)
 
-    def solve(self, data: ModelData, name: str, fix=None, start=None, relax=False):
+    def solve(self, data: ModelData, name: str, fix=None, start=None, relax=False, basis=None):
         """Build ``data``, apply ``fix(model)``, solve; log the stage; return (model, result)."""
         t = time.perf_counter()
         m = build_model(data)
@@ -115,7 +115,7 @@ class _Run:
         self.build_s += time.perf_counter() - t
         opts = replace(self.options, time_limit_s=self.left_s())
         t = time.perf_counter()
-        r = solve_model(m, opts, start, relax=relax, stage=name)
+        r = solve_model(m, opts, start, relax=relax, stage=name, basis=basis)
         self.solve_s += time.perf_counter() - t
         self.log(r, r.compile_s + r.solve_s)
         return m, r
@@ -202,10 +202,13 @@ def solve_two_stage(
     explain_infeasible: Callable[[], str] | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
     start: Design | None = None,
+    basis: dict | None = None,
 ) -> StrategyResult:
     """Solve ``data`` (an hourly year) and return the answer with a proven gap.
 
-    ``start``: a design from an earlier run (``--warm-start``), evaluated first. Raises
+    ``start``: a design from an earlier run (``--warm-start``), evaluated first; ``basis``:
+    ``{"in": bytes}`` the earlier run's LP-relaxation basis (the first LP starts from it),
+    ``basis["out"]`` receives this run's. Raises
     :class:`InfeasibleError` (with ``explain_infeasible()`` as its message) when the target cannot
     be met and :class:`NoSolutionError` when the time limit ends the search without a design.
     """
@@ -218,7 +221,7 @@ def solve_two_stage(
     if best.cost < math.inf:
         exact = replace(exact, bounds=compute_bounds(exact, best.cost))
     lp, slack = _pruned(exact)
-    m0, r0 = run.solve(_site_relaxed(lp), "LP relaxation", relax=True)
+    m0, r0 = run.solve(_site_relaxed(lp), "LP relaxation", relax=True, basis=basis)
     if _is_infeasible(r0):
         raise InfeasibleError(explain_infeasible() if explain_infeasible else r0.status)
     if not r0.has_solution:

@@ -31,6 +31,29 @@ PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLO
 EXCLUDE = typer.Option(
     None, "--exclude", help="Exclusion polygons (GIS layer) subtracted from parcels; repeatable."
 )
+TIME_LIMIT = typer.Option(
+    300.0, "--time-limit", help="Time limit of the whole solve, all stages [s]."
+)
+MIP_GAP = typer.Option(
+    1e-2, "--mip-gap", help="Proven relative gap at which the search stops (0.01 = 1 %)."
+)
+COARSE_HOURS = typer.Option(
+    None,
+    "--coarse-hours",
+    help="1 = solve the full MILP (site choice included) directly, for small cases; "
+    "otherwise the LP-bound-first strategy (see README, How it solves) [default: 2].",
+)
+MAX_UNSERVED = typer.Option(
+    0.0,
+    "--max-unserved",
+    help="sustained mode: fraction of the year's compute that may go unserved (0 = every hour).",
+)
+MAX_DISTANCE = typer.Option(
+    None, "--max-distance-km", help="Farthest parcel or reservoir from the compute site [km]."
+)
+MAX_SITES = typer.Option(
+    None, "--max-sites", help="Most separate clusters of touching parcels to buy."
+)
 WARM_START = typer.Option(
     None, "--warm-start", help="An earlier run folder: its design is evaluated first."
 )
@@ -104,39 +127,21 @@ def solve(
     reservoirs: Path = RESERVOIRS,
     weather: Path = WEATHER,
     reports_dir: Path = typer.Option(Path("reports"), "--reports-dir", help="Where runs go."),
-    time_limit: float = typer.Option(
-        300.0, "--time-limit", help="Time limit of the whole solve, all stages [s]."
-    ),
-    mip_gap: float = typer.Option(
-        1e-2, "--mip-gap", help="Proven relative gap at which the search stops (0.01 = 1 %)."
-    ),
+    time_limit: float = TIME_LIMIT,
+    mip_gap: float = MIP_GAP,
     threads: int = typer.Option(1, "--threads", help="HiGHS threads (changes the search path)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed."),
-    coarse_hours: int | None = typer.Option(
-        None,
-        "--coarse-hours",
-        help="1 = solve the full MILP (site choice included) directly, for small cases; "
-        "otherwise the LP-bound-first strategy (see README, How it solves) [default: 2].",
-    ),
+    coarse_hours: int | None = COARSE_HOURS,
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),
     scenario: str = SCENARIO,
-    max_unserved: float = typer.Option(
-        0.0,
-        "--max-unserved",
-        help="sustained mode: fraction of the year's compute that may go "
-        "unserved (0 = every hour).",
-    ),
+    max_unserved: float = MAX_UNSERVED,
     exclude: list[Path] = EXCLUDE,
     exclude_buffer_m: float = EXCLUDE_BUFFER,
     fix_geometry: bool = FIX_GEOMETRY,
     column_map: str = COLUMN_MAP,
-    max_distance_km: float = typer.Option(
-        None, "--max-distance-km", help="Farthest parcel or reservoir from the compute site [km]."
-    ),
-    max_sites: int = typer.Option(
-        None, "--max-sites", help="Most separate clusters of touching parcels to buy."
-    ),
+    max_distance_km: float = MAX_DISTANCE,
+    max_sites: int = MAX_SITES,
     warm_start: Path = WARM_START,
     quiet: bool = QUIET,
     objective: str = OBJECTIVE,

@@ -181,6 +181,26 @@ def _warm_design(paths: InputPaths, opts: RunOptions, data, progress):
     return design
 
 
+def _solve(data, paths: InputPaths, opts: RunOptions, progress):
+    """The strategy's answer for ``data``, started from any earlier run's design and LP basis;
+    returns ``(strategy, basis)`` (``basis["out"]``: this run's LP-relaxation basis)."""
+    start = _warm_design(paths, opts, data, progress)
+    basis = {"in": _warm_basis(paths, opts)}
+    try:
+        strategy = solve_two_stage(
+            data,
+            opts.solve,
+            opts.coarse_block_h or 2,
+            explain_infeasible=lambda: explain_infeasible(data),
+            progress=progress,
+            start=start,
+            basis=basis,
+        )
+    except ScalingError as exc:  # figures beyond the solver's range: say so, no traceback
+        raise InputError([Problem("inputs", "", "", f"{exc}; check the target and units")]) from exc
+    return strategy, basis
+
+
 def run_solve(
     paths: InputPaths,
     opts: RunOptions,
@@ -213,20 +233,7 @@ def run_solve(
     if (reason := target_beyond_resources(data)) is not None:
         raise InfeasibleError(f"{reason} (found before any model was built)")
     timings["geo"] = time.perf_counter() - t
-    start = _warm_design(paths, opts, data, progress)
-    basis = {"in": _warm_basis(paths, opts)}
-    try:
-        strategy = solve_two_stage(
-            data,
-            opts.solve,
-            opts.coarse_block_h or 2,
-            explain_infeasible=lambda: explain_infeasible(data),
-            progress=progress,
-            start=start,
-            basis=basis,
-        )
-    except ScalingError as exc:  # figures beyond the solver's range: say so, no traceback
-        raise InputError([Problem("inputs", "", "", f"{exc}; check the target and units")]) from exc
+    strategy, basis = _solve(data, paths, opts, progress)
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")

@@ -37,6 +37,7 @@ def test_solve_writes_a_verified_run(first_run):
         "dispatch.png",
         "manifest.json",
         "parcels.gpkg",
+        "lp_relaxation.bas",
     }
     s = json.loads((folder / "summary.json").read_text())
     for key in (

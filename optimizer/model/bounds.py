@@ -144,15 +144,16 @@ def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bou
     (divided by :func:`objective_floor` to bound capital costs)."""
     d = data.compute
     incumbent_musd = incumbent_musd / objective_floor(data)  # in capital-cost units [$M]
+    pv_lb = pv_lower_bound_musd(data)
     budget = incumbent_musd * (1 + SLACK) - chips_lower_bound_musd(data)
-    storage_budget = max(budget - pv_lower_bound_musd(data), 0.0)
+    storage_budget = max(budget - pv_lb, 0.0)
     it_mw = _it_mw_from_data(data)
     counts = np.where(np.isfinite(d.max_count), d.max_count, np.inf)
     if d.mode != "average":  # a minimal mix: no type beyond the target on its own
         counts = np.minimum(counts, np.ceil(d.target_pflops / d.pflops_per_chip - 1e-9))
     if np.isfinite(budget):
         per_chip = d.musd_per_chip + d.hall_musd_per_mw_it * d.it_mw_per_chip
-        chip_budget = incumbent_musd * (1 + SLACK) - pv_lower_bound_musd(data)
+        chip_budget = incumbent_musd * (1 + SLACK) - pv_lb
         counts = np.minimum(counts, np.floor(chip_budget / per_chip))
         if d.mode == "average":
             it_mw = min(it_mw, chip_budget * float(np.max(d.it_mw_per_chip / per_chip)))

@@ -257,24 +257,6 @@ def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.costs["lines_mw_km"] = s.line_musd_per_mw_km * (mw_km + res_mw_km)
 
 
-def design_of(m: pyo.ConcreteModel, data: ModelData) -> dict:
-    """The design of a solved model, as :func:`rank_sites` reads it."""
-
-    def val(x) -> float:
-        return float(pyo.value(x, exception=False) or 0.0)
-
-    has_phs = _has_phs(m)
-    return {
-        "cap_mw": np.array([val(m.land.cap_mw_dc[p]) for p in m.land.P]),
-        "bought": np.array([val(m.land.buy[p]) > 0.5 for p in m.land.P], dtype=bool),
-        "built": np.array([val(m.phs.build[r]) > 0.5 for r in m.phs.S], dtype=bool)
-        if has_phs
-        else np.zeros(0, dtype=bool),
-        "line_mw": max((val(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if has_phs else 0.0,
-        "hall_acres": data.land.site.hall_acres_per_mw_it * val(m.compute.it_mw),
-    }
-
-
 def rank_sites(data: ModelData, design: dict) -> np.ndarray:
     """Site costs [$M] of a design chosen without a site, one per candidate site.
 

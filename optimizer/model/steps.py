@@ -11,9 +11,9 @@ Q^{out}_s / \\eta^{out} - \\lambda)`.
   linearly between two feasible end values, so it stays within its bounds), and every hourly
   solution averaged over the steps is feasible in the merged model: both have the same optimum.
   The embedded year drops from 8,760 to about 4,600 steps.
-- **Relaxation** (:func:`coarse_steps`): daylight hours are also merged, ``block_h`` at a time.
-  Hourly solutions averaged over steps stay feasible (a relaxation: its MILP bound is a valid
-  lower bound of the hourly optimum), but not the other way round.
+- Merging hours whose profiles differ (daylight blocks) would only be a relaxation: hourly
+  solutions averaged over the steps stay feasible, not the other way round. The solve strategy
+  uses the exact steps only (:mod:`optimizer.solve.strategy`).
 
 :func:`expand_steps` maps per-step arrays back to hours (flows constant within a step, levels
 interpolated linearly).
@@ -58,26 +58,6 @@ def exact_steps(data: ModelData) -> ModelData:
     if len(starts) == data.hours:
         return data
     return _merge(data, starts)
-
-
-def coarse_steps(data: ModelData, block_h: int) -> ModelData:
-    """The exact steps with every run of single (daylight) steps also merged ``block_h`` at a
-    time: a relaxation of the hourly problem. ``block_h <= 1`` gives :func:`exact_steps`."""
-    exact = exact_steps(data)
-    if block_h <= 1:
-        return exact
-    w = exact.weights_h
-    keep, run = [], 0
-    for t in range(exact.hours):
-        if w[t] > 1:  # a merged (night) step stands alone
-            keep.append(t)
-            run = 0
-        elif run in (0, block_h):  # single hours are taken block_h at a time
-            keep.append(t)
-            run = 1
-        else:
-            run += 1
-    return _merge(exact, np.array(keep, dtype=int))
 
 
 def expand_steps(values: np.ndarray, data: ModelData, level: bool = False) -> np.ndarray:

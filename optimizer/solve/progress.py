@@ -105,7 +105,7 @@ class SolveProgress:
 
     Parameters
     ----------
-    stage : name shown first on the line (e.g. "coarse MILP")
+    stage : name shown first on the line (e.g. "MILP search")
     scale : factor from the objective's units to the displayed ones [unit/objective unit]
     unit : displayed unit of incumbent and bound (e.g. "$M")
     clock : monotonic clock [s] (replaceable in tests)

@@ -14,7 +14,7 @@ from tiny import tiny_data, tiny_phs
 from optimizer.model.bounds import compute_bounds
 from optimizer.model.build import build_model
 from optimizer.model.data import BatteryData
-from optimizer.model.steps import coarse_steps, exact_steps, expand_steps
+from optimizer.model.steps import exact_steps, expand_steps
 from optimizer.results.solution import extract_solution
 from optimizer.solve.highs import SolveOptions, solve_model
 from optimizer.solve.strategy import StrategyResult, solve_two_stage
@@ -42,13 +42,6 @@ def test_exact_steps_keep_the_hourly_optimum():
         r = solve_model(m, EXACT)
         values.append(r.objective)
     assert values[1] == pytest.approx(values[0], rel=1e-9)
-
-
-def test_coarse_steps_are_a_relaxation():
-    data = _phs_case()
-    hourly = solve_model(build_model(data), EXACT).objective
-    coarse = solve_model(build_model(coarse_steps(data, 3)), EXACT).objective
-    assert coarse <= hourly * (1 + 1e-9)
 
 
 def test_expanded_levels_replay_the_hourly_flows():

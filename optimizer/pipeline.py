@@ -26,7 +26,7 @@ from optimizer.results.run import RunResult
 from optimizer.results.solution import dispatch_frame, extract_solution, facility_load_mw
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import ScalingError, SolveOptions
-from optimizer.solve.strategy import solve_two_stage
+from optimizer.solve.strategy import solve_with_gap
 
 
 @dataclass
@@ -187,7 +187,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress):
     start = _warm_design(paths, opts, data, progress)
     basis = {"in": _warm_basis(paths, opts)}
     try:
-        strategy = solve_two_stage(
+        strategy = solve_with_gap(
             data,
             opts.solve,
             opts.coarse_block_h or 2,

@@ -48,7 +48,7 @@ def no_model(*_a, **_k):
 
 
 def test_target_beyond_the_land_is_infeasible_before_any_model(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "solve_two_stage", no_model)
+    monkeypatch.setattr(pipeline, "solve_with_gap", no_model)
     result = solve("--target", "1e27", "--reports-dir", str(tmp_path / "r"))
     assert result.exit_code == 3, result.output
     said = " ".join(result.output.split())
@@ -59,7 +59,7 @@ def test_target_beyond_the_land_is_infeasible_before_any_model(tmp_path, monkeyp
 
 
 def test_peak_target_beyond_the_land(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "solve_two_stage", no_model)
+    monkeypatch.setattr(pipeline, "solve_with_gap", no_model)
     result = solve("--target", "1e27", "--mode", "peak", "--reports-dir", str(tmp_path / "r"))
     assert result.exit_code == 3, result.output
     assert "cannot run the chips in any hour" in " ".join(result.output.split())
@@ -75,7 +75,7 @@ def test_target_beyond_every_chip_allowed(tmp_path, monkeypatch):
         rows.append(",".join(cells))
     chips = tmp_path / "chips.csv"
     chips.write_text("\n".join(rows) + "\n")
-    monkeypatch.setattr(pipeline, "solve_two_stage", no_model)
+    monkeypatch.setattr(pipeline, "solve_with_gap", no_model)
     result = solve("--target", "1e21", "--chips", str(chips), "--reports-dir", str(tmp_path))
     assert result.exit_code == 3, result.output
     assert "exceeds every chip the catalogue allows: max_count x FLOPS" in (
@@ -89,7 +89,7 @@ def test_scaling_guard_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     def too_large(*_a, **_k):
         raise ScalingError("model values too large for HiGHS (units not scaled?): rhs 1e+12")
 
-    monkeypatch.setattr(pipeline, "solve_two_stage", too_large)
+    monkeypatch.setattr(pipeline, "solve_with_gap", too_large)
     result = solve("--target", "1e21", "--reports-dir", str(tmp_path / "r"))
     assert result.exit_code == 2, result.output
     assert "model values too large for HiGHS" in result.output
@@ -222,7 +222,7 @@ def test_ctrl_c_during_the_solve_leaves_no_folder(tmp_path, monkeypatch):
     def interrupt(*_a, **_k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline, "solve_two_stage", interrupt)
+    monkeypatch.setattr(pipeline, "solve_with_gap", interrupt)
     monkeypatch.setattr(sys, "argv", ["zopt", "solve", "--reports-dir", str(tmp_path / "r")])
     from optimizer.cli import main
 

@@ -195,7 +195,7 @@ def _direct(data: ModelData, run: _Run, explain) -> StrategyResult:
     )
 
 
-def solve_two_stage(
+def solve_with_gap(
     data: ModelData,
     options: SolveOptions,
     block_h: int = 2,

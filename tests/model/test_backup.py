@@ -9,7 +9,7 @@ from optimizer.model.data import BatteryData
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import registered_net_mw
 from optimizer.solve.highs import SolveOptions
-from optimizer.solve.strategy import solve_two_stage
+from optimizer.solve.strategy import solve_with_gap
 
 CF = [1.0, 1.0, 0.0, 0.0]  # sun in hours 0-1, night in hours 2-3; load L = 0.1 MW
 BATTERY = BatteryData(energy_musd_per_mwh=0.1, power_musd_per_mw=0.05, round_trip_eff=0.81)
@@ -21,7 +21,7 @@ def _solve(fuel=None, share=0.5):
     data = tiny_data(CF, battery=BATTERY)
     if fuel is not None:
         data.parts["backup"] = BackupData("gas", CAPEX, HEAT_RATE, fuel, 0.0, 440.0, share)
-    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
     return r.model, (r.data, data)  # the solved model's (merged-step) data and the hourly data
 
 

@@ -21,7 +21,7 @@ from optimizer.model.data import LandData
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import replay_levels
 from optimizer.solve.highs import SolveOptions
-from optimizer.solve.strategy import solve_two_stage
+from optimizer.solve.strategy import solve_with_gap
 
 EXACT = SolveOptions(mip_rel_gap=0)
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -47,7 +47,7 @@ def plants(draw):
 
 
 def _cost(data) -> float:
-    return solve_two_stage(data, EXACT, block_h=1).upper_bound
+    return solve_with_gap(data, EXACT, block_h=1).upper_bound
 
 
 def _scaled(data, k: float):
@@ -69,8 +69,8 @@ def _scaled(data, k: float):
 @SETTINGS
 @given(plants(), st.floats(0.5, 4.0))
 def test_prices_times_k_scale_the_cost(data, k):
-    base = solve_two_stage(data, EXACT, block_h=1)
-    scaled = solve_two_stage(_scaled(data, k), EXACT, block_h=1)
+    base = solve_with_gap(data, EXACT, block_h=1)
+    scaled = solve_with_gap(_scaled(data, k), EXACT, block_h=1)
     assert scaled.upper_bound == pytest.approx(k * base.upper_bound, rel=1e-5, abs=1e-7)
 
 
@@ -110,7 +110,7 @@ def test_average_never_costs_more_than_sustained(data):
 @SETTINGS
 @given(plants(), st.floats(0.01, 0.5))
 def test_the_replay_holds_and_a_perturbed_answer_fails_it(data, shift):
-    r = solve_two_stage(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, block_h=1)
     sol = extract_solution(r.model, r.data)
     unit = sol.storage[0]
     assert np.abs(replay_levels(unit) - unit.level_mwh).max() <= 1e-6 * max(unit.energy_mwh, 1)

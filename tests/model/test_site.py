@@ -24,7 +24,7 @@ from optimizer.results.bom import line_quantities
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import SolveOptions, solve_model
-from optimizer.solve.strategy import solve_two_stage
+from optimizer.solve.strategy import solve_with_gap
 
 D = np.array([[0.0, 3.0], [3.0, 0.0], [2.0, 5.0]])  # hub (= parcel) x site [km]
 
@@ -59,7 +59,7 @@ def site_data(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
 
 def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
     data = site_data(c_mw_km, max_km, max_clusters)
-    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=2)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=2)
     sol = extract_solution(r.model, r.data)
     sol.meta["site"] = extract_site(r.model, data)
     return data, sol, r
@@ -125,7 +125,7 @@ def test_relaxation_bounds_every_site_and_a_fixed_site_is_exact(max_km, fixed_mu
     Fixed S2: P's line runs 5 km (0.10) -> 1.26; with a 4 km limit P may not serve S2, so the PV
     moves to S1 (0.10 land, 3 km line 0.06) -> 1.1 + 0.05 + 0.10 + 0.06 = 1.31."""
     data = site_data(0.2, max_km)
-    full = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
     assert full.upper_bound == pytest.approx(1.25, rel=1e-9)
     m, relaxed = _solve_with(data, data.land.site.relaxation())
     assert relaxed.objective == pytest.approx(1.20, rel=1e-9)

@@ -13,14 +13,14 @@ from optimizer.model.data import BatteryData
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import SolveOptions
-from optimizer.solve.strategy import solve_two_stage
+from optimizer.solve.strategy import solve_with_gap
 
 DAY_NIGHT = [1, 1, 0, 0]  # two sunny hours, two dark hours
 EXACT = SolveOptions(mip_rel_gap=0)
 
 
 def _solve(data):
-    r = solve_two_stage(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, block_h=1)
     sol = extract_solution(r.model, r.data)
     return r.model, sol
 

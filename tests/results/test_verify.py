@@ -11,14 +11,14 @@ from optimizer.model.data import BatteryData
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import replay_levels, verify_solution
 from optimizer.solve.highs import SolveOptions
-from optimizer.solve.strategy import solve_two_stage
+from optimizer.solve.strategy import solve_with_gap
 
 
 @pytest.fixture
 def solved():
     bat = BatteryData(energy_musd_per_mwh=0.1, power_musd_per_mw=0.05, round_trip_eff=0.81)
     data = tiny_data([1, 1, 0, 0], battery=bat)
-    r = solve_two_stage(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
     sol = extract_solution(r.model, r.data)
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
     return data, sol, bom

@@ -17,7 +17,7 @@ from optimizer.model.data import BatteryData
 from optimizer.model.steps import exact_steps, expand_steps
 from optimizer.results.solution import extract_solution
 from optimizer.solve.highs import SolveOptions, solve_model
-from optimizer.solve.strategy import StrategyResult, solve_two_stage
+from optimizer.solve.strategy import StrategyResult, solve_with_gap
 
 EXACT = SolveOptions(mip_rel_gap=0)
 
@@ -46,7 +46,7 @@ def test_exact_steps_keep_the_hourly_optimum():
 
 def test_expanded_levels_replay_the_hourly_flows():
     data = _phs_case()
-    r = solve_two_stage(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, block_h=1)
     sol = extract_solution(r.model, r.data)
     unit = sol.storage[0]
     assert len(unit.level_mwh) == len(CF)
@@ -57,16 +57,16 @@ def test_expanded_levels_replay_the_hourly_flows():
 
 
 def test_average_never_costs_more_than_sustained():
-    sus = solve_two_stage(_phs_case("sustained"), SolveOptions(mip_rel_gap=1e-4))
-    avg = solve_two_stage(_phs_case("average"), SolveOptions(mip_rel_gap=1e-4))
+    sus = solve_with_gap(_phs_case("sustained"), SolveOptions(mip_rel_gap=1e-4))
+    avg = solve_with_gap(_phs_case("average"), SolveOptions(mip_rel_gap=1e-4))
     assert avg.upper_bound <= sus.upper_bound * (1 + 1e-9)
     assert avg.lower_bound <= avg.upper_bound
 
 
 def test_lp_first_strategy_matches_the_direct_milp():
     data = _phs_case(fixed_musd=0.2)
-    direct = solve_two_stage(data, EXACT, block_h=1)
-    lp_first = solve_two_stage(data, SolveOptions(mip_rel_gap=1e-6))
+    direct = solve_with_gap(data, EXACT, block_h=1)
+    lp_first = solve_with_gap(data, SolveOptions(mip_rel_gap=1e-6))
     assert lp_first.upper_bound == pytest.approx(direct.upper_bound, rel=1e-5)
     assert lp_first.lower_bound <= direct.upper_bound * (1 + 1e-9)
 
@@ -76,7 +76,7 @@ def test_target_not_a_whole_number_of_chips_is_feasible_without_liion():
     needs 101 chips, whose night load the turbine could not carry (exit 3)."""
     data = _phs_case(target=100.5)
     data.battery = BatteryData(0.1, 0.05, 0.81, enabled=False)
-    r = solve_two_stage(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, block_h=1)
     assert round(pyo.value(r.model.compute.count[0])) == 101
     assert pyo.value(r.model.phs.turbine_mw[0]) == pytest.approx(0.101, rel=1e-6)
 
@@ -95,7 +95,7 @@ def test_power_is_tied_to_the_build_binary():
 
 def test_incumbent_bounds_hold_the_optimum():
     data = exact_steps(_phs_case(fixed_musd=0.2))
-    full = solve_two_stage(data, EXACT, block_h=1)
+    full = solve_with_gap(data, EXACT, block_h=1)
     tight = replace(data, bounds=compute_bounds(data, full.upper_bound))
     r = solve_model(build_model(tight), EXACT)
     assert r.objective == pytest.approx(full.upper_bound, rel=1e-6)
@@ -139,7 +139,7 @@ def test_hall_that_fits_no_candidate_is_named_with_its_numbers():
     data = site_data(0.1)
     data.land.site.hall_acres_per_mw_it = 100.0  # 0.1 MW_IT -> 10 acres; candidates have 1
     with pytest.raises(InfeasibleError, match="footprint limits the design.*10 acres.*has 1 "):
-        solve_two_stage(data, EXACT, explain_infeasible=lambda: explain_infeasible(data))
+        solve_with_gap(data, EXACT, explain_infeasible=lambda: explain_infeasible(data))
 
 
 def test_land_is_not_blamed_when_land_suffices():
@@ -180,9 +180,9 @@ def _two_site_case():
 
 def test_branching_on_reservoir_patterns_closes_the_gap():
     data = _two_site_case()
-    direct = solve_two_stage(data, EXACT, block_h=1)
+    direct = solve_with_gap(data, EXACT, block_h=1)
     lp = solve_model(build_model(exact_steps(data)), EXACT, relax=True).objective
-    r = solve_two_stage(data, SolveOptions(mip_rel_gap=1e-3))
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=1e-3))
     assert lp < direct.upper_bound * 0.95  # the relaxation alone is loose here
     assert r.upper_bound == pytest.approx(direct.upper_bound, rel=1e-3)
     assert r.lower_bound <= direct.upper_bound * (1 + 1e-9)
@@ -197,7 +197,7 @@ def test_designs_fix_every_integer_decision_the_registry_names():
     from optimizer.solve.design import fix_design
 
     data = exact_steps(_phs_case(fixed_musd=0.2))
-    r = solve_two_stage(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, block_h=1)
     assert r.design is None  # the direct MILP
     m = build_model(data)
     solve_model(m, EXACT, relax=True)

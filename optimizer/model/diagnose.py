@@ -21,6 +21,11 @@ def _min_load_mw(data: ModelData) -> float:
     return load * d.pue
 
 
+def _n(x: float) -> str:
+    """A figure for a sentence: whole with thousands separators, 3 digits below 10."""
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
+
+
 def hall_limit(data: ModelData, it_mw: float) -> str:
     """The hall's footprint [acre] for ``it_mw`` [MW_IT] against the largest campus of a
     candidate site (its parcel and the parcels adjacent to it), or '' when it fits."""
@@ -34,10 +39,10 @@ def hall_limit(data: ModelData, it_mw: float) -> str:
         return ""
     n_adj = len(s.campus_of(j)) - 1
     return (
-        f"The data hall's footprint limits the design: the target needs at least {it_mw:,.0f} "
-        f"MW of IT load, a hall of {need:,.0f} acres ({s.hall_acres_per_mw_it:g} acres per "
+        f"The data hall's footprint limits the design: the target needs at least {_n(it_mw)} "
+        f"MW of IT load, a hall of {_n(need)} acres ({s.hall_acres_per_mw_it:g} acres per "
         f"MW_IT), but the largest candidate site campus (parcel {land.ids[s.site_parcel[j]]} "
-        f"and the {n_adj} parcels adjacent to it) has {campus[j]:,.0f} buildable acres. "
+        f"and the {n_adj} parcels adjacent to it) has {_n(campus[j])} buildable acres. "
         f"Add larger or adjacent parcels, widen the adjacency gap (cluster_gap_m) or lower "
         f"data_hall_acres_per_mw_it."
     )

@@ -257,22 +257,23 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
 
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
     (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless
-    bought for PV) + the campus parcels bought for the hall (:func:`hall_purchase`) + trunk
-    lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines; +1e6 per violated limit
-    (the hall does not fit on the campus, a bought parcel or built reservoir beyond the
-    maximum distance).
+    bought for PV) + the campus parcels bought for the hall beside the PV
+    (:func:`hall_purchase`) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir
+    lines; +1e6 per violated limit (the hall exceeds the campus's buildable acres, a bought
+    parcel or built reservoir beyond the maximum distance). PV that the hall displaces is left
+    to the evaluation at the site (the LP with the design fixed).
     """
     s, land = data.land.site, data.land
     bought, built = design["bought"], design["built"]
-    cost = np.zeros(len(s.site_parcel))
+    cost, campus_acres = np.zeros(len(s.site_parcel)), s.campus_acres(land.buildable_acres)
     for j, p in enumerate(s.site_parcel):
         km = s.reservoir_site_km[built, j] if len(built) else np.zeros(0)
         lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
         lines += float(km.sum()) * (s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"])
         bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
-        extra, short = hall_purchase(data, j, design["cap_mw"], bought, design["hall_acres"])
+        extra, _ = hall_purchase(data, j, design["cap_mw"], bought, design["hall_acres"])
         bad += int((km > s.max_distance_km).sum()) + int(
-            short > EPS_ACRES * max(design["hall_acres"], 1.0)
+            design["hall_acres"] > campus_acres[j] + EPS_ACRES * max(design["hall_acres"], 1.0)
         )
         owned = bought[p] and design["cap_mw"][p] > 1e-6  # bought for PV anyway
         land_musd = (0.0 if owned else float(land.price_musd[p])) + land.price_musd[extra].sum()

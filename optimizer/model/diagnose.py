@@ -43,8 +43,7 @@ def hall_limit(data: ModelData, it_mw: float) -> str:
         f"MW of IT load, a hall of {_n(need)} acres ({s.hall_acres_per_mw_it:g} acres per "
         f"MW_IT), but the largest candidate site campus (parcel {land.ids[s.site_parcel[j]]} "
         f"and the {n_adj} parcels adjacent to it) has {_n(campus[j])} buildable acres. "
-        f"Add larger or adjacent parcels, widen the adjacency gap (cluster_gap_m) or lower "
-        f"data_hall_acres_per_mw_it."
+        f"Add larger or adjacent parcels or lower data_hall_acres_per_mw_it."
     )
 
 

@@ -6,7 +6,7 @@ nights merged, same optimum as the 8,760-hour problem), with the big-M's of
 
 1. **Bound.** The LP relaxation of the model with the compute site *relaxed*
    (:meth:`~optimizer.model.data.SiteData.relaxation`: lines priced at the nearest candidate,
-   the hall on any bought candidate) bounds every design at every site from below.
+   the hall on any bought campus parcel) bounds every design at every site from below.
 2. **Designs.** Its solution is rounded to a design (parcels and reservoirs with anything on
    them bought, chips rounded to a whole mix that meets the target), the compute site ranked for
    it (:func:`~optimizer.model.site.rank_sites`), and the design evaluated exactly: the LP with

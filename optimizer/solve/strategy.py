@@ -9,7 +9,7 @@ nights merged, same optimum as the 8,760-hour problem), with the big-M's of
    choice with :math:`z` continuous, so one compiled LP (:class:`~optimizer.solve.branch.Solver`)
    then serves the bound, the chosen site and every branch, each a warm re-solve; otherwise
    the compute site is *relaxed* (:meth:`~optimizer.model.data.SiteData.relaxation`: lines
-   priced at the nearest candidate, the hall on any bought candidate's campus).
+   priced at the nearest candidate, the hall on any bought campus parcel).
 2. **Designs.** Its solution is rounded to a design (parcels and reservoirs with anything on
    them bought, chips rounded to a whole mix that meets the target), the compute site ranked for
    it (:func:`~optimizer.model.site.rank_sites`); the LP at that site is rounded and the design

@@ -28,7 +28,9 @@ pumps' draw one way and the turbines' output the other; conservative when a grou
 built sites), :math:`L_s \\ge H_g - \\bar H_g (1 - b_s)` with :math:`\\bar H_g` the group's power
 bound (:mod:`optimizer.model.bounds`), split per site like the parcels:
 :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
-:math:`q_{sj} \\le \\bar T z_j` (:math:`\\bar T = \\max_g \\bar H_g`).
+:math:`q_{sj} \\le \\bar T z_j` (:math:`\\bar T = \\max_g \\bar H_g`); valid inequalities
+(:func:`_add_line_parts`) make the built sites' lines carry at least the group's powerhouse
+rating in the relaxation too.
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
 .. math::
@@ -154,6 +156,7 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
             >= ph.house_mw[int(d.group[r])] - float(h_max[d.group[r]]) * (1 - ph.build[r])
         ),
     )
+    _add_line_parts(b, ph, d, h_max)
     if _one_distance(b, data):
         km = s.reservoir_site_km[:, list(b.J)].min(axis=1)
         return (
@@ -177,6 +180,29 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
     pairs = [(r, j) for r in ph.S for j in b.J]
     km = sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)
     return km, sum(float(s.reservoir_site_km[r, j]) * b.res_flow_mw[r, j] for r, j in pairs)
+
+
+def _add_line_parts(b: pyo.Block, ph: pyo.Block, d, h_max: np.ndarray) -> None:
+    """Valid inequalities that tighten the relaxation of the line rating: the group's
+    powerhouse rating is carried by the lines of its built sites,
+
+    .. math:: 0 \\le \\ell_s \\le \\bar H_{g(s)} b_s, \\quad
+              \\sum_{s \\in g} \\ell_s \\ge H_g, \\quad L_s \\ge \\ell_s
+
+    (every design meets them with :math:`\\ell_s = H_g` on one built site of g; with b
+    fractional the big-M row alone lets :math:`L_s` fall to
+    :math:`H_g - \\bar H_g (1 - b_s)`, far below :math:`H_g`)."""
+    b.line_part_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
+    b.line_part_site = pyo.Constraint(
+        ph.S, rule=lambda b, r: b.line_part_mw[r] <= float(h_max[d.group[r]]) * ph.build[r]
+    )
+    b.line_part_sum = pyo.Constraint(
+        ph.U,
+        rule=lambda b, g: (
+            sum(b.line_part_mw[r] for r in ph.S if int(d.group[r]) == g) >= ph.house_mw[g]
+        ),
+    )
+    b.line_part_rating = pyo.Constraint(ph.S, rule=lambda b, r: b.line_mw[r] >= b.line_part_mw[r])
 
 
 def _far_rows(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> list:

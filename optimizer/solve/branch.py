@@ -100,6 +100,26 @@ class Solver:
         self.session.read_basis(basis_in)
         run.solve_s += time.perf_counter() - t
         self.run, self.data, self.name = run, data, name
+        self.root_objective, self.root_design, self.root_values = float("nan"), None, {}
+
+    def keep_root(self, objective: float, design) -> None:
+        """Remember the root solve (its objective [$M], rounded design and reservoir values)
+        before later solves overwrite the model's values."""
+        self.root_objective, self.root_design = objective, design
+        if hasattr(self.m, "phs"):
+            b = self.m.phs
+            self.root_values = {id(v): pyo.value(v) for v in [*b.build.values(), b.n_built]}
+
+    @property
+    def root_build_whole(self) -> bool:
+        """Whether the root LP built every reservoir site wholly or not at all."""
+        return all(abs(x - round(x)) <= 1e-6 for x in self.root_values.values())
+
+    def satisfies(self, fixes: list) -> bool:
+        """Whether the root solution meets every ``(variable, lower, upper)`` of ``fixes``."""
+        vals = [(self.root_values.get(id(v)), lo, hi) for v, lo, hi in fixes]
+        return bool(fixes) and all(x is not None and lo - 1e-9 <= x <= hi + 1e-9
+                                   for x, lo, hi in vals)  # fmt: skip
 
     def solve(self, fixes: list, label: str) -> SolveResult:
         """Solve under ``fixes`` (warm from the last solve's basis) and log the stage."""
@@ -166,46 +186,71 @@ def branch_bound(
     site_data: ModelData | None = None,
     known: dict | None = None,
 ) -> float:
-    """Enumerate patterns on ``root`` (solved, its basis current), then sites and leaves;
-    evaluate the best designs with ``evaluate(design, name)``; return the new lower bound [$M]
-    (never below ``lower``; the LPs may be a restriction costing at most ``slack`` [$M]).
+    """Enumerate patterns and sites on ``root`` (solved, its basis current; see
+    :meth:`Solver.keep_root`), then the leaves; evaluate the best designs with
+    ``evaluate(design, name)``; return the new lower bound [$M] (never below ``lower``; the LPs
+    may be a restriction costing at most ``slack`` [$M]).
 
-    The site level runs on ``root`` when it models the site choice, else on a new session of
-    ``site_data``; ``known``: site-level leaves already solved (name -> :class:`Leaf`).
+    When the root LP builds whole reservoirs (its pattern is settled) the site level comes
+    first, else the pattern level; either may already prove the target, each level covering
+    every design. The site level runs on ``root`` when it models the site choice, else on a
+    new session of ``site_data``; ``known``: site-level leaves already solved.
     """
-    data, gap = root.data, run.options.mip_rel_gap
-    s, ids = data.land.site, (data.phs.ids if data.phs is not None else [])
+    gap, s = run.options.mip_rel_gap, root.data.land.site
     target = lambda: best.cost * (1 - gap)  # noqa: E731 (falls as the incumbent improves)
-    cases = dict(patterns(root.m, ids))
+    multi = s is not None and len(s.candidates) > 1
+    sites = None
+    if multi and root.root_build_whole:
+        full, sites = _site_level(run, root, site_data, known or {})
+        _evaluate_best(sites.values(), PATTERN_EVALUATIONS, target, evaluate)
+        if min(x.bound for x in sites.values()) >= target():
+            return _lower(sites.values(), lower, slack)
+    pats = _pattern_level(run, root)
+    _evaluate_best(pats.values(), PATTERN_EVALUATIONS, target, evaluate)
+    leaves = pats
+    if multi and min(x.bound for x in pats.values()) < target():
+        if sites is None:
+            full, sites = _site_level(run, root, site_data, known or {})
+        leaves = _leaves(full, sites, pats, lower, target)
+    _evaluate_best(leaves.values(), MAX_EVALUATIONS, target, evaluate)
+    return _lower(leaves.values(), lower, slack)
+
+
+def _lower(leaves, lower: float, slack: float) -> float:
+    """The bound the leaves prove [$M]: their smallest, less ``slack``, never below ``lower``."""
+    return max(lower, min((x.bound for x in leaves), default=lower + slack) - slack)
+
+
+def _pattern_level(run, root: Solver) -> dict[str, Leaf]:
+    """Every reservoir pattern's bound and design; a pattern the root LP's solution already
+    satisfies has the root's bound and design without a solve."""
+    ids = root.data.phs.ids if root.data.phs is not None else []
+    cases, leaves = dict(patterns(root.m, ids)), {}
+    for name, fix in list(cases.items()):
+        if root.satisfies(fix):
+            leaves[name] = Leaf(None, name, root.root_objective, root.root_design)
+            del cases[name]
     alone = cases.pop(NO_RESERVOIR, None) is not None
-    leaves = _level(root, cases, lambda _n: None)
+    leaves.update(_level(root, cases, lambda _n: None))
     if alone:
         leaves[NO_RESERVOIR] = _without_reservoirs(run, root.data)
-    _evaluate_best(leaves.values(), PATTERN_EVALUATIONS, target, evaluate)
-    multi = s is not None and len(s.candidates) > 1
-    if multi and min(x.bound for x in leaves.values()) < target():
-        leaves = _sites_and_leaves(run, root, leaves, lower, target, site_data, known or {})
-    _evaluate_best(leaves.values(), MAX_EVALUATIONS, target, evaluate)
-    return max(lower, min((x.bound for x in leaves.values()), default=lower + slack) - slack)
+    return leaves
 
 
-def _sites_and_leaves(
-    run,
-    root: Solver,
-    patterns_: dict,
-    lower: float,
-    target,
-    site_data: ModelData | None,
-    known: dict,
-) -> dict[str, Leaf]:
-    """The site level and the leaves (site, pattern) whose floor is below ``target()`` [$M]."""
+def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
+    """(the session with the site choice, every compute site's leaf)."""
     full = root if has_site_choice(root.m) else Solver(run, site_data, "site LP")
+    data = full.data
+    names = {f"site {data.land.ids[data.land.site.site_parcel[j]]}": j for j in full.m.site.J}
+    todo = {n: site_fix(full.m, j) for n, j in names.items() if n not in known}
+    return full, {**{n: known[n] for n in names if n in known}, **_level(full, todo, names.get)}
+
+
+def _leaves(full: Solver, sites: dict, patterns_: dict, lower: float, target) -> dict[str, Leaf]:
+    """The leaves (site, pattern), solved where their floor is below ``target()`` [$M]."""
     data = full.data
     ids = data.phs.ids if data.phs is not None else []
     pats = dict(patterns(full.m, ids))
-    names = {f"site {data.land.ids[data.land.site.site_parcel[j]]}": j for j in full.m.site.J}
-    todo = {n: site_fix(full.m, j) for n, j in names.items() if n not in known}
-    sites = {**{n: known[n] for n in names if n in known}, **_level(full, todo, names.get)}
     cases, floors = {}, {}
     for site_name, site_leaf in sites.items():
         for p_name, p_leaf in patterns_.items():

@@ -239,6 +239,7 @@ def solve_with_gap(
         raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
     lower = max(r0.objective - slack, 0.0)
     first = round_design(root.m, root.data)
+    root.keep_root(r0.objective, first)
     known = {}
     if not _closed(best, lower, options):
         known = _site_design(run, exact, root, first, best)

@@ -232,8 +232,9 @@ def _backup_words(data: ModelData, lifted: ModelData, m) -> str:
 
 
 def limits_of(data: ModelData) -> list[Limit]:
-    """The limits ``data`` imposes, each with its lift (only those that restrict anything)."""
-    out = [Limit("land", _lift_land, _land_words)]
+    """The limits ``data`` imposes, each with its lift (only those that restrict anything);
+    land last, so that the distance and cluster limits are tested before it."""
+    out = []
     if np.isfinite(data.compute.max_count).any():
         out.append(Limit("chip max_count", _lift_chips, _chip_words))
     storage = data.compute.mode != "peak"
@@ -253,4 +254,4 @@ def limits_of(data: ModelData) -> list[Limit]:
     backup = data.parts.get("backup")
     if storage and backup is not None and backup.max_share < 1.0:
         out.append(Limit("backup share", _lift_backup, _backup_words))
-    return out
+    return out + [Limit("land", _lift_land, _land_words)]  # last: after the reach limits

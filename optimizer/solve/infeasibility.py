@@ -33,17 +33,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.limits import Limit, limits_of
 from optimizer.model.steps import exact_steps
-from optimizer.solve.highs import SolveOptions, solve_model
+from optimizer.solve.highs import SolveOptions, prepare, run_and_load
 
 #: time the diagnosis may take after a failed solve [s]
 DIAGNOSIS_BUDGET_S = 120.0
 INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
+#: longest a MILP may take to price a feasible lift [s] (its first design is kept otherwise)
+PRICED_MILP_S = 20.0
 #: reach limits: when lifting one of these alone is enough, land is not to blame
 REACH = ("distance limit", "cluster limit")
 
@@ -72,7 +75,12 @@ class Diagnosis:
 
 
 class _Probe:
-    """Solves ``data`` at a level within the time left of the budget; counts the solves."""
+    """Solves ``data`` at a level within the time left of the budget; counts the solves.
+
+    Feasibility is asked with a zero objective (HiGHS's simplex then proves an infeasible
+    embedded-data LP infeasible in ~5 s instead of ~40 s, and a MILP stops at its first
+    design); a feasible lift is solved again with its costs (:meth:`priced`) for the numbers.
+    """
 
     def __init__(self, options: SolveOptions, budget_s: float):
         self.options = replace(options, live=False, log_to_console=False)
@@ -82,33 +90,49 @@ class _Probe:
         """Seconds left of the budget."""
         return self.budget_s - (time.perf_counter() - self.t0)
 
-    def _solve(self, data: ModelData, relax: bool):
-        """(True | False | None, solved model, result): feasible, infeasible, undetermined."""
+    def _solve(self, data: ModelData, relax: bool, priced: bool = False):
+        """(True | False | None, solved model): feasible, infeasible, undetermined."""
         if self.left_s() <= 0.5:
-            return None, None, None
+            return None, None
         m = build_model(data)
-        r = solve_model(m, replace(self.options, time_limit_s=self.left_s()), relax=relax)
+        limit_s = self.left_s() if relax or not priced else min(self.left_s(), PRICED_MILP_S)
+        opts = replace(self.options, time_limit_s=limit_s)
+        h, repn, lp, integer, compile_s = prepare(m, opts, relax)
+        if not priced:
+            n = lp.num_col_
+            h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        r = run_and_load(h, repn, lp, integer, opts, "diagnosis", compile_s)
         self.solves += 1
         if r.has_solution:
-            return True, m, r
-        return (False if any(w in r.status for w in INFEASIBLE_WORDS) else None), None, r
+            return True, m
+        return (False if any(w in r.status for w in INFEASIBLE_WORDS) else None), None
+
+    @staticmethod
+    def _at(data: ModelData, level: str, j: int | None) -> ModelData:
+        s = data.land.site
+        if j is not None:
+            return replace(data, land=replace(data.land, site=s.fixed(j)))
+        if level == "lp" and s is not None and s.fixed_site is None:
+            return _site_relaxed(data)
+        return data
 
     def feasible(self, data: ModelData, level: str):
         """(True | False | None, model, candidate site index or None) of ``data`` at ``level``."""
-        s = data.land.site
-        if level == "lp":
-            relaxed = data if s is None or s.fixed_site is not None else _site_relaxed(data)
-            return (*self._solve(relaxed, relax=True)[:2], None)
-        if level == "milp":
-            return (*self._solve(data, relax=False)[:2], None)
-        unknown = False
+        if level != "site":
+            return (*self._solve(self._at(data, level, None), relax=level != "milp"), None)
+        s, unknown = data.land.site, False
         for j in sorted(s.candidates, key=lambda j: -data.land.buildable_acres[s.site_parcel[j]]):
-            at = replace(data, land=replace(data.land, site=s.fixed(j)))
-            ok, m, _ = self._solve(at, relax=True)
+            ok, m = self._solve(self._at(data, level, j), relax=True)
             if ok:
                 return True, m, j
             unknown |= ok is None
         return (None if unknown else False), None, None
+
+    def priced(self, data: ModelData, level: str, j: int | None, model):
+        """The cheapest solution of a feasible ``data`` at ``level`` (site ``j``): a model, or
+        ``model`` (the feasibility solution) when the budget ends first."""
+        ok, m = self._solve(self._at(data, level, j), relax=level != "milp", priced=True)
+        return m if ok else model
 
 
 def _site_relaxed(data: ModelData) -> ModelData:
@@ -140,8 +164,9 @@ def _lift_all(probe: _Probe, base: ModelData, limits: list[Limit], diag: Diagnos
     """Try every single lift at ``diag.level``; then pairs when none works."""
     for lim in limits:
         lifted = lim.lift(base)
-        ok, m, _ = probe.feasible(lifted, diag.level)
+        ok, m, j = probe.feasible(lifted, diag.level)
         if ok:
+            m = probe.priced(lifted, diag.level, j, m)
             diag.limiting[lim.key] = lim.words(base, lifted, m)
         elif ok is False:
             diag.not_limiting.append(lim.key)
@@ -172,6 +197,9 @@ def diagnose(
         _lift_all(probe, base, limits, diag)
     if any(k in diag.limiting for k in REACH):  # the layer's land suffices: only reach is short
         diag.limiting.pop("land", None)
+    elif "land" in diag.limiting and any(k in diag.untested for k in REACH):
+        diag.limiting.pop("land")  # the land within reach may be what is short: not settled
+        diag.untested.append("land")
     diag.solves, diag.seconds = probe.solves, time.perf_counter() - probe.t0
     return diag
 

@@ -158,10 +158,10 @@ def test_no_single_lift_names_the_pair():
     data.compute.target_pflops = 2000.0
     data.land.site.hall_acres_per_mw_it = 100.0
     diag = diagnose(data)
-    assert not diag.limiting and diag.pairs == [("land", "hall footprint")]
+    assert not diag.limiting and diag.pairs == [("hall footprint", "land")]
     text = explain(diag)
-    assert "No single limit lifted makes it feasible (land, Li-ion off, hall footprint)" in text
-    assert "Lifted together, these pairs do: land and hall footprint." in text
+    assert "No single limit lifted makes it feasible (Li-ion off, hall footprint, land)" in text
+    assert "Lifted together, these pairs do: hall footprint and land." in text
 
 
 def test_diagnosis_is_bounded_in_time():

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
@@ -97,7 +98,11 @@ class _Probe:
         m = build_model(data)
         limit_s = self.left_s() if relax or not priced else min(self.left_s(), PRICED_MILP_S)
         opts = replace(self.options, time_limit_s=limit_s)
-        h, repn, lp, integer, compile_s = prepare(m, opts, relax)
+        try:
+            h, repn, lp, integer, compile_s = prepare(m, opts, relax)
+        except InfeasibleConstraintException:  # a row with every variable fixed is violated
+            self.solves += 1
+            return False, None
         if not priced:
             n = lp.num_col_
             h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))

@@ -169,3 +169,17 @@ def test_diagnosis_is_bounded_in_time():
     assert diag.level is None and diag.solves == 0
     text = explain(diag, fallback="Land limits the design: (data check).")
     assert "did not settle" in text and "(data check)" in text
+
+
+def test_a_fixed_design_beyond_a_limit_is_infeasible_not_a_traceback():
+    import pyomo.environ as pyo
+
+    from optimizer.solve.highs import solve_model
+
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0, 1))
+    m.x.fix(1)
+    m.far = pyo.Constraint(expr=m.x <= 0)
+    m.obj = pyo.Objective(expr=m.x)
+    r = solve_model(m)
+    assert "Infeasible" in r.status and not r.has_solution

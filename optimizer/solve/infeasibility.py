@@ -61,7 +61,9 @@ class Diagnosis:
     ``limiting``: key -> sentence of every single lift that makes it feasible; ``not_limiting``:
     keys of those that do not; ``untested``: keys left when the budget ran out; ``pairs``: pairs
     of keys that make it feasible together (tried only when no single lift does);
-    ``site``: the candidate site parcel id where the relaxation is feasible (``milp`` level).
+    ``site``: the candidate site parcel id where the relaxation is feasible (``milp`` level);
+    ``cost_musd``: the cost of the design found when the MILP is feasible [$M]; ``with_site``:
+    whether the data has a compute site to choose.
     """
 
     level: str | None = None
@@ -71,6 +73,7 @@ class Diagnosis:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     site: str | None = None
     cost_musd: float = float("nan")
+    with_site: bool = False
     solves: int = 0
     seconds: float = 0.0
 
@@ -195,7 +198,7 @@ def diagnose(
     """Find the limiting resources of an infeasible ``data`` (see the module docstring)."""
     probe = _Probe(options or SolveOptions(), budget_s)
     base = exact_steps(replace(data, bounds=None))
-    diag = Diagnosis()
+    diag = Diagnosis(with_site="site" in _levels(base))
     _find_level(probe, base, diag)
     limits = limits_of(base)
     if diag.level in ("lp", "site", "milp"):
@@ -210,8 +213,7 @@ def diagnose(
 
 
 _LEVEL_WORDS = {
-    "lp": "Its LP relaxation (whole numbers relaxed, the hall spread over the candidate sites) is "
-    "infeasible.",
+    "lp": "Its LP relaxation (whole numbers relaxed{spread}) is infeasible.",
     "site": "Its LP relaxation is feasible with the hall spread over the candidate sites, but not "
     "at any single candidate site.",
     "milp": "Its LP relaxation is feasible{at}, so the integer structure holds it back (whole "
@@ -251,8 +253,9 @@ def explain(diag: Diagnosis, fallback: str = "") -> str:
             f"The LP-first strategy found no design, but the full MILP has one (cost "
             f"{diag.cost_musd:,.1f} $M): rerun with --coarse-hours 1. {tail}"
         )
-    level = _LEVEL_WORDS[diag.level].format(at=f" at candidate site {diag.site}" if diag.site
-                                             else "")  # fmt: skip
+    at = f" at candidate site {diag.site}" if diag.site else ""
+    spread = ", the hall spread over the candidate sites" if diag.with_site else ""
+    level = _LEVEL_WORDS[diag.level].format(at=at, spread=spread)
     lifted = "Re-solved with one limit lifted at a time:"
     return " ".join(["No design meets the target.", level, lifted, *_findings(diag), tail])
 

@@ -22,20 +22,29 @@ def _min_load_mw(data: ModelData) -> float:
     return load * d.pue
 
 
-def _hall_limit(data: ModelData, it_mw: float) -> str:
-    """The hall's footprint [acre] against the largest candidate site parcel, or ''."""
+def _n(x: float) -> str:
+    """A figure for a sentence: whole with thousands separators, 3 digits below 10."""
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
+
+
+def hall_limit(data: ModelData, it_mw: float) -> str:
+    """The hall's footprint [acre] for ``it_mw`` [MW_IT] against the largest campus of a
+    candidate site (its parcel and the parcels adjacent to it), or '' when it fits."""
     s, land = data.land.site, data.land
     if s is None or not len(s.site_parcel):
         return ""
     need = s.hall_acres_per_mw_it * it_mw
-    largest = float(land.buildable_acres[s.site_parcel].max())
-    if need <= largest:
+    campus = s.campus_acres(land.buildable_acres)
+    j = int(np.argmax(campus))
+    if need <= campus[j]:
         return ""
+    n_adj = len(s.campus_of(j)) - 1
     return (
-        f"The data hall's footprint limits the design: the target needs at least {it_mw:,.0f} "
-        f"MW of IT load, a hall of {need:,.0f} acres ({s.hall_acres_per_mw_it:g} acres per "
-        f"MW_IT), but the largest candidate site parcel has {largest:,.0f} buildable acres. "
-        f"Add larger parcels or lower data_hall_acres_per_mw_it."
+        f"The data hall's footprint limits the design: the target needs at least {_n(it_mw)} "
+        f"MW of IT load, a hall of {_n(need)} acres ({s.hall_acres_per_mw_it:g} acres per "
+        f"MW_IT), but the largest candidate site campus (parcel {land.ids[s.site_parcel[j]]} "
+        f"and the {n_adj} parcels adjacent to it) has {_n(campus[j])} buildable acres. "
+        f"Add larger or adjacent parcels or lower data_hall_acres_per_mw_it."
     )
 
 
@@ -74,7 +83,7 @@ def explain_infeasible(data: ModelData) -> str:
             f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
             f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
         )
-    hall = _hall_limit(data, load / d.pue)
+    hall = hall_limit(data, load / d.pue)
     if hall:
         return hall
     if d.mode == "peak":

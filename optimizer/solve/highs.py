@@ -267,10 +267,10 @@ def solve_model(
     if start:
         _set_start(h, repn, start)
     if basis is not None and basis.get("in"):
-        _read_basis(h, basis["in"])
+        read_basis_file(h, basis["in"])
     result = run_and_load(h, repn, lp, integer, options, stage, compile_s)
     if basis is not None:
-        basis["out"] = _basis_bytes(h)
+        basis["out"] = basis_bytes(h)
     return result
 
 
@@ -281,7 +281,7 @@ def trivially_infeasible(stage: str, exc: Exception) -> SolveResult:
                        0, 0, 0, "", stage=stage)  # fmt: skip
 
 
-def _read_basis(h, content: bytes) -> None:
+def read_basis_file(h, content: bytes) -> None:
     """Start from a saved basis; one of another model (other sizes) is refused by HiGHS and
     the solve starts cold (a basis only changes where the simplex starts, never the answer)."""
     import tempfile
@@ -293,7 +293,7 @@ def _read_basis(h, content: bytes) -> None:
             h.readBasis(f.name)
 
 
-def _basis_bytes(h) -> bytes | None:
+def basis_bytes(h) -> bytes | None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

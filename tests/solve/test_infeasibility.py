@@ -104,7 +104,8 @@ def test_hall_footprint():
     text = words(data)
     assert "The data hall's footprint limits the design" in text
     assert "a hall of 10.0 acres (100 acres per MW_IT)" in text
-    assert "the largest candidate site parcel has 1.0 buildable acres" in text
+    assert "the largest candidate site campus (its parcel and the parcels adjacent to it) has " \
+        "1.0 buildable acres" in text
 
 
 def test_hall_that_fits_only_when_spread_is_found_at_the_site_level():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from optimizer.model.bounds import backup_share
 from optimizer.model.data import ModelData
 
 
@@ -66,8 +67,9 @@ def explain_infeasible(data: ModelData) -> str:
         minlength=data.pv.cf.shape[0],
     )
     pv = data.pv.cf.T @ cap
-    hours = data.year_h
-    energy_need, energy_max = load * hours, float(pv @ data.weights_h)
+    # PV's part: a backup and the unserved allowance supply the rest (never blame PV for them)
+    pv_part = max(1.0 - d.max_unserved - backup_share(data), 0.0)
+    energy_need, energy_max = load * data.year_h * pv_part, float(pv @ data.weights_h)
     if d.mode == "peak" and pv.max() < load:
         return (
             f"Land limits the design: the target needs at least {load:,.0f} MW in the best hour, "
@@ -77,7 +79,7 @@ def explain_infeasible(data: ModelData) -> str:
     if d.mode != "peak" and energy_max < energy_need:
         return (
             f"Land limits the design: the target needs a facility load of at least "
-            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year), but PV on all "
+            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year from PV), but PV on all "
             f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
             f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
         )
@@ -90,7 +92,8 @@ def explain_infeasible(data: ModelData) -> str:
         f"No design meets the target, but not for lack of land: PV on all "
         f"{land.buildable_acres.sum():,.0f} buildable acres yields "
         f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
-        f"facility needs. What limits it is storage (reservoir volumes, pump and turbine "
-        f"limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'}) or a "
-        f"site limit (distance, clusters)."
+        f"facility needs from PV. What limits it is storage (reservoir volumes, pump and "
+        f"turbine limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'})"
+        f"{', the backup share' if backup_share(data) > 0 else ''} or a site limit (distance, "
+        f"clusters)."
     )

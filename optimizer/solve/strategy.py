@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
@@ -45,7 +46,8 @@ from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import exact_steps
 from optimizer.solve.branch import Leaf, Solver, branch_bound, has_site_choice, site_fix
-from optimizer.solve.design import Design, fix_design, release_empty_parcels, round_design
+from optimizer.solve.design import Design, round_design
+from optimizer.solve.evaluate import Evaluated, Evaluator
 from optimizer.solve.highs import SolveOptions, SolveResult, solve_model
 
 INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
@@ -107,6 +109,7 @@ class _Run:
         self.t0 = time.perf_counter()
         self.build_s = self.solve_s = 0.0
         self.stages: list[dict] = []
+        self.evaluator: Evaluator | None = None
 
     def left_s(self) -> float:
         """Seconds left of the whole solve's time limit."""
@@ -166,20 +169,29 @@ class _Best:
     data: ModelData | None = None
     result: SolveResult | None = None
     design: Design | None = None
+    evaluated: Evaluated | None = None
 
 
 def _evaluate(run: _Run, data: ModelData, design: Design | None, best: _Best, name: str) -> None:
-    """Solve the LP with ``design`` fixed at its site; keep it when it beats ``best``."""
+    """Solve the LP with ``design`` fixed at its site (warm, :mod:`optimizer.solve.evaluate`);
+    keep it when it beats ``best`` (``data``: the exact steps ``run.evaluator`` was made
+    for)."""
     if design is None:
         return
-    at = _at_site(data, design.site)
-    m, r = run.solve(at, name, fix=lambda m: fix_design(m, design))
-    if not r.has_solution:
-        return
-    release_empty_parcels(m, at)
-    cost = float(pyo.value(m.total_cost))  # without the parcels let go
-    if cost < best.cost:
-        best.cost, best.model, best.data, best.result, best.design = cost, m, at, r, design
+    e = run.evaluator.evaluate(design, name)
+    if e is not None and e.cost < best.cost:
+        best.cost, best.model, best.data, best.result, best.design = (
+            e.cost, e.model, e.data, e.result, design)  # fmt: skip
+        best.evaluated = e
+
+
+def _same(a: Design | None, b: Design | None) -> bool:
+    """Whether two designs make the same decisions."""
+    if a is None or b is None:
+        return a is b
+    return (a.site, a.liion) == (b.site, b.liion) and all(
+        np.array_equal(x, y) for x, y in ((a.buy, b.buy), (a.build, b.build), (a.count, b.count))
+    )
 
 
 def _sustained_design(data: ModelData, run: _Run) -> Design | None:
@@ -225,6 +237,7 @@ def solve_with_gap(
     if block_h <= 1:
         return _direct(exact, run, explain_infeasible)
     progress(f"LP bound: {exact.hours:,} exact steps (nights merged)")
+    run.evaluator = Evaluator(run, exact)
     best = _starts(run, exact, start)
     if best.cost < math.inf:
         exact = replace(exact, bounds=compute_bounds(exact, best.cost))
@@ -240,10 +253,11 @@ def solve_with_gap(
     lower = max(r0.objective - slack, 0.0)
     first = round_design(root.m, root.data)
     root.keep_root(r0.objective, first)
+    run.evaluator.use_root(root)
     known = {}
     if not _closed(best, lower, options):
         known = _site_design(run, exact, root, first, best)
-    if best.model is None or (not _closed(best, lower, options) and not known):
+    if not _same(first, best.design):  # warm at its site: cheap, and often the better one
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
     if best.model is None:
         raise InfeasibleError(explain_infeasible() if explain_infeasible else "no design found")
@@ -262,6 +276,7 @@ def solve_with_gap(
         )
     if not _closed(best, lower, options):
         lower = _search(run, exact, lp, best, lower, slack)
+    Evaluator.restore(best.evaluated)
     gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)
     return StrategyResult(best.model, best.data, best.result, lower, best.cost, gap,
                           run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip

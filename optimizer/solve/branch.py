@@ -194,14 +194,15 @@ def branch_bound(
     When the root LP builds whole reservoirs (its pattern is settled) the site level comes
     first, else the pattern level; either may already prove the target, each level covering
     every design. The site level runs on ``root`` when it models the site choice, else on a
-    new session of ``site_data``; ``known``: site-level leaves already solved.
+    session per site of ``site_data``; ``known``: site-level leaves already solved,
+    ``name -> (leaf, its solver)``.
     """
     gap, s = run.options.mip_rel_gap, root.data.land.site
     target = lambda: best.cost * (1 - gap)  # noqa: E731 (falls as the incumbent improves)
     multi = s is not None and len(s.candidates) > 1
     sites = None
     if multi and root.root_build_whole:
-        full, sites = _site_level(run, root, site_data, known or {})
+        solvers, sites = _site_level(run, root, site_data, known or {})
         _evaluate_best(sites.values(), PATTERN_EVALUATIONS, target, evaluate)
         if min(x.bound for x in sites.values()) >= target():
             return _lower(sites.values(), lower, slack)
@@ -210,8 +211,8 @@ def branch_bound(
     leaves = pats
     if multi and min(x.bound for x in pats.values()) < target():
         if sites is None:
-            full, sites = _site_level(run, root, site_data, known or {})
-        leaves = _leaves(full, sites, pats, lower, target)
+            solvers, sites = _site_level(run, root, site_data, known or {})
+        leaves = _leaves(solvers, sites, pats, lower, target)
     _evaluate_best(leaves.values(), MAX_EVALUATIONS, target, evaluate)
     return _lower(leaves.values(), lower, slack)
 
@@ -238,29 +239,58 @@ def _pattern_level(run, root: Solver) -> dict[str, Leaf]:
 
 
 def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
-    """(the session with the site choice, every compute site's leaf)."""
-    full = root if has_site_choice(root.m) else Solver(run, site_data, "site LP")
-    data = full.data
-    names = {f"site {data.land.ids[data.land.site.site_parcel[j]]}": j for j in full.m.site.J}
-    todo = {n: site_fix(full.m, j) for n, j in names.items() if n not in known}
-    return full, {**{n: known[n] for n in names if n in known}, **_level(full, todo, names.get)}
+    """(a solver per candidate site, every compute site's leaf): ``root`` for all when it
+    models the site choice, else one session per site of ``site_data`` at that site alone (no
+    flow columns: with many parcels the model with the site choice is several times slower)."""
+    data = root.data if has_site_choice(root.m) else site_data
+    s = data.land.site
+    name = {j: f"site {data.land.ids[s.site_parcel[j]]}" for j in s.candidates}
+    if has_site_choice(root.m):
+        solvers = dict.fromkeys(s.candidates, root)
+    else:
+        solvers = {j: Solver(run, _fixed(site_data, j), f"LP at {name[j]}") for j in s.candidates
+                   if name[j] not in known}  # fmt: skip
+    sites = {}
+    for j in s.candidates:
+        if name[j] in known:
+            sites[name[j]], solvers[j] = known[name[j]]
+            continue
+        fix = _site_fixes(solvers[j], j)
+        sites.update(_level(solvers[j], {name[j]: fix}, lambda _n, j=j: j))
+    return solvers, sites
 
 
-def _leaves(full: Solver, sites: dict, patterns_: dict, lower: float, target) -> dict[str, Leaf]:
-    """The leaves (site, pattern), solved where their floor is below ``target()`` [$M]."""
-    data = full.data
-    ids = data.phs.ids if data.phs is not None else []
-    pats = dict(patterns(full.m, ids))
-    cases, floors = {}, {}
+def _fixed(data: ModelData, j: int) -> ModelData:
+    return replace(data, land=replace(data.land, site=data.land.site.fixed(j)))
+
+
+def _site_fixes(solver: Solver, j: int) -> list:
+    """Fixes choosing site ``j`` in ``solver`` (none when its model is of that site alone)."""
+    return site_fix(solver.m, j) if has_site_choice(solver.m) else []
+
+
+def _leaves(solvers: dict, sites: dict, patterns_: dict, lower: float, target) -> dict[str, Leaf]:
+    """The leaves (site, pattern), solved where their floor is below ``target()`` [$M], each in
+    its site's solver (a site whose solver is missing was solved before: its leaves count with
+    their floor)."""
+    floors, solved = {}, {}
     for site_name, site_leaf in sites.items():
+        solver = solvers.get(site_leaf.site)
+        pats = {} if solver is None else dict(patterns(solver.m, _ids(solver.data)))
+        cases = {}
         for p_name, p_leaf in patterns_.items():
             floor = max(site_leaf.bound, p_leaf.bound, lower)
             key = f"{p_name} at {site_name}"
             floors[key] = (floor, site_leaf.site, p_name)
-            if floor < target():
-                cases[key] = pats[p_name] + site_fix(full.m, site_leaf.site)
-    solved = _level(full, cases, lambda k: floors[k][1])
+            if floor < target() and p_name in pats:
+                cases[key] = pats[p_name] + _site_fixes(solver, site_leaf.site)
+        if cases:
+            solved.update(_level(solver, cases, lambda k: floors[k][1]))
     leaves = {k: solved.get(k, Leaf(f[1], f[2], f[0])) for k, f in floors.items()}
     for k, leaf in leaves.items():
         leaf.bound = max(leaf.bound, floors[k][0])
     return leaves
+
+
+def _ids(data: ModelData) -> list:
+    return data.phs.ids if data.phs is not None else []

@@ -321,26 +321,23 @@ def _root_data(lp: ModelData) -> ModelData:
 
 
 def _site_design(run: _Run, exact: ModelData, root: Solver, first: Design, best: _Best) -> dict:
-    """Solve the root LP at ``first``'s compute site, round it and evaluate it on ``exact``;
-    return the site-level leaf it gives the branching (``{}`` when the root has no site
-    choice, which then solves this LP in a model of its own)."""
+    """Solve the root LP at ``first``'s compute site (a session of that site alone when the
+    root has no site choice), round it and evaluate it on ``exact``; return the site-level
+    leaf it gives the branching, ``{name: (leaf, solver)}`` (``{}`` without a site)."""
     if first.site is None:
         return {}
-    if has_site_choice(root.m):
-        name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
-        value = root.bound(site_fix(root.m, first.site), f"at the chosen {name}")
-        at = _at_site(root.data, first.site)
-        leaf = Leaf(first.site, name, value)
-        if abs(value) < math.inf:
-            leaf.design = round_design(root.m, at, site=first.site)
-            _evaluate(run, exact, leaf.design, best, "site design (LP, integers fixed)")
-        return {name: leaf}
+    name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
     at = _at_site(root.data, first.site)
-    m1, r1 = run.solve(at, "LP relaxation at the chosen site", relax=True)
-    if r1.has_solution:
-        design = round_design(m1, at, site=first.site)
-        _evaluate(run, exact, design, best, "site design (LP, integers fixed)")
-    return {}
+    if has_site_choice(root.m):
+        solver, value = root, root.bound(site_fix(root.m, first.site), f"at the chosen {name}")
+    else:
+        solver = Solver(run, at, f"LP at {name}")
+        value = solver.bound([], "the chosen site")
+    leaf = Leaf(first.site, name, value)
+    if abs(value) < math.inf:
+        leaf.design = round_design(solver.m, at, site=first.site)
+        _evaluate(run, exact, leaf.design, best, "site design (LP, integers fixed)")
+    return {name: (leaf, solver)}
 
 
 def _search(

@@ -23,7 +23,7 @@ from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
 from optimizer.results.run import RunResult
-from optimizer.results.solution import dispatch_frame, extract_solution, facility_load_mw
+from optimizer.results.solution import dispatch_frame, extract_solution
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import ScalingError, SolveOptions
 from optimizer.solve.strategy import solve_with_gap
@@ -237,7 +237,7 @@ def run_solve(
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")
-    dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), _hour_index(inputs, data))
+    dispatch = dispatch_frame(sol, data, _hour_index(inputs, data))
     return RunResult(
         inputs=inputs,
         profiles=profiles,

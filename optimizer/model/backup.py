@@ -30,6 +30,8 @@ import pyomo.environ as pyo
 
 from optimizer import units as u
 from optimizer.model.component import Component
+from optimizer.model.compute import facility_load_mw, facility_mw
+from optimizer.model.steps import expand_steps
 
 KINDS = ("gas", "diesel")
 FIELDS = {  # field -> (price key stem, unit)
@@ -75,14 +77,6 @@ def backup_data(inputs, options: dict) -> BackupData | None:
     return BackupData(kind, **values, max_share=1.0 if share is None else float(share))
 
 
-def _facility_mw(m: pyo.ConcreteModel, data, t):
-    """Facility load [MW] in step t: PUE x IT power (running chips in ``average`` mode)."""
-    d, b = data.compute, m.compute
-    if b.component("running") is not None:
-        return d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t] for c in b.R)
-    return d.pue * b.it_mw
-
-
 def add_backup(m: pyo.ConcreteModel, data) -> None:
     """Add block ``m.backup``; register its output, capital and operating costs."""
     d: BackupData = data.parts["backup"]
@@ -93,7 +87,7 @@ def add_backup(m: pyo.ConcreteModel, data) -> None:
     w = m.step_h
     b.energy_mwh = pyo.Expression(expr=sum(w[t] * b.out_mw[t] for t in m.T))
     b.share = pyo.Constraint(
-        expr=b.energy_mwh <= d.max_share * sum(w[t] * _facility_mw(m, data, t) for t in m.T)
+        expr=b.energy_mwh <= d.max_share * sum(w[t] * facility_mw(m, data, t) for t in m.T)
     )
     m.supply.append(lambda t: b.out_mw[t])
     m.costs["backup"] = d.capex_usd_per_kw * u.KW_PER_MW / u.USD_PER_MUSD * b.mw
@@ -103,10 +97,8 @@ def add_backup(m: pyo.ConcreteModel, data) -> None:
 
 def extract_backup(m: pyo.ConcreteModel, data) -> dict:
     """Capacity [MW] and hourly output [MW] (steps expanded to hours)."""
-    from optimizer.model.steps import expand_steps
-
     out = np.array([pyo.value(m.backup.out_mw[t]) or 0.0 for t in m.T])
-    facility = sum(m.step_h[t] * pyo.value(_facility_mw(m, data, t)) for t in m.T)
+    facility = sum(m.step_h[t] * pyo.value(facility_mw(m, data, t)) for t in m.T)
     return {
         "mw": float(pyo.value(m.backup.mw) or 0.0),
         "out_mw": expand_steps(out, data),
@@ -114,16 +106,15 @@ def extract_backup(m: pyo.ConcreteModel, data) -> dict:
     }
 
 
-def backup_supply_mw(part: dict, data) -> np.ndarray:
+def backup_supply_mw(part: dict, sol, data) -> np.ndarray:
     """Hourly output [MW] for the independent balance."""
     return part["out_mw"]
 
 
-def check_backup(part: dict, sol, data, failures: list) -> None:
+def check_backup(part: dict, sol, data, report) -> None:
     """Output within [0, capacity] every hour; energy within the share of the facility energy
     (recomputed from the chip counts or running chips)."""
-    from optimizer.results.solution import facility_load_mw
-
+    failures = report.failures
     out, cap, share = part["out_mw"], part["mw"], data.parts["backup"].max_share
     if out.min(initial=0.0) < -1e-4 or out.max(initial=0.0) > cap * (1 + 1e-6) + 1e-4:
         failures.append(f"backup output outside [0, {cap:.2f}] MW")
@@ -135,10 +126,12 @@ def check_backup(part: dict, sol, data, failures: list) -> None:
         )
 
 
-def backup_table(part: dict, data) -> pd.DataFrame:
+def backup_table(part: dict | None, run) -> pd.DataFrame | None:
     """One row: capacity [MW], energy [MWh/yr], share of the facility energy, fuel [MMBtu/yr,
-    $/yr], variable O&M [$/yr], CO2 [t/yr], hours running."""
-    d: BackupData = data.parts["backup"]
+    $/yr], variable O&M [$/yr], CO2 [t/yr], hours running (None: no backup in the model)."""
+    if part is None:
+        return None
+    d: BackupData = run.data.parts["backup"]
     mwh = float(part["out_mw"].sum())
     facility = part["facility_mwh"]
     return pd.DataFrame([{
@@ -155,7 +148,7 @@ def backup_table(part: dict, data) -> pd.DataFrame:
     }])  # fmt: skip
 
 
-def backup_bom(builder, part: dict, data) -> None:
+def backup_bom(builder, part: dict, sol, data) -> None:
     """The generators' capital line (fuel is an operating cost: Cash flow sheet)."""
     d: BackupData = data.parts["backup"]
     if part["mw"] > 1e-9:

@@ -37,3 +37,44 @@ def add_land(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.costs["land_prep"] = (land.prep_musd_per_acre / land.mw_dc_per_acre) * sum(
         b.cap_mw_dc[p] for p in b.P
     )
+
+
+# --- results ---
+
+
+def extract_land(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """Per parcel (order of ``data.land.ids``): ``selected`` (bought) and ``mw_dc`` [MW_dc]."""
+    from optimizer.model.component import solved_value as value
+
+    b = m.land
+    return {
+        "selected": np.array([value(b.buy[p]) > 0.5 for p in b.P]),
+        "mw_dc": np.array([value(b.cap_mw_dc[p]) for p in b.P]),
+    }
+
+
+def check_land(part: dict, sol, data: ModelData, report) -> None:
+    """PV on a parcel within its buildable area x density, and only on a bought parcel."""
+    from optimizer.model.component import tol_mw
+
+    land, mw_dc = data.land, part["mw_dc"]
+    limit = land.buildable_acres * land.mw_dc_per_acre * part["selected"]
+    over = mw_dc - limit
+    if over.max(initial=0.0) > tol_mw(limit.max(initial=0.0)) or mw_dc.min(initial=0) < -1e-6:
+        i = int(np.argmax(over))
+        report.failures.append(
+            f"parcel {land.ids[i]}: PV {mw_dc[i]:.3f} MW_dc exceeds its limit {limit[i]:.3f} MW_dc"
+        )
+
+
+def land_bom(b, part: dict, sol, data: ModelData) -> None:
+    """Each bought parcel at its price per acre, and site preparation of the acres under PV."""
+    parcels = b.inputs.parcels.reset_index(drop=True)
+    for i in np.flatnonzero(part["selected"]):
+        row = parcels.iloc[i]
+        b.raw("Land", f"Parcel {row['parcel_id']}", float(row["area_acres"]), "acre",
+              float(row["price_usd_per_acre"]), f"parcels:{row['parcel_id']}",
+              str(row.get("source", "parcels file")), str(row.get("year", "")))  # fmt: skip
+    used_acres = float(part["mw_dc"].sum()) / data.land.mw_dc_per_acre
+    if used_acres > 0:
+        b.price("Land", "Site preparation (grading) under PV", used_acres, "land_prep_usd_per_acre")

@@ -88,3 +88,111 @@ def _tie_power(b: pyo.Block, members: dict, bd) -> None:
     b.house_tie = pyo.Constraint(
         b.U, rule=lambda b, g: b.house_mw[g] <= float(max(pump[g], turb[g])) * built[g]
     )
+
+
+# --- results: sites built, group powers and hourly flows; the check, BOM and Storage rows ---
+
+
+def extract_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """Per site (order of ``data.phs.ids``): ``built`` and active ``volume_m3`` [m3]; per
+    dispatch group ``group_power_mw`` (pump, turbine, powerhouse [MW]) and one
+    :class:`~optimizer.model.storage.StorageUnit` in ``storage``."""
+    from optimizer import units as u
+    from optimizer.model.component import solved_value as value
+    from optimizer.model.storage import StorageUnit, unit_flows
+
+    d, b = data.phs, m.phs
+    full = 1.0 / (1.0 - d.min_level_fraction)
+    units = []
+    for g in b.U:
+        first = int(np.flatnonzero(d.group == g)[0])
+        energy = value(b.energy_mwh[g])
+        ch, dis, lvl = unit_flows(m, b, g, data)
+        loss = float(d.evap_per_h[first]) * full * energy
+        pump, turbine = value(b.pump_mw[g]), value(b.turbine_mw[g])
+        units.append(StorageUnit(f"pumped hydro group {g + 1}", "phs", d.pump_eff, d.turbine_eff,
+                                 loss, energy, pump, turbine, ch, dis, lvl))  # fmt: skip
+    power = [[value(b.pump_mw[g]), value(b.turbine_mw[g]), value(b.house_mw[g])] for g in b.U]
+    return {
+        "built": np.array([value(b.build[s]) > 0.5 for s in b.S]),
+        "volume_m3": np.array([value(b.volume_mm3[s]) * u.M3_PER_MM3 for s in b.S]),
+        "group_power_mw": np.array(power).reshape(-1, 3),
+        "storage": units,
+    }
+
+
+def phs_site_energy_mwh(sol, data: ModelData) -> np.ndarray:
+    """Stored (potential) energy of each pumped-hydro site [MWh]: rho g h V."""
+    from optimizer import units as u
+
+    return sol.phs_volume_m3 / u.M3_PER_MM3 * data.phs.mwh_per_mm3
+
+
+def phs_site_power_mw(sol, data: ModelData) -> np.ndarray:
+    """Pump, turbine and powerhouse power of each site [MW], shape (sites, 3).
+
+    A dispatch group's power is split among its sites in proportion to their energy (the split
+    that makes the grouped dispatch exact, see the module docstring).
+    """
+    energy = phs_site_energy_mwh(sol, data)
+    group_energy = np.bincount(data.phs.group, weights=energy, minlength=data.phs.n_groups)
+    denom = group_energy[data.phs.group]
+    share = np.divide(energy, denom, out=np.zeros_like(energy), where=denom > 0)
+    if not len(sol.phs_group_power_mw):
+        return np.zeros((len(energy), 3))
+    return sol.phs_group_power_mw[data.phs.group] * share[:, None]
+
+
+def phs_bom(b, part: dict, sol, data: ModelData) -> None:
+    """Per built site: reservoir (total volume, dead pool included), pumps, turbines,
+    powerhouse and contingency (per kW of the larger of pump and turbine power), and the
+    site's fixed development cost from the reservoirs table."""
+    from optimizer import units as u
+
+    res = b.inputs.reservoirs.reset_index(drop=True)
+    full = 1.0 / (1.0 - data.phs.min_level_fraction)
+    site_kw = phs_site_power_mw(sol, data) * u.KW_PER_MW
+    for s in np.flatnonzero(part["built"]):
+        row = res.iloc[s]
+        pump, turb, house = site_kw[s]
+        site = f"{row['site_id']}"
+        b.price("Pumped hydro", f"{site} reservoir (total volume incl. dead pool)",
+                part["volume_m3"][s] * full, "phs_reservoir_usd_per_m3")  # fmt: skip
+        b.price("Pumped hydro", f"{site} pumps", pump, "phs_pump_usd_per_kw")
+        b.price("Pumped hydro", f"{site} turbines", turb, "phs_turbine_usd_per_kw")
+        b.price("Pumped hydro", f"{site} powerhouse", house, "phs_powerhouse_usd_per_kw")
+        b.price("Pumped hydro", f"{site} contingency", house, "phs_contingency_usd_per_kw")
+        if row["fixed_cost_usd"] > 0:
+            b.raw("Pumped hydro", f"{site} site development (fixed)", 1, "site",
+                  float(row["fixed_cost_usd"]), f"reservoirs:{site}", row["source"],
+                  row["year"])  # fmt: skip
+
+
+def phs_table(part: dict | None, run):
+    """Storage sheet rows: every candidate site, built or not, with its sizes and its line to
+    the compute site (rating [MW], length [km]); None without candidate sites."""
+    import pandas as pd
+
+    d, sol, data = run.data.phs, run.solution, run.data
+    if d is None:
+        return None
+    res = run.inputs.reservoirs.reset_index(drop=True)
+    n = len(d.ids)
+    built = part["built"] if part is not None else np.zeros(n, bool)
+    volume = part["volume_m3"] if part is not None else np.zeros(n)
+    e = phs_site_energy_mwh(sol, data) if part is not None else np.zeros(n)
+    power = phs_site_power_mw(sol, data) if part is not None else np.zeros((n, 3))
+    site = sol.meta.get("site")
+    line_mw = site.reservoir_line_mw if site is not None else np.zeros(n)
+    km = data.land.site.reservoir_site_km[:, site.site] if site is not None else np.zeros(n)
+    rows = [{
+        "technology": "pumped hydro", "site_id": sid, "name": res.loc[s, "name"],
+        "built": bool(built[s]), "head_m": res.loc[s, "head_m"],
+        "max_volume_m3": res.loc[s, "max_volume_m3"], "active_volume_m3": volume[s],
+        "stored_energy_mwh": e[s], "deliverable_energy_mwh": e[s] * d.turbine_eff,
+        "pump_mw": power[s, 0], "turbine_mw": power[s, 1],
+        # rated for the larger flow: the pumps' draw or the turbines' output
+        "line_mw": float(line_mw[s]) if built[s] else 0.0,
+        "line_km": float(km[s]) if built[s] else 0.0,
+    } for s, sid in enumerate(d.ids)]  # fmt: skip
+    return pd.DataFrame(rows)

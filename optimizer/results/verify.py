@@ -1,11 +1,12 @@
 """Independent check of a solution, in numpy, without the solver or Pyomo.
 
-Replays every hour: PV available from the parcels' capacities and the profiles, the facility
-load from the chip counts, storage levels re-simulated from the charge/discharge flows with the
-technologies' efficiencies and losses (cyclic), every power and energy limit; recomputes the
-installed FLOPS in raw FLOPS and the total cost from the BOM lines. The hourly balance adds the
-supply minus demand of every registry component with check hooks, and each component checks its
-own limits. Any failure is listed.
+Every registry component checks its own limits (its ``check`` hook: PV within each parcel's
+area, the target in raw FLOPS, storage levels re-simulated from the charge/discharge flows with
+the technologies' efficiencies and losses, cyclic, every power and energy limit...). Then the
+hourly balance: the supply of every component (PV available, storage discharge, unserved
+compute, a backup's output) minus the demand of every component (the facility load from the
+chip counts, storage charge) must be >= 0 in every hour; and the total cost recomputed from
+the BOM lines. Any failure is listed.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from optimizer import units as u
+from optimizer.model.component import tol_mw
+from optimizer.model.compute import served_fraction
 from optimizer.model.data import ModelData
 from optimizer.model.lifecycle import objective_usd
 from optimizer.model.registry import COMPONENTS, life_class
+from optimizer.model.storage import replay_levels
 from optimizer.resource.profiles import haversine_km
-from optimizer.results.solution import (
-    Solution,
-    StorageUnit,
-    facility_load_mw,
-    profile_capacity_mw_dc,
-)
+from optimizer.results.solution import Solution, facility_load_mw, hourly_flows
+
+__all__ = ["CheckReport", "registered_net_mw", "replay_levels", "served_fraction",
+           "verify_solution"]  # fmt: skip
 
 COST_REL_TOL = 1e-3  # BOM total vs solver objective
-ABS_TOL_MW = 1e-4
 
 
 @dataclass
@@ -45,56 +45,19 @@ class CheckReport:
 
 
 def _tol(scale: float) -> float:
-    return ABS_TOL_MW + 1e-6 * abs(scale)
+    return tol_mw(scale)
 
 
-def replay_levels(unit: StorageUnit, dt_h: float = 1.0) -> np.ndarray:
-    """Re-simulate a storage level from its flows, starting from the final level (cyclic) [MWh].
-
-    .. math:: L_t = L_{t-1} + \\Delta t (\\eta_{in} Q^{in}_t - Q^{out}_t / \\eta_{out} - \\lambda)
-    """
-    net = dt_h * (
-        unit.eff_in * unit.charge_mw - unit.discharge_mw / unit.eff_out - unit.loss_mwh_per_h
-    )
-    return unit.level_mwh[-1] + np.cumsum(net)
-
-
-def _check_storage(unit: StorageUnit, report: CheckReport, dt_h: float) -> None:
-    lvl = replay_levels(unit, dt_h)
-    tol = _tol(unit.energy_mwh)
-    if abs(lvl[-1] - unit.level_mwh[-1]) > 1e-6 * max(unit.energy_mwh, 1.0) + 1e-3:
-        report.failures.append(
-            f"{unit.name}: level not cyclic (end {lvl[-1]:.3f} MWh vs start "
-            f"{unit.level_mwh[-1]:.3f} MWh)"
-        )
-    if lvl.min() < -tol or lvl.max() > unit.energy_mwh + tol:
-        report.failures.append(
-            f"{unit.name}: replayed level leaves [0, {unit.energy_mwh:.1f}] MWh "
-            f"(min {lvl.min():.3f}, max {lvl.max():.3f})"
-        )
-    for name, flow, cap in (
-        ("charge", unit.charge_mw, unit.charge_cap_mw),
-        ("discharge", unit.discharge_mw, unit.discharge_cap_mw),
-    ):
-        if flow.min() < -ABS_TOL_MW or flow.max() > cap + _tol(cap):
-            report.failures.append(
-                f"{unit.name}: {name} outside [0, {cap:.2f}] MW (max {flow.max():.3f})"
-            )
-    report.figures[f"{unit.name} max level deviation [MWh]"] = float(
-        np.abs(lvl - unit.level_mwh).max()
-    )
-
-
-def _pv_available_mw(sol: Solution, data: ModelData) -> np.ndarray:
-    return data.pv.cf.T @ profile_capacity_mw_dc(sol, data)
+def registered_net_mw(sol: Solution, data: ModelData) -> np.ndarray:
+    """Hourly supply minus demand [MW] of every registry component in the solution
+    (``supply_mw``/``demand_mw`` of :class:`~optimizer.model.registry.Component`)."""
+    return sum((s - d for s, d in hourly_flows(sol, data).values()), np.zeros(data.hours))
 
 
 def _check_balance(sol: Solution, data: ModelData, report: CheckReport) -> None:
-    pv = _pv_available_mw(sol, data)
+    """Supply >= demand in every hour (``peak`` mode: in the best PV hour only)."""
     load = facility_load_mw(sol, data)
-    net = sum((unit.discharge_mw - unit.charge_mw for unit in sol.storage), np.zeros(data.hours))
-    unserved = sol.unserved_mw if sol.unserved_mw is not None else np.zeros(data.hours)
-    short = load - (pv + net + unserved + registered_net_mw(sol, data))
+    short = -registered_net_mw(sol, data)
     hours = np.arange(data.hours)
     if data.compute.mode == "peak":
         hours = np.array([int(np.argmax(data.pv.cf.mean(axis=0)))])
@@ -104,32 +67,15 @@ def _check_balance(sol: Solution, data: ModelData, report: CheckReport) -> None:
             f"energy balance short in {bad.size} hours (worst {short.max():.4f}"
             f" MW at hour {int(np.argmax(short))})"
         )
-    if sol.unserved_mw is not None:
-        _check_unserved(unserved, load, data, report)
     report.figures["worst hourly shortfall [MW]"] = float(max(short[hours].max(), 0.0))
     report.figures["peak load [MW]"] = float(load.max())
-
-
-def registered_net_mw(sol: Solution, data: ModelData) -> np.ndarray:
-    """Hourly supply minus demand [MW] of the registry components with check hooks
-    (``supply_mw``/``demand_mw`` of :class:`~optimizer.model.registry.Component`)."""
-    net = np.zeros(data.hours)
-    for c in COMPONENTS:
-        part = sol.parts.get(c.name)
-        if part is None:
-            continue
-        if c.supply_mw is not None:
-            net += c.supply_mw(part, data)
-        if c.demand_mw is not None:
-            net -= c.demand_mw(part, data)
-    return net
 
 
 def _check_components(sol: Solution, data: ModelData, report: CheckReport) -> None:
     """Each registry component's own limits (its ``check`` hook)."""
     for c in COMPONENTS:
         if c.check is not None and c.name in sol.parts:
-            c.check(sol.parts[c.name], sol, data, report.failures)
+            c.check(sol.parts[c.name], sol, data, report)
 
 
 def _check_costs(sol: Solution, data: ModelData, bom: pd.DataFrame, report: CheckReport) -> None:
@@ -152,47 +98,6 @@ def _check_costs(sol: Solution, data: ModelData, bom: pd.DataFrame, report: Chec
         report.failures.append(
             f"objective recomputed from the cost terms ${again:,.0f} differs from the "
             f"solver's ${sol.objective_usd:,.0f} by {100 * rel:.3f}% (> 0.1%)"
-        )
-
-
-def _check_unserved(unserved, load, data: ModelData, report: CheckReport) -> None:
-    if unserved.min() < -ABS_TOL_MW or (unserved > load + _tol(load.max())).any():
-        report.failures.append("unserved power outside [0, load] in some hour")
-    allowed = data.compute.max_unserved * load.sum()
-    if unserved.sum() > allowed + _tol(allowed):
-        report.failures.append(
-            f"unserved compute energy {unserved.sum():.3f} MWh exceeds the allowed "
-            f"{allowed:.3f} MWh ({100 * data.compute.max_unserved:g}% of the year)"
-        )
-    report.figures["hours with unserved compute"] = int((unserved > ABS_TOL_MW).sum())
-
-
-def served_fraction(sol: Solution, data: ModelData) -> np.ndarray:
-    """Fraction of the installed chips that can run in each hour [-].
-
-    ``sustained``: 1 minus the unserved share; ``peak``: what PV alone can power (no storage in
-    that mode); ``average``: running over installed IT power.
-    """
-    load = facility_load_mw(sol, data)
-    if data.compute.mode == "peak":
-        full = data.compute.pue * float(data.compute.it_mw_per_chip @ sol.chip_count)
-        return np.clip(_pv_available_mw(sol, data) / max(full, 1e-12), 0.0, 1.0)
-    if sol.unserved_mw is not None:
-        return 1.0 - sol.unserved_mw / np.maximum(load, 1e-12)
-    return np.ones(data.hours)
-
-
-def _check_land(sol: Solution, data: ModelData, report: CheckReport) -> None:
-    limit = data.land.buildable_acres * data.land.mw_dc_per_acre * sol.parcel_selected
-    over = sol.parcel_mw_dc - limit
-    if (
-        over.max(initial=0.0) > _tol(limit.max(initial=0.0))
-        or sol.parcel_mw_dc.min(initial=0) < -1e-6
-    ):
-        i = int(np.argmax(over))
-        report.failures.append(
-            f"parcel {data.land.ids[i]}: PV {sol.parcel_mw_dc[i]:.3f} MW_dc "
-            f"exceeds its limit {limit[i]:.3f} MW_dc"
         )
 
 
@@ -258,42 +163,11 @@ def _check_reservoir_lines(sol: Solution, data: ModelData, site, report: CheckRe
             )
 
 
-def _check_target(sol: Solution, data: ModelData, report: CheckReport) -> None:
-    d = data.compute
-    installed = float(
-        sum(
-            int(n) * p * u.FLOPS_PER_PFLOPS
-            for n, p in zip(sol.chip_count, d.pflops_per_chip, strict=True)
-        )
-    )
-    target = d.target_pflops * u.FLOPS_PER_PFLOPS
-    report.figures["installed_flops"] = installed
-    if sol.running_chips is not None:
-        if (sol.running_chips > sol.chip_count[:, None] + 1e-6).any():
-            report.failures.append("more chips running than installed in some hour")
-        delivered = float((d.pflops_per_chip @ sol.running_chips).mean()) * u.FLOPS_PER_PFLOPS
-        meets = delivered >= target * (1 - 1e-6)
-    else:
-        delivered = installed * float(served_fraction(sol, data).mean())
-        meets = installed >= target * (1 - 1e-9)
-    report.figures["average_delivered_flops"] = delivered
-    if (sol.chip_count > d.max_count + 1e-9).any():
-        report.failures.append("a chip count exceeds its max_count")
-    if not meets:
-        what = "average delivered" if sol.running_chips is not None else "installed"
-        value = delivered if sol.running_chips is not None else installed
-        report.failures.append(f"target not met: {what} {value:.6g} FLOPS < {target:.6g} FLOPS")
-
-
 def verify_solution(sol: Solution, data: ModelData, bom: pd.DataFrame) -> CheckReport:
     """Run every check; see the module docstring."""
     report = CheckReport()
-    _check_target(sol, data, report)
-    _check_land(sol, data, report)
+    _check_components(sol, data, report)
     _check_site(sol, data, report)
     _check_balance(sol, data, report)
-    for unit in sol.storage:
-        _check_storage(unit, report, 1.0)
-    _check_components(sol, data, report)
     _check_costs(sol, data, bom, report)
     return report

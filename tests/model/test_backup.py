@@ -1,13 +1,19 @@
 """Backup generator: hand-checked break-even fuel price, and a zero share equals no backup."""
 
+import copy
+
+import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 import pytest
 from tiny import tiny_data
 
 from optimizer.model.backup import BackupData
+from optimizer.model.build import build_model
 from optimizer.model.data import BatteryData
-from optimizer.results.solution import extract_solution
-from optimizer.results.verify import registered_net_mw
+from optimizer.model.registry import present
+from optimizer.results.solution import dispatch_frame, extract_solution
+from optimizer.results.verify import registered_net_mw, verify_solution
 from optimizer.solve.highs import SolveOptions
 from optimizer.solve.strategy import solve_with_gap
 
@@ -53,8 +59,19 @@ def test_gas_wins_below_the_break_even_fuel_price_and_loses_above():
 def test_the_check_counts_the_backup_as_supply():
     m, (steps, data) = _solve(fuel=0.5 * break_even_fuel_usd_per_mmbtu())
     sol = extract_solution(m, steps)
-    assert registered_net_mw(sol, data).tolist() == pytest.approx([0, 0, 0.1, 0.1], abs=1e-7)
+    assert dispatch_frame(sol, data)["backup_mw"].tolist() == pytest.approx([0, 0, 0.1, 0.1])
+    assert registered_net_mw(sol, data).min() >= -1e-7
     assert sol.annual_usd["backup_fuel"] > 0
+    bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.total_cost_usd]})
+    assert verify_solution(sol, data, bom).passed
+    bad = copy.deepcopy(sol)
+    bad.parts["backup"]["out_mw"] = np.zeros(data.hours)  # the night goes unpowered
+    assert any("energy balance short" in f for f in verify_solution(bad, data, bom).failures)
+
+
+def test_backup_is_off_without_its_data():
+    m = build_model(tiny_data([1.0] * 4))
+    assert not present(m, "backup") and m.component("backup") is None
 
 
 def test_zero_share_equals_no_backup():

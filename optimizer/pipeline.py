@@ -49,12 +49,14 @@ class RunOptions:
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
-    backup: str | None = None  # gas | diesel (optimizer.model.backup); None: no backup
-    max_backup_share: float | None = None  # of the year's facility energy; None: no limit
+    #: the registry components' own options by name (e.g. ``backup``, ``max_backup_share`` of
+    #: optimizer.model.backup), read by their ``data`` hooks and checked by their ``options``
+    components: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        """Return a flat dict of every option."""
-        out = {k: v for k, v in vars(self).items() if k != "solve"}
+        """Return a flat dict of every option (the components' options among them)."""
+        out = {k: v for k, v in vars(self).items() if k not in ("solve", "components")}
+        out.update(self.components)
         out.update({f"solver_{k}": v for k, v in self.solve.as_dict().items()})
         return out
 

@@ -1,6 +1,8 @@
 """Price and assumption table: ``key, value, unit, source, year`` (CSV or a zopt workbook).
 
-Every key zopt knows is declared in :data:`PRICE_SCHEMA` with its unit and allowed range. A user
+Every key zopt knows is declared with its unit and allowed range: the core keys in
+:data:`PRICE_SCHEMA`, a registry component's own keys in its record (:func:`price_schema` has
+them all). A user
 table may hold any subset: missing keys keep the embedded default (and are marked as defaults).
 Unknown keys and unit mismatches are errors.
 """
@@ -66,21 +68,17 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "fom_liion_per_yr": ("1/yr", 0.0, 0.5),
     "fom_data_hall_per_yr": ("1/yr", 0.0, 0.5),
     "fom_chips_per_yr": ("1/yr", 0.0, 0.5),
-    # dispatchable backup (optimizer.model.backup): one price set per kind
-    **{
-        f"backup_{kind}_{stem}": (unit, 0.0, hi)
-        for kind in ("gas", "diesel")
-        for stem, unit, hi in (
-            ("capex_usd_per_kw", "$/kW", 1e5),
-            ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
-            ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
-            ("vom_usd_per_mwh", "$/MWh", 1e4),
-            ("co2_kg_per_mwh", "kg/MWh", 1e4),
-        )
-    },
-    "life_backup_yr": ("yr", 1.0, 100.0),
-    "fom_backup_per_yr": ("1/yr", 0.0, 0.5),
 }
+
+
+def price_schema() -> dict[str, tuple[str, float, float]]:
+    """Every known price key -> (unit, minimum, maximum): :data:`PRICE_SCHEMA` (the core
+    technologies' keys and the economics) and the keys the registry components declare with
+    a range (``Component.prices``, e.g. a backup generator's), in that order."""
+    from optimizer.model.registry import price_units  # the registry imports the model layer
+
+    extra = {k: v for k, v in price_units().items() if k not in PRICE_SCHEMA and len(v) == 3}
+    return {**PRICE_SCHEMA, **extra}
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]
 
@@ -130,13 +128,14 @@ def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | No
 def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[PriceItem]:
     items: list[PriceItem] = []
     seen: dict[str, str] = {}
+    schema = price_schema()
     for i, rec in enumerate(df.to_dict("records")):
         where = row_of(i)
         key = str(rec.get("key", "")).strip()
         if key == "":
             problems.add(where, "key", "key missing", found="empty")
             continue
-        if key not in PRICE_SCHEMA:
+        if key not in schema:
             problems.add(where, "key", "unknown price key", found=key, expected=_did_you_mean(key))
             continue
         if key in seen:
@@ -145,7 +144,7 @@ def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[Pr
             )
             continue
         seen[key] = where
-        unit, lo, hi = PRICE_SCHEMA[key]
+        unit, lo, hi = schema[key]
         if str(rec.get("unit", "")).strip() != unit:
             problems.add(
                 where,
@@ -178,7 +177,7 @@ def _did_you_mean(key: str) -> str:
     if kind in ("chips", "parcels", "reservoirs"):
         sheet = {"chips": "Chips", "parcels": "Parcels", "reservoirs": "Reservoirs"}[kind]
         return f"a key of data/prices.csv; {kind} prices are edited in the {sheet} sheet"
-    close = difflib.get_close_matches(key, list(PRICE_SCHEMA), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(price_schema()), n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(close) + "?"
     return "one of the keys in data/prices.csv"
@@ -225,7 +224,7 @@ def load_prices(
             prices[key] = replace(prices[key], is_default=True)
         for item in user_items:
             prices[item.key] = item
-    missing = [k for k in PRICE_SCHEMA if k not in prices]
+    missing = [k for k in price_schema() if k not in prices]
     if missing and not problems:
         collector = ProblemCollector(str(default_path("prices.csv")))
         for k in missing:

@@ -34,14 +34,18 @@ from optimizer.model.compute import facility_load_mw, facility_mw
 from optimizer.model.steps import expand_steps
 
 KINDS = ("gas", "diesel")
-FIELDS = {  # field -> (price key stem, unit)
-    "capex_usd_per_kw": ("capex_usd_per_kw", "$/kW"),
-    "heat_rate_btu_per_kwh": ("heat_rate_btu_per_kwh", "Btu/kWh"),
-    "fuel_usd_per_mmbtu": ("fuel_usd_per_mmbtu", "$/MMBtu"),
-    "vom_usd_per_mwh": ("vom_usd_per_mwh", "$/MWh"),
-    "co2_kg_per_mwh": ("co2_kg_per_mwh", "kg/MWh"),
+FIELDS = {  # field -> (price key stem, unit, largest value allowed)
+    "capex_usd_per_kw": ("capex_usd_per_kw", "$/kW", 1e5),
+    "heat_rate_btu_per_kwh": ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
+    "fuel_usd_per_mmbtu": ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
+    "vom_usd_per_mwh": ("vom_usd_per_mwh", "$/MWh", 1e4),
+    "co2_kg_per_mwh": ("co2_kg_per_mwh", "kg/MWh", 1e4),
 }
-PRICES = tuple((f"backup_{k}_{stem}", unit) for k in KINDS for stem, unit in FIELDS.values())
+#: its price keys with units and ranges (validated like the core keys, see
+#: :func:`optimizer.inputs.prices.price_schema`)
+PRICES = tuple(
+    (f"backup_{k}_{stem}", unit, 0.0, hi) for k in KINDS for stem, unit, hi in FIELDS.values()
+) + (("life_backup_yr", "yr", 1.0, 100.0), ("fom_backup_per_yr", "1/yr", 0.0, 0.5))
 
 
 @dataclass
@@ -66,6 +70,21 @@ class BackupData:
         return f"backup_{self.kind}_{FIELDS[field][0]}"
 
 
+def backup_options(options: dict) -> list:
+    """Problems of ``--backup`` (a kind of :data:`KINDS`) and ``--max-backup-share`` (a
+    fraction)."""
+    from optimizer.errors import Problem
+
+    kind, share, out = options.get("backup"), options.get("max_backup_share"), []
+    if kind is not None and kind not in KINDS:
+        out.append(Problem("command line", "", "--backup", "unknown backup", kind,
+                           " | ".join(KINDS)))  # fmt: skip
+    if share is not None and not 0 <= share <= 1:
+        out.append(Problem("command line", "", "--max-backup-share", "must be a fraction",
+                           share, "0 <= fraction <= 1"))  # fmt: skip
+    return out
+
+
 def backup_data(inputs, options: dict) -> BackupData | None:
     """The generator of ``options["backup"]`` (None/"none": off) from the prices table."""
     kind = options.get("backup")
@@ -73,7 +92,7 @@ def backup_data(inputs, options: dict) -> BackupData | None:
         return None
     pr = inputs.prices
     share = options.get("max_backup_share")
-    values = {f: pr.value(f"backup_{kind}_{stem}") for f, (stem, _) in FIELDS.items()}
+    values = {f: pr.value(f"backup_{kind}_{stem}") for f, (stem, *_) in FIELDS.items()}
     return BackupData(kind, **values, max_share=1.0 if share is None else float(share))
 
 
@@ -168,6 +187,8 @@ COMPONENT = Component(
     life={"backup": "backup"},
     active=lambda data: data.compute.mode != "peak",
     data=backup_data,
+    options=backup_options,
+    energy_share=lambda data: data.parts["backup"].max_share,
     extract=extract_backup,
     supply_mw=backup_supply_mw,
     check=check_backup,

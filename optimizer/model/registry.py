@@ -182,6 +182,25 @@ def integer_decisions(m: pyo.ConcreteModel) -> dict[str, pyo.Var]:
     return out
 
 
+def option_problems(options: dict) -> list:
+    """What is wrong with the run's options (by name), per component (its ``options`` hook);
+    a list of :class:`~optimizer.errors.Problem`."""
+    return [p for c in COMPONENTS if c.options is not None for p in c.options(options)]
+
+
+def energy_share(data) -> float:
+    """The largest share of the year's facility energy the dispatchable components of ``data``
+    may supply besides PV and storage (their ``energy_share`` hooks; 0 without any)."""
+    on = [c for c in COMPONENTS if c.energy_share is not None and c.active(data)]
+    parts = getattr(data, "parts", {})
+    return float(sum(c.energy_share(data) for c in on if c.data is None or c.name in parts))
+
+
+def price_units() -> dict[str, tuple]:
+    """Price key -> ``(unit,)`` or ``(unit, min, max)`` of every key a component declares."""
+    return {key: tuple(rest) for c in COMPONENTS for key, *rest in c.prices}
+
+
 def bom_components() -> list[Component]:
     """The components in BOM order (:data:`BOM_ORDER`, then the rest in registry order)."""
     rank = {n: i for i, n in enumerate(BOM_ORDER)}

@@ -1,4 +1,5 @@
-"""Backup generator: hand-checked break-even fuel price, and a zero share equals no backup."""
+"""Backup generator: hand-checked break-even fuel price, a zero share equals no backup, and on
+the embedded data a 10 % gas backup lowers the cost and stays within its share."""
 
 import copy
 
@@ -98,3 +99,24 @@ def test_bounds_leave_room_for_the_backup_and_the_lifecycle_weights():
     assert 0 < floor <= max(lc.objective_factor("plant"), 1.0)
     m_cheap, _ = _solve(fuel=1.0)  # gas nearly free: the backup carries the night
     assert pyo.value(m_cheap.total_cost) > 0
+
+
+@pytest.mark.slow
+def test_gas_backup_at_ten_percent_lowers_the_embedded_cost():
+    from optimizer.inputs.bundle import InputPaths
+    from optimizer.pipeline import RunOptions, run_solve
+
+    options = {"backup": "gas", "max_backup_share": 0.1}
+    run = run_solve(InputPaths(), RunOptions(target_flops=1e21, components=options))
+    assert run.check.passed
+    (row,) = run.component_tables()["backup"].to_dict("records")
+    assert row["share_fraction"] <= 0.1 + 1e-9
+    assert run.solution.objective_usd < 17_377_616_507.0  # the embedded capex answer, no backup
+
+
+def test_the_backup_options_are_checked_by_the_component():
+    from optimizer.model.registry import option_problems
+
+    assert option_problems({"backup": "gas", "max_backup_share": 0.5}) == []
+    problems = option_problems({"backup": "coal", "max_backup_share": 1.5})
+    assert [p.column for p in problems] == ["--backup", "--max-backup-share"]

@@ -24,3 +24,14 @@ def test_integer_decisions_by_name_and_presence():
     assert list(decisions) == ["land.buy", "compute.count", "pumped_hydro.build"]
     assert decisions["pumped_hydro.build"] is m.phs.build
     assert m.zopt_components == ["land", "pv", "compute", "pumped_hydro"]
+
+
+def test_every_component_price_key_is_known_with_its_unit():
+    from optimizer.inputs.prices import load_prices, price_schema
+
+    schema = price_schema()
+    for c in COMPONENTS:
+        for key, unit, *_ in c.prices:
+            assert schema[key][0] == unit, (c.name, key)
+    prices, problems = load_prices()
+    assert not problems and set(schema) <= set(prices)

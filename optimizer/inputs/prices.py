@@ -56,18 +56,30 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "line_usd_per_km": ("$/km", 0.0, 1e8),
     "line_usd_per_mw_km": ("$/MW-km", 0.0, 1e7),
     "data_hall_acres_per_mw_it": ("acre/MW_IT", 0.0, 100.0),
-    # lifecycle economics (optimizer.model.lifecycle): lives and fixed O&M per life class
+    # lifecycle economics (optimizer.model.lifecycle): lives per life class; O&M per unit
     "discount_rate": ("1/yr", 0.0, 0.5),
     "life_pv_yr": ("yr", 1.0, 100.0),
     "life_chips_yr": ("yr", 1.0, 100.0),
     "life_data_hall_yr": ("yr", 1.0, 100.0),
     "life_phs_yr": ("yr", 1.0, 200.0),
     "life_lines_yr": ("yr", 1.0, 100.0),
-    "fom_pv_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_phs_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_liion_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_data_hall_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_chips_per_yr": ("1/yr", 0.0, 0.5),
+    "pv_fom_usd_per_kw_dc_yr": ("$/kW_dc-yr", 0.0, 1e3),
+    "phs_fom_usd_per_kw_yr": ("$/kW-yr", 0.0, 1e3),
+    "phs_vom_usd_per_mwh": ("$/MWh", 0.0, 1e3),
+    "liion_fom_usd_per_kwh_yr": ("$/kWh-yr", 0.0, 1e3),
+    "liion_fom_usd_per_kw_yr": ("$/kW-yr", 0.0, 1e3),
+    "data_hall_fom_usd_per_mw_it_yr": ("$/MW_IT-yr", 0.0, 1e8),
+}
+
+#: keys of earlier zopt versions, accepted and ignored (a rerun on an older workbook): key ->
+#: what replaced it
+RETIRED_KEYS = {
+    "fom_pv_per_yr": "pv_fom_usd_per_kw_dc_yr",
+    "fom_phs_per_yr": "phs_fom_usd_per_kw_yr",
+    "fom_liion_per_yr": "liion_fom_usd_per_kwh_yr",
+    "fom_data_hall_per_yr": "data_hall_fom_usd_per_mw_it_yr",
+    "fom_chips_per_yr": "",
+    "fom_backup_per_yr": "backup_<kind>_fom_usd_per_kw_yr",
 }
 
 
@@ -134,6 +146,8 @@ def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[Pr
         key = str(rec.get("key", "")).strip()
         if key == "":
             problems.add(where, "key", "key missing", found="empty")
+            continue
+        if key in RETIRED_KEYS:  # fixed O&M as a share of capital: now per unit
             continue
         if key not in schema:
             problems.add(where, "key", "unknown price key", found=key, expected=_did_you_mean(key))

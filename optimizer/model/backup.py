@@ -15,9 +15,10 @@ the installed, or in ``average`` mode running, chips) and :math:`\\sigma` ``--ma
 .. math:: \\left(\\frac{HR \\cdot p_f}{1000} + v\\right) \\sum_t w_t g_t \\cdot 10^{-6}
 
 with heat rate HR [Btu/kWh], fuel price :math:`p_f` [$/MMBtu] (HR x 1000 kWh/MWh / 1e6
-Btu/MMBtu = HR/1000 MMBtu/MWh) and variable O&M v [$/MWh]. Emissions e [kg CO2/MWh] are
-reported, not priced. Not in ``peak`` mode (PV alone by definition). Its design has no integer
-decision, so a strategy's fixed designs leave it free.
+Btu/MMBtu = HR/1000 MMBtu/MWh) and variable O&M v [$/MWh] (both in either objective); fixed
+O&M :math:`o_G G` [$/kW-yr x kW] (``backup_fom``, in the net present cost only). Emissions e
+[kg CO2/MWh] are reported, not priced. Not in ``peak`` mode (PV alone by definition). Its
+design has no integer decision, so a strategy's fixed designs leave it free.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ FIELDS = {  # field -> (price key stem, unit, largest value allowed)
     "heat_rate_btu_per_kwh": ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
     "fuel_usd_per_mmbtu": ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
     "vom_usd_per_mwh": ("vom_usd_per_mwh", "$/MWh", 1e4),
+    "fom_usd_per_kw_yr": ("fom_usd_per_kw_yr", "$/kW-yr", 1e4),
     "co2_kg_per_mwh": ("co2_kg_per_mwh", "kg/MWh", 1e4),
 }
 #: its price keys with units and ranges (validated like the core keys, see
 #: :func:`optimizer.inputs.prices.price_schema`)
 PRICES = tuple(
     (f"backup_{k}_{stem}", unit, 0.0, hi) for k in KINDS for stem, unit, hi in FIELDS.values()
-) + (("life_backup_yr", "yr", 1.0, 100.0), ("fom_backup_per_yr", "1/yr", 0.0, 0.5))
+) + (("life_backup_yr", "yr", 1.0, 100.0),)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class BackupData:
     vom_usd_per_mwh: float
     co2_kg_per_mwh: float
     max_share: float = 1.0
+    fom_usd_per_kw_yr: float = 0.0
 
     @property
     def fuel_usd_per_mwh(self) -> float:
@@ -112,6 +115,8 @@ def add_backup(m: pyo.ConcreteModel, data) -> None:
     m.costs["backup"] = d.capex_usd_per_kw * u.KW_PER_MW / u.USD_PER_MUSD * b.mw
     m.annual_costs["backup_fuel"] = d.fuel_usd_per_mwh / u.USD_PER_MUSD * b.energy_mwh
     m.annual_costs["backup_vom"] = d.vom_usd_per_mwh / u.USD_PER_MUSD * b.energy_mwh
+    if d.fom_usd_per_kw_yr > 0:
+        m.annual_costs["backup_fom"] = d.fom_usd_per_kw_yr * u.KW_PER_MW / u.USD_PER_MUSD * b.mw
 
 
 def extract_backup(m: pyo.ConcreteModel, data) -> dict:
@@ -184,7 +189,8 @@ COMPONENT = Component(
     "backup",
     add_backup,
     prices=PRICES,
-    life={"backup": "backup"},
+    life={"backup": "backup", "backup_fom": "backup"},
+    om=("backup_fom",),
     active=lambda data: data.compute.mode != "peak",
     data=backup_data,
     options=backup_options,

@@ -4,7 +4,8 @@ Charge and discharge efficiencies are each :math:`\\sqrt{\\eta_{rt}}` (round tri
 :math:`\\eta_{rt}`); dispatch as in :mod:`optimizer.model.storage` with one unit, no standing
 loss; energy and power within the bounds of :mod:`optimizer.model.bounds`. Cost [$M]:
 :math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life (calendar life
-shorter than the plant's: the battery is bought again).
+shorter than the plant's: the battery is bought again); fixed O&M [$M/yr] (``liion_fom``, in
+the net present cost only): :math:`o_E E + o_P P`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
     m.costs["liion_energy"] = d.purchases * d.energy_musd_per_mwh * b.energy_mwh
     m.costs["liion_power"] = d.purchases * d.power_musd_per_mw * b.power_mw
+    if d.fom_musd_per_mwh_yr > 0 or d.fom_musd_per_mw_yr > 0:
+        m.annual_costs["liion_fom"] = (
+            d.fom_musd_per_mwh_yr * b.energy_mwh + d.fom_musd_per_mw_yr * b.power_mw
+        )
 
 
 # --- results ---

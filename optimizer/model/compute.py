@@ -20,7 +20,8 @@ Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
 
 :math:`\\bar n_c` is ``max_count``, :math:`\\hat n_c` the bound some optimal design meets
 (:mod:`optimizer.model.bounds`). Costs [$M]: chips (with server/network share)
-:math:`\\sum_c p_c n_c`; data hall :math:`h \\cdot IT`.
+:math:`\\sum_c p_c n_c`; data hall :math:`h \\cdot IT`; the hall's fixed O&M [$M/yr]
+(``data_hall_fom``, in the net present cost only) :math:`o_h \\cdot IT`.
 
 Results (registry hooks): the chip counts, the facility load as demand and unserved power as
 supply of the independent balance, the target check and the compute BOM lines.
@@ -61,6 +62,8 @@ def add_compute(m: pyo.ConcreteModel, data: ModelData) -> None:
             _add_unserved(m, b, data)
     m.costs["chips"] = sum(float(d.musd_per_chip[c]) * b.count[c] for c in b.C)
     m.costs["data_hall"] = d.hall_musd_per_mw_it * b.it_mw
+    if d.hall_fom_musd_per_mw_it_yr > 0:
+        m.annual_costs["data_hall_fom"] = d.hall_fom_musd_per_mw_it_yr * b.it_mw
 
 
 def _add_unserved(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:

@@ -18,7 +18,9 @@ binaries of their group with the bounds of :mod:`optimizer.model.bounds`
 (:math:`P \\le \\bar P \\sum_{s \\in g} b_s`), the volume with
 :math:`V_s \\le \\min(\\bar V_s, \\hat V_s) b_s`. Costs [$M]: reservoir per m3 of total volume
 :math:`V_s / (1 - m)`, pump and turbine per MW, powerhouse + contingency per MW of
-:math:`H_g \\ge P^{in}_g, P^{out}_g`, fixed development cost :math:`F_s b_s`.
+:math:`H_g \\ge P^{in}_g, P^{out}_g`, fixed development cost :math:`F_s b_s`. O&M [$M/yr]
+(in the net present cost only): fixed :math:`o \\sum_g H_g` (``phs_fom``) and variable
+:math:`v \\sum_{g,t} w_t Q^{out}_{g,t}` on the turbines' energy (``phs_vom``).
 """
 
 from __future__ import annotations
@@ -73,6 +75,12 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.costs["phs_turbine"] = d.turbine_musd_per_mw * sum(b.turbine_mw[g] for g in b.U)
     m.costs["phs_powerhouse"] = d.house_musd_per_mw * sum(b.house_mw[g] for g in b.U)
     m.costs["phs_fixed"] = sum(float(d.fixed_musd[s]) * b.build[s] for s in b.S)
+    if d.fom_musd_per_mw_yr > 0:
+        m.annual_costs["phs_fom"] = d.fom_musd_per_mw_yr * sum(b.house_mw[g] for g in b.U)
+    if d.vom_musd_per_mwh > 0:
+        m.annual_costs["phs_vom"] = d.vom_musd_per_mwh * sum(
+            m.step_h[t] * b.discharge_mw[g, t] for g in b.U for t in m.T
+        )
 
 
 def _tie_power(b: pyo.Block, members: dict, bd) -> None:

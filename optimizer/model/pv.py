@@ -2,7 +2,8 @@
 
 .. math:: S^{pv}_t = \\sum_k cf_{k,t} \\, C_k \\quad [MW]
 
-Cost [$M]: :math:`c_{pv} \\sum_k C_k` (modules, balance of system, inverters per MW_dc).
+Cost [$M]: :math:`c_{pv} \\sum_k C_k` (modules, balance of system, inverters per MW_dc);
+fixed O&M [$M/yr] (``pv_fom``, in the net present cost only): :math:`o_{pv} \\sum_k C_k`.
 
 Results (registry hooks): the output available from the parcels' capacities (supply of the
 independent balance), what of it the plant used or curtailed, and the PV BOM lines.
@@ -24,6 +25,8 @@ def add_pv(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.pv_total_mw_dc = pyo.Expression(expr=sum(cap[k] for k in m.land.K))
     m.supply.append(lambda t: sum(float(cf[k, t]) * cap[k] for k in m.land.K if cf[k, t] > 0))
     m.costs["pv"] = data.pv.musd_per_mw_dc * m.pv_total_mw_dc
+    if data.pv.fom_musd_per_mw_dc_yr > 0:
+        m.annual_costs["pv_fom"] = data.pv.fom_musd_per_mw_dc_yr * m.pv_total_mw_dc
 
 
 # --- results ---

@@ -74,7 +74,8 @@ COMPONENTS: list[Component] = [
         pv.add_pv,
         prices=(("pv_module_usd_per_w_dc", "$/W_dc"), ("pv_bos_usd_per_w_dc", "$/W_dc"),
                 ("pv_inverter_usd_per_w_ac", "$/W_ac")),  # fmt: skip
-        life={"pv": "pv"},
+        life={"pv": "pv", "pv_fom": "pv"},
+        om=("pv_fom",),
         extract=pv.extract_pv,
         supply_mw=pv.pv_supply_mw,
         dispatch=pv.pv_dispatch,
@@ -87,7 +88,8 @@ COMPONENTS: list[Component] = [
         prices=(("pue", "ratio"), ("data_hall_usd_per_mw_it", "$/MW_IT"),
                 ("server_network_usd_per_chip", "$/chip")),  # fmt: skip
         integers=("count",),
-        life={"chips": "chips", "data_hall": "data_hall"},
+        life={"chips": "chips", "data_hall": "data_hall", "data_hall_fom": "data_hall"},
+        om=("data_hall_fom",),
         extract=compute.extract_compute,
         supply_mw=compute.compute_supply_mw,
         demand_mw=compute.compute_demand_mw,
@@ -103,7 +105,8 @@ COMPONENTS: list[Component] = [
                 ("phs_turbine_usd_per_kw", "$/kW")),  # fmt: skip
         integers=("build",),
         life={k: "phs" for k in ("phs_reservoir", "phs_pump", "phs_turbine", "phs_powerhouse",
-                                  "phs_fixed")},  # fmt: skip
+                                  "phs_fixed", "phs_fom", "phs_vom")},  # fmt: skip
+        om=("phs_fom", "phs_vom"),
         active=_storage_on,
         extract=pumped_hydro.extract_pumped_hydro,
         supply_mw=st.storage_supply_mw,
@@ -119,7 +122,8 @@ COMPONENTS: list[Component] = [
         "battery",
         battery.add_battery,
         prices=(("liion_energy_usd_per_kwh", "$/kWh"), ("liion_power_usd_per_kw", "$/kW")),
-        life={"liion_energy": "liion", "liion_power": "liion"},
+        life={"liion_energy": "liion", "liion_power": "liion", "liion_fom": "liion"},
+        om=("liion_fom",),
         active=_storage_on,
         extract=battery.extract_battery,
         supply_mw=st.storage_supply_mw,
@@ -205,6 +209,12 @@ def bom_components() -> list[Component]:
     """The components in BOM order (:data:`BOM_ORDER`, then the rest in registry order)."""
     rank = {n: i for i, n in enumerate(BOM_ORDER)}
     return sorted(COMPONENTS, key=lambda c: rank.get(c.name, len(rank)))
+
+
+def om_terms() -> frozenset[str]:
+    """The annual terms that are O&M (every component's ``om``): in the net present cost, out
+    of the ``capex`` objective (see :mod:`optimizer.model.lifecycle`)."""
+    return frozenset(n for c in COMPONENTS for n in c.om)
 
 
 def life_class(cost_name: str) -> str:

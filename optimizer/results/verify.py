@@ -20,7 +20,7 @@ from optimizer.model.component import tol_mw
 from optimizer.model.compute import served_fraction
 from optimizer.model.data import ModelData
 from optimizer.model.lifecycle import objective_usd
-from optimizer.model.registry import COMPONENTS, life_class
+from optimizer.model.registry import COMPONENTS, life_class, om_terms
 from optimizer.model.storage import replay_levels
 from optimizer.resource.profiles import haversine_km
 from optimizer.results.solution import Solution, facility_load_mw, hourly_flows
@@ -92,7 +92,7 @@ def _check_costs(sol: Solution, data: ModelData, bom: pd.DataFrame, report: Chec
             f"${sol.total_cost_usd:,.0f} by {100 * rel:.3f}% (> 0.1%)"
         )
     classes = {n: life_class(n) for n in sol.costs_usd}
-    again = objective_usd(sol.costs_usd, sol.annual_usd, data.lifecycle, classes)
+    again = objective_usd(sol.costs_usd, sol.annual_usd, data.lifecycle, classes, om_terms())
     rel = abs(again - sol.objective_usd) / max(abs(again), 1.0)
     if rel > COST_REL_TOL:
         report.failures.append(

@@ -9,6 +9,7 @@ import pyomo.environ as pyo
 import pytest
 from tiny import tiny_data
 
+from optimizer.export.plots import flow_series
 from optimizer.model.backup import BackupData
 from optimizer.model.build import build_model
 from optimizer.model.data import BatteryData
@@ -60,7 +61,9 @@ def test_gas_wins_below_the_break_even_fuel_price_and_loses_above():
 def test_the_check_counts_the_backup_as_supply():
     m, (steps, data) = _solve(fuel=0.5 * break_even_fuel_usd_per_mmbtu())
     sol = extract_solution(m, steps)
-    assert dispatch_frame(sol, data)["backup_mw"].tolist() == pytest.approx([0, 0, 0.1, 0.1])
+    frame = dispatch_frame(sol, data)
+    assert frame["backup_mw"].tolist() == pytest.approx([0, 0, 0.1, 0.1])
+    assert ("backup_mw", "Backup") in [s[:2] for s in flow_series(frame.columns)]  # dispatch.png
     assert registered_net_mw(sol, data).min() >= -1e-7
     assert sol.annual_usd["backup_fuel"] > 0
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.total_cost_usd]})

@@ -15,8 +15,10 @@ import math
 import numpy as np
 import pyomo.environ as pyo
 
+from optimizer import units as u
+from optimizer.model.component import solved_value
 from optimizer.model.data import ModelData
-from optimizer.model.storage import add_dispatch
+from optimizer.model.storage import StorageUnit, add_dispatch, unit_flows
 
 
 def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -57,20 +59,17 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
 def extract_battery(m: pyo.ConcreteModel, data: ModelData) -> dict:
     """``energy_mwh`` [MWh], ``power_mw`` [MW] and its :class:`~optimizer.model.storage.
     StorageUnit` in ``storage`` (charge and discharge efficiency :math:`\\sqrt{\\eta_{rt}}`)."""
-    from optimizer.model.component import solved_value as value
-    from optimizer.model.storage import StorageUnit, unit_flows
 
     b = m.battery
     eff = math.sqrt(data.battery.round_trip_eff)
     ch, dis, lvl = unit_flows(m, b, 0, data)
-    energy, power = value(b.energy_mwh), value(b.power_mw)
+    energy, power = solved_value(b.energy_mwh), solved_value(b.power_mw)
     unit = StorageUnit("Li-ion battery", "liion", eff, eff, 0.0, energy, power, power, ch, dis, lvl)
     return {"energy_mwh": energy, "power_mw": power, "storage": [unit]}
 
 
 def battery_bom(b, part: dict, sol, data: ModelData) -> None:
     """Battery energy and power, and the replacements bought within the plant's life."""
-    from optimizer import units as u
 
     if part["energy_mwh"] <= 1e-9 and part["power_mw"] <= 1e-9:
         return

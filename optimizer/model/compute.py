@@ -33,7 +33,10 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
+from optimizer.model.component import ABS_TOL_MW, solved_value, tol_mw
 from optimizer.model.data import ModelData
+from optimizer.model.pv import pv_available_mw
+from optimizer.model.steps import expand_steps
 
 #: relative slack on the average-mode target row: its 4,600 x chip-type terms sum the target back
 #: only to ~1e-12 relative, so a design with exactly the target's chips (a sustained design) would
@@ -119,19 +122,17 @@ def extract_compute(m: pyo.ConcreteModel, data: ModelData) -> dict:
     """Chip count per type (``count``, order of ``data.compute.names``), running chips
     (``running``, types x hours, ``average`` mode) and unserved power (``unserved_mw`` [MW],
     hours, with ``max_unserved`` > 0); None where the model has none."""
-    from optimizer.model.component import solved_value as value
-    from optimizer.model.steps import expand_steps
 
     b = m.compute
     running = unserved = None
     if b.component("running") is not None:
         running = np.zeros((len(b.C), len(m.T)))
         for c in b.R:
-            running[c] = [value(b.running[c, t]) for t in m.T]
+            running[c] = [solved_value(b.running[c, t]) for t in m.T]
         running = expand_steps(running, data)
     if b.component("unserved_mw") is not None:
-        unserved = expand_steps(np.array([value(b.unserved_mw[t]) for t in m.T]), data)
-    count = np.array([round(value(b.count[c])) for c in b.C], dtype=np.int64)
+        unserved = expand_steps(np.array([solved_value(b.unserved_mw[t]) for t in m.T]), data)
+    count = np.array([round(solved_value(b.count[c])) for c in b.C], dtype=np.int64)
     return {"count": count, "running": running, "unserved_mw": unserved}
 
 
@@ -171,7 +172,6 @@ def served_fraction(sol, data: ModelData) -> np.ndarray:
     ``sustained``: 1 minus the unserved share; ``peak``: what PV alone can power (no storage in
     that mode); ``average``: running over installed IT power.
     """
-    from optimizer.model.pv import pv_available_mw
 
     d, part = data.compute, sol.parts["compute"]
     load = facility_load_mw(sol, data)
@@ -212,7 +212,6 @@ def check_compute(part: dict, sol, data: ModelData, report) -> None:
 
 def _check_unserved(unserved, load, data: ModelData, report) -> None:
     """Unserved power within [0, load] every hour and within ``max_unserved`` of the year."""
-    from optimizer.model.component import ABS_TOL_MW, tol_mw
 
     if unserved.min() < -ABS_TOL_MW or (unserved > load + tol_mw(load.max())).any():
         report.failures.append("unserved power outside [0, load] in some hour")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
+from optimizer.model.component import solved_value, tol_mw
 from optimizer.model.data import ModelData
 
 
@@ -44,18 +45,16 @@ def add_land(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 def extract_land(m: pyo.ConcreteModel, data: ModelData) -> dict:
     """Per parcel (order of ``data.land.ids``): ``selected`` (bought) and ``mw_dc`` [MW_dc]."""
-    from optimizer.model.component import solved_value as value
 
     b = m.land
     return {
-        "selected": np.array([value(b.buy[p]) > 0.5 for p in b.P]),
-        "mw_dc": np.array([value(b.cap_mw_dc[p]) for p in b.P]),
+        "selected": np.array([solved_value(b.buy[p]) > 0.5 for p in b.P]),
+        "mw_dc": np.array([solved_value(b.cap_mw_dc[p]) for p in b.P]),
     }
 
 
 def check_land(part: dict, sol, data: ModelData, report) -> None:
     """PV on a parcel within its buildable area x density, and only on a bought parcel."""
-    from optimizer.model.component import tol_mw
 
     land, mw_dc = data.land, part["mw_dc"]
     limit = land.buildable_acres * land.mw_dc_per_acre * part["selected"]

@@ -28,8 +28,10 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
+from optimizer import units as u
+from optimizer.model.component import solved_value
 from optimizer.model.data import ModelData
-from optimizer.model.storage import add_dispatch
+from optimizer.model.storage import StorageUnit, add_dispatch, unit_flows
 
 
 def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -105,25 +107,22 @@ def extract_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> dict:
     """Per site (order of ``data.phs.ids``): ``built`` and active ``volume_m3`` [m3]; per
     dispatch group ``group_power_mw`` (pump, turbine, powerhouse [MW]) and one
     :class:`~optimizer.model.storage.StorageUnit` in ``storage``."""
-    from optimizer import units as u
-    from optimizer.model.component import solved_value as value
-    from optimizer.model.storage import StorageUnit, unit_flows
 
     d, b = data.phs, m.phs
     full = 1.0 / (1.0 - d.min_level_fraction)
     units = []
     for g in b.U:
         first = int(np.flatnonzero(d.group == g)[0])
-        energy = value(b.energy_mwh[g])
+        energy = solved_value(b.energy_mwh[g])
         ch, dis, lvl = unit_flows(m, b, g, data)
         loss = float(d.evap_per_h[first]) * full * energy
-        pump, turbine = value(b.pump_mw[g]), value(b.turbine_mw[g])
+        pump, turbine = solved_value(b.pump_mw[g]), solved_value(b.turbine_mw[g])
         units.append(StorageUnit(f"pumped hydro group {g + 1}", "phs", d.pump_eff, d.turbine_eff,
                                  loss, energy, pump, turbine, ch, dis, lvl))  # fmt: skip
-    power = [[value(b.pump_mw[g]), value(b.turbine_mw[g]), value(b.house_mw[g])] for g in b.U]
+    power = [[solved_value(x[g]) for x in (b.pump_mw, b.turbine_mw, b.house_mw)] for g in b.U]
     return {
-        "built": np.array([value(b.build[s]) > 0.5 for s in b.S]),
-        "volume_m3": np.array([value(b.volume_mm3[s]) * u.M3_PER_MM3 for s in b.S]),
+        "built": np.array([solved_value(b.build[s]) > 0.5 for s in b.S]),
+        "volume_m3": np.array([solved_value(b.volume_mm3[s]) * u.M3_PER_MM3 for s in b.S]),
         "group_power_mw": np.array(power).reshape(-1, 3),
         "storage": units,
     }
@@ -131,7 +130,6 @@ def extract_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> dict:
 
 def phs_site_energy_mwh(sol, data: ModelData) -> np.ndarray:
     """Stored (potential) energy of each pumped-hydro site [MWh]: rho g h V."""
-    from optimizer import units as u
 
     return sol.phs_volume_m3 / u.M3_PER_MM3 * data.phs.mwh_per_mm3
 
@@ -155,7 +153,6 @@ def phs_bom(b, part: dict, sol, data: ModelData) -> None:
     """Per built site: reservoir (total volume, dead pool included), pumps, turbines,
     powerhouse and contingency (per kW of the larger of pump and turbine power), and the
     site's fixed development cost from the reservoirs table."""
-    from optimizer import units as u
 
     res = b.inputs.reservoirs.reset_index(drop=True)
     full = 1.0 / (1.0 - data.phs.min_level_fraction)

@@ -15,6 +15,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
+from optimizer.model.component import solved_value
 from optimizer.model.data import ModelData
 
 
@@ -34,9 +35,8 @@ def add_pv(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 def extract_pv(m: pyo.ConcreteModel, data: ModelData) -> dict:
     """Installed PV ``mw_dc`` [MW_dc] (the parcels' capacities are the land component's)."""
-    from optimizer.model.component import solved_value as value
 
-    return {"mw_dc": value(m.pv_total_mw_dc)}
+    return {"mw_dc": solved_value(m.pv_total_mw_dc)}
 
 
 def profile_capacity_mw_dc(sol, data: ModelData) -> np.ndarray:

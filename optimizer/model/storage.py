@@ -26,6 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 
+from optimizer.model.component import ABS_TOL_MW, solved_value, tol_mw
+from optimizer.model.steps import expand_steps
+
 
 def add_dispatch(
     m: pyo.ConcreteModel,
@@ -93,12 +96,10 @@ class StorageUnit:
 def unit_flows(m: pyo.ConcreteModel, b: pyo.Block, u, data) -> tuple[np.ndarray, ...]:
     """Hourly charge, discharge [MW] and level [MWh] of unit ``u`` of block ``b`` (steps
     expanded to hours, see :func:`optimizer.model.steps.expand_steps`)."""
-    from optimizer.model.component import solved_value as value
-    from optimizer.model.steps import expand_steps
 
-    ch = np.array([value(b.charge_mw[u, t]) for t in m.T])
-    dis = np.array([value(b.discharge_mw[u, t]) for t in m.T])
-    lvl = np.array([value(b.level_mwh[u, t]) for t in m.T])
+    ch = np.array([solved_value(b.charge_mw[u, t]) for t in m.T])
+    dis = np.array([solved_value(b.discharge_mw[u, t]) for t in m.T])
+    lvl = np.array([solved_value(b.level_mwh[u, t]) for t in m.T])
     return (
         expand_steps(ch, data),
         expand_steps(dis, data),
@@ -150,7 +151,6 @@ def check_unit(unit: StorageUnit, report, dt_h: float = 1.0) -> None:
 
     Failures go to ``report.failures``, the largest level deviation [MWh] to ``report.figures``.
     """
-    from optimizer.model.component import ABS_TOL_MW, tol_mw
 
     lvl = replay_levels(unit, dt_h)
     tol = tol_mw(unit.energy_mwh)

@@ -16,7 +16,7 @@ from optimizer.errors import CheckFailedError, InfeasibleError, InputError, Prob
 from optimizer.inputs.bundle import InputPaths, Inputs, load_inputs
 from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
-from optimizer.model.diagnose import explain_infeasible
+from optimizer.model.diagnose import explain_infeasible as data_check
 from optimizer.model.from_inputs import model_data_from_inputs
 from optimizer.model.site import extract_site
 from optimizer.resource.profiles import Profiles, build_profiles
@@ -26,6 +26,8 @@ from optimizer.results.run import RunResult
 from optimizer.results.solution import dispatch_frame, extract_solution
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import ScalingError, SolveOptions
+from optimizer.solve.infeasibility import DIAGNOSIS_BUDGET_S
+from optimizer.solve.infeasibility import explain_infeasible as lifted_limits
 from optimizer.solve.strategy import solve_with_gap
 
 
@@ -183,6 +185,15 @@ def _warm_design(paths: InputPaths, opts: RunOptions, data, progress):
     return design
 
 
+def _why_infeasible(data, opts: RunOptions, progress) -> str:
+    """The limiting resources of an infeasible ``data``, from relaxations re-solved with one
+    limit lifted at a time (:mod:`optimizer.solve.infeasibility`) within
+    ``min(DIAGNOSIS_BUDGET_S, max(time limit, 10 s))``; the data check's words when that
+    budget settles nothing."""
+    budget_s = min(DIAGNOSIS_BUDGET_S, max(opts.solve.time_limit_s, 10.0))
+    return lifted_limits(data, opts.solve, budget_s, lambda: data_check(data), progress)
+
+
 def _solve(data, paths: InputPaths, opts: RunOptions, progress):
     """The strategy's answer for ``data``, started from any earlier run's design and LP basis;
     returns ``(strategy, basis)`` (``basis["out"]``: this run's LP-relaxation basis)."""
@@ -193,7 +204,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress):
             data,
             opts.solve,
             opts.coarse_block_h or 2,
-            explain_infeasible=lambda: explain_infeasible(data),
+            explain_infeasible=lambda: _why_infeasible(data, opts, progress),
             progress=progress,
             start=start,
             basis=basis,

@@ -119,3 +119,23 @@ def test_validate_lists_every_land_problem(tmp_path):
     assert f"{bad}:feature 1 (A):price_usd: must be positive (found 0.0, expected > 0)" in out
     assert f"{bad}:feature 2 (A):geometry: empty geometry (expected a polygon)" in out
     assert "3 input problem(s)" in out
+
+
+@pytest.mark.slow
+def test_distance_limit_exits_3_naming_it_with_numbers(tmp_path):
+    """Within 0.5 km of a compute site lies only the site's own section: exit 3, the distance
+    limit named with its numbers (not land: the layer's 17,280 acres suffice), nothing written
+    (a rounded design beyond the limit is refused, not a traceback)."""
+    parcels, _ = _layer(tmp_path)
+    reports = tmp_path / "reports"
+    args = ["solve", "--target", "1e20", "--parcels", str(parcels), "--parcels-layer",
+            "candidates", "--column-map", "parcel_id=APN,price_usd=SALE_PRICE",
+            "--max-distance-km", "0.5", "--time-limit", "60", "--reports-dir", str(reports),
+            "--quiet"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    said = " ".join(result.output.split())
+    assert "The distance limit of 0.5 km limits the design" in said
+    assert "lie 576 of the layer's 17,280 buildable acres" in said
+    assert "Land limits" not in said
+    assert not reports.exists() or not any(reports.iterdir())

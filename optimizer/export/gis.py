@@ -100,6 +100,11 @@ def land_summary(run: RunResult) -> dict:
                 "parcel_id": land.ids[site.parcel],
                 "candidates": [land.ids[p] for p in s.site_parcel],
                 "hall_acres": site.hall_acres,
+                "hall_parcels": {
+                    land.ids[q]: float(a)
+                    for q, a in enumerate(site.hall_per_parcel(len(land.ids)))
+                    if a > 1e-6
+                },
                 "lat": float(s.parcel_lat[site.parcel]),
                 "lon": float(s.parcel_lon[site.parcel]),
             },

@@ -1,6 +1,6 @@
 """Is the target within reach of the inputs at all? Checked before any model is built.
 
-Two necessary conditions, each a valid bound whatever the design (storage only loses energy):
+Necessary conditions, each a valid bound whatever the design (storage only loses energy):
 
 * **chips**: when every chip type has a ``max_count``, the installed FLOPS cannot exceed
   :math:`\\sum_c n^{max}_c F_c`;
@@ -8,10 +8,13 @@ Two necessary conditions, each a valid bound whatever the design (storage only l
   weather profile k, yields at most :math:`\\sum_k \\bar P_k \\sum_t cf_{k,t}` [MWh] a year
   (sustained and average modes: the chips' energy, :math:`L \\cdot 8760 (1 - u)` with the load
   :math:`L` of the most efficient chips that reach the target at the PUE) or
-  :math:`\\max_t \\sum_k \\bar P_k cf_{k,t}` [MW] in the best hour (peak mode: the full load).
+  :math:`\\max_t \\sum_k \\bar P_k cf_{k,t}` [MW] in the best hour (peak mode: the full load);
+* **hall footprint** (with a compute site): the hall of the least IT load,
+  :math:`\\alpha L / PUE` [acre], must fit on some candidate site's campus (its parcel and the
+  parcels adjacent to it), :math:`\\alpha L / PUE \\le \\max_j \\sum_{p \\in K_j} A_p`.
 
-A target beyond either is infeasible (exit 3) with the reason in words, instead of a model whose
-numbers exceed the solver's range.
+A target beyond any of them is infeasible (exit 3) with the reason in words, instead of a model
+whose numbers exceed the solver's range.
 """
 
 from __future__ import annotations
@@ -51,8 +54,19 @@ def _chip_limit(target_pflops: float, compute) -> str:
     )
 
 
+def _hall_limit(data, it_mw: float) -> str:
+    """The hall of ``it_mw`` [MW_IT] against the largest candidate campus ('' when it fits or
+    there is no compute site); see :func:`optimizer.model.diagnose.hall_limit`."""
+    if getattr(data.land, "site", None) is None:
+        return ""
+    from optimizer.model.diagnose import hall_limit  # model layer: imported when needed
+
+    return hall_limit(data, it_mw)
+
+
 def target_beyond_resources(data) -> str | None:
-    """Return why the target cannot be met (chips or land), or None when it may be.
+    """Return why the target cannot be met (chips, the hall's footprint or land), or None
+    when it may be.
 
     Parameters
     ----------
@@ -79,7 +93,7 @@ def target_beyond_resources(data) -> str | None:
                 f"{target * 1e15:.3g} FLOPS needs "
                 f"at least {load:,.0f} MW with the most efficient chips"
             )
-        return None
+        return _hall_limit(data, load / comp.pue) or None
     supply = float(cap @ data.pv.cf.sum(axis=1))  # [MWh] a year
     from optimizer.model.bounds import dispatchable_share
 
@@ -92,4 +106,4 @@ def target_beyond_resources(data) -> str | None:
             f"{need:,.0f} MWh a year "
             f"({load:,.0f} MW with the most efficient chips, PUE {comp.pue:g})"
         )
-    return None
+    return _hall_limit(data, load / comp.pue) or None

@@ -39,8 +39,10 @@ class SiteData:
     ``hub[p]`` over ``parcel_hub_km[p]`` [km]; hub h to site j over ``hub_site_km[h, j]``;
     reservoir s to site j over ``reservoir_site_km[s, j]``. ``parcel_site_km[p, j]`` is the direct
     distance used by the optional limit ``max_distance_km``. Line costs [$M/km], [$M/MW-km];
-    data hall footprint [acre/MW_IT]. ``cluster[p]`` labels contiguous parcels; with
-    ``max_clusters`` set, bought parcels may form at most that many clusters.
+    data hall footprint [acre/MW_IT]. ``campus[j]``: the parcels the hall of site j may use
+    (the site parcel first, then the parcels adjacent to it; None: the site parcel alone).
+    ``cluster[p]`` labels contiguous parcels; with ``max_clusters`` set, bought parcels may
+    form at most that many clusters.
     """
 
     site_parcel: np.ndarray
@@ -61,6 +63,7 @@ class SiteData:
     max_clusters: int | None = None
     fixed_site: int | None = None
     relaxed: bool = False
+    campus: list[np.ndarray] | None = None
 
     @property
     def n_hubs(self) -> int:
@@ -74,13 +77,26 @@ class SiteData:
             return [int(self.fixed_site)]
         return list(range(len(self.site_parcel)))
 
+    def campus_of(self, j: int) -> np.ndarray:
+        """Parcel indices of candidate ``j``'s campus (its site parcel first)."""
+        if self.campus is None:
+            return np.array([int(self.site_parcel[j])])
+        return np.asarray(self.campus[j], dtype=int)
+
+    def campus_acres(self, buildable_acres: np.ndarray) -> np.ndarray:
+        """Buildable acres [acre] of each candidate's campus."""
+        return np.array(
+            [float(buildable_acres[self.campus_of(j)].sum()) for j in range(len(self.site_parcel))]
+        )
+
     def fixed(self, j: int) -> SiteData:
         """The same data with the site fixed to candidate ``j`` (no per-site flow columns)."""
         return replace(self, fixed_site=int(j), relaxed=False)
 
     def relaxation(self) -> SiteData:
-        """The same data as a relaxation: no site choice or hall, and each line priced at its
-        distance to the *nearest* candidate, a lower bound on its cost at any chosen site."""
+        """The same data as a relaxation: no site choice, the hall on any bought parcel of any
+        campus, and each line priced at its distance to the *nearest* candidate, a lower bound
+        on its cost at any chosen site."""
         return replace(self, fixed_site=None, relaxed=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from optimizer.model.bounds import dispatchable_share
 from optimizer.model.data import ModelData
 
 
@@ -21,20 +22,29 @@ def _min_load_mw(data: ModelData) -> float:
     return load * d.pue
 
 
-def _hall_limit(data: ModelData, it_mw: float) -> str:
-    """The hall's footprint [acre] against the largest candidate site parcel, or ''."""
+def _n(x: float) -> str:
+    """A figure for a sentence: whole with thousands separators, 3 digits below 10."""
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
+
+
+def hall_limit(data: ModelData, it_mw: float) -> str:
+    """The hall's footprint [acre] for ``it_mw`` [MW_IT] against the largest campus of a
+    candidate site (its parcel and the parcels adjacent to it), or '' when it fits."""
     s, land = data.land.site, data.land
     if s is None or not len(s.site_parcel):
         return ""
     need = s.hall_acres_per_mw_it * it_mw
-    largest = float(land.buildable_acres[s.site_parcel].max())
-    if need <= largest:
+    campus = s.campus_acres(land.buildable_acres)
+    j = int(np.argmax(campus))
+    if need <= campus[j]:
         return ""
+    n_adj = len(s.campus_of(j)) - 1
     return (
-        f"The data hall's footprint limits the design: the target needs at least {it_mw:,.0f} "
-        f"MW of IT load, a hall of {need:,.0f} acres ({s.hall_acres_per_mw_it:g} acres per "
-        f"MW_IT), but the largest candidate site parcel has {largest:,.0f} buildable acres. "
-        f"Add larger parcels or lower data_hall_acres_per_mw_it."
+        f"The data hall's footprint limits the design: the target needs at least {_n(it_mw)} "
+        f"MW of IT load, a hall of {_n(need)} acres ({s.hall_acres_per_mw_it:g} acres per "
+        f"MW_IT), but the largest candidate site campus (parcel {land.ids[s.site_parcel[j]]} "
+        f"and the {n_adj} parcels adjacent to it) has {_n(campus[j])} buildable acres. "
+        f"Add larger or adjacent parcels or lower data_hall_acres_per_mw_it."
     )
 
 
@@ -57,8 +67,9 @@ def explain_infeasible(data: ModelData) -> str:
         minlength=data.pv.cf.shape[0],
     )
     pv = data.pv.cf.T @ cap
-    hours = data.year_h
-    energy_need, energy_max = load * hours, float(pv @ data.weights_h)
+    # PV's part: a backup and the unserved allowance supply the rest (never blame PV for them)
+    pv_part = max(1.0 - d.max_unserved - dispatchable_share(data), 0.0)
+    energy_need, energy_max = load * data.year_h * pv_part, float(pv @ data.weights_h)
     if d.mode == "peak" and pv.max() < load:
         return (
             f"Land limits the design: the target needs at least {load:,.0f} MW in the best hour, "
@@ -68,11 +79,11 @@ def explain_infeasible(data: ModelData) -> str:
     if d.mode != "peak" and energy_max < energy_need:
         return (
             f"Land limits the design: the target needs a facility load of at least "
-            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year), but PV on all "
+            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year from PV), but PV on all "
             f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
             f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
         )
-    hall = _hall_limit(data, load / d.pue)
+    hall = hall_limit(data, load / d.pue)
     if hall:
         return hall
     if d.mode == "peak":
@@ -81,7 +92,8 @@ def explain_infeasible(data: ModelData) -> str:
         f"No design meets the target, but not for lack of land: PV on all "
         f"{land.buildable_acres.sum():,.0f} buildable acres yields "
         f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
-        f"facility needs. What limits it is storage (reservoir volumes, pump and turbine "
-        f"limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'}) or a "
-        f"site limit (distance, clusters)."
+        f"facility needs from PV. What limits it is storage (reservoir volumes, pump and "
+        f"turbine limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'})"
+        f"{', the backup share' if dispatchable_share(data) > 0 else ''} or a site limit "
+        f"(distance, clusters)."
     )

@@ -8,6 +8,7 @@ import numpy as np
 
 from optimizer import units as u
 from optimizer.inputs.bundle import Inputs
+from optimizer.inputs.capacity import least_load_mw
 from optimizer.model.data import (
     BatteryData,
     ComputeData,
@@ -171,7 +172,12 @@ def model_data_from_inputs(
         lifecycle=lifecycle_from_prices(inputs.prices, objective),
     )
     if options is not None:
-        data.land.site = site_data_from_inputs(inputs, data.land, **site_options(options))
+        c = data.compute  # the least IT load [MW] of the target sizes the least hall
+        it_mw = least_load_mw(c.target_pflops, c.pflops_per_chip, c.it_mw_per_chip, c.max_count,
+                              1.0)  # fmt: skip
+        data.land.site = site_data_from_inputs(
+            inputs, data.land, **site_options(options), min_it_mw=it_mw or 0.0
+        )
     for c in COMPONENTS:
         part = c.data(inputs, options or {}) if c.data is not None else None
         if part is not None:

@@ -1,12 +1,17 @@
 """The compute site: which candidate parcel hosts the data hall, and the power lines to it.
 
-Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on its parcel:
+Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on its *campus*
+:math:`K_j`, the site parcel :math:`p_j` and the parcels adjacent to it
+(:func:`optimizer.resource.geo.campuses`; a star around :math:`p_j`, contiguous since
+:math:`p_j` is bought), hall acres :math:`a_{jp}` on parcel :math:`p \\in K_j`:
 
 .. math::
-    \\sum_j z_j = 1, \\quad z_j \\le y_{p_j}, \\quad \\sum_j a_j = \\alpha \\, IT, \\quad
-    0 \\le a_j \\le A_{p_j} z_j, \\quad C_{p_j} / d + a_j \\le A_{p_j} y_{p_j}
+    \\sum_j z_j = 1, \\quad z_j \\le y_{p_j}, \\quad \\sum_{j, p \\in K_j} a_{jp} = \\alpha \\, IT,
+    \\quad 0 \\le a_{jp} \\le A_p z_j, \\quad
+    C_p / d + \\sum_{j: p \\in K_j} a_{jp} \\le A_p y_p
 
-with :math:`a_j` hall acres [acre], :math:`\\alpha` [acre/MW_IT], :math:`IT` [MW].
+with :math:`a_{jp}` [acre], :math:`A_p` buildable acres, :math:`\\alpha` [acre/MW_IT],
+:math:`IT` [MW]. A campus parcel holding hall acres must be bought (and pays its price).
 
 Lines. Parcel p feeds its collector hub h(p) (a substation among parcels within a few km; the
 wiring inside a hub is part of the PV balance of system); hub h connects to the site over
@@ -23,7 +28,9 @@ pumps' draw one way and the turbines' output the other; conservative when a grou
 built sites), :math:`L_s \\ge H_g - \\bar H_g (1 - b_s)` with :math:`\\bar H_g` the group's power
 bound (:mod:`optimizer.model.bounds`), split per site like the parcels:
 :math:`\\sum_j r_{sj} = b_s`, :math:`r_{sj} \\le z_j`, :math:`\\sum_j q_{sj} = L_s`,
-:math:`q_{sj} \\le \\bar T z_j` (:math:`\\bar T = \\max_g \\bar H_g`).
+:math:`q_{sj} \\le \\bar T z_j` (:math:`\\bar T = \\max_g \\bar H_g`); valid inequalities
+(:func:`_add_line_parts`) make the built sites' lines carry at least the group's powerhouse
+rating in the relaxation too.
 Cost [$M] = :math:`c_{km}` x (km of line) + :math:`c_{MWkm}` x (MW-km):
 
 .. math::
@@ -37,11 +44,14 @@ reservoirs built; at most N contiguous clusters: :math:`v_c \\ge y_p`,
 
 Two reduced forms serve the solve strategy (:mod:`optimizer.solve.strategy`):
 
-- *fixed site* j* (``SiteData.fixed``): :math:`z_{j^*} = 1`, no flow columns; the costs are
+- *fixed site* j* (``SiteData.fixed``): :math:`z_{j^*} = 1`, the hall on :math:`K_{j^*}`, no
+  flow columns; the costs are
   :math:`c_{km} \\sum_s R_{sj^*} b_s + c_{MWkm} (\\sum_p D_{h(p)j^*} C_p + \\sum_s R_{sj^*} L_s)`.
-- *relaxation* (``SiteData.relaxation``): no :math:`z`; the hall may be split over bought
-  candidates (:math:`\\sum_j a_j = \\alpha IT`, :math:`C_{p_j}/d + a_j \\le A_{p_j} y_{p_j}`) and
-  each line is priced at its nearest candidate, :math:`\\min_j D_{h(p)j}`, :math:`\\min_j R_{sj}`.
+- *relaxation* (``SiteData.relaxation``): no :math:`z`; the hall may be split over the bought
+  parcels of every campus, :math:`a_p` on :math:`p \\in \\cup_j K_j`
+  (:math:`\\sum_p a_p = \\alpha IT`, :math:`C_p/d + a_p \\le A_p y_p`; a design with a site
+  maps to :math:`a_p = \\sum_j a_{jp}`), and each line is priced at its nearest candidate,
+  :math:`\\min_j D_{h(p)j}`, :math:`\\min_j R_{sj}`.
   Every feasible design with a site is feasible here at no higher cost, so the MILP bound of the
   relaxation bounds the full problem from below.
 """
@@ -54,6 +64,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
+from optimizer.model.campus import EPS_ACRES, add_hall, hall_by_parcel, hall_purchase
 from optimizer.model.data import LandData, ModelData, SiteData
 from optimizer.resource import geo
 
@@ -66,17 +77,29 @@ def site_data_from_inputs(
     n_candidates: int = 6,
     hub_radius_km: float = 5.0,
     gap_m: float = 30.0,
+    min_it_mw: float = 0.0,
 ) -> SiteData:
-    """Candidate sites, hubs, distances and clusters of validated inputs (model units)."""
+    """Candidate sites, campuses, hubs, distances and clusters of validated inputs (model units).
+
+    Parcels within ``gap_m`` [m] of each other are adjacent (clusters and campuses);
+    ``min_it_mw`` [MW] is the least IT load of the target, whose hall decides whether the
+    candidates are ranked by parcel or by campus acres (:func:`geo.candidate_sites`).
+    """
     parcels, pr, res = inputs.parcels, inputs.prices, inputs.reservoirs
     lat, lon = parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float)
-    sites = geo.candidate_sites(parcels, n_candidates)
+    alpha = pr.value("data_hall_acres_per_mw_it")
+    adjacency = geo.parcel_adjacency(parcels, gap_m)
+    sites = geo.candidate_sites(
+        parcels, n_candidates, hall_acres=alpha * min_it_mw, adjacency=adjacency
+    )
+    usable = land.buildable_acres > 0  # a campus keeps its site parcel and usable neighbours
+    campus = [k[usable[k] | (k == k[0])] for k in geo.campuses(adjacency, sites)]
     hub, hub_lat, hub_lon = geo.collector_hubs(lat, lon, hub_radius_km)
     rlat = res["lat"].to_numpy(float) if res is not None else np.zeros(0)
     rlon = res["lon"].to_numpy(float) if res is not None else np.zeros(0)
     return SiteData(
         site_parcel=sites,
-        hall_acres_per_mw_it=pr.value("data_hall_acres_per_mw_it"),
+        hall_acres_per_mw_it=alpha,
         hub=hub,
         parcel_hub_km=geo.haversine_km(lat, lon, hub_lat[hub], hub_lon[hub]),
         hub_site_km=geo.distance_matrix_km(hub_lat, hub_lon, lat[sites], lon[sites]),
@@ -84,41 +107,15 @@ def site_data_from_inputs(
         reservoir_site_km=geo.distance_matrix_km(rlat, rlon, lat[sites], lon[sites]),
         line_musd_per_km=pr.value("line_usd_per_km") / u.USD_PER_MUSD,
         line_musd_per_mw_km=pr.value("line_usd_per_mw_km") / u.USD_PER_MUSD,
-        cluster=geo.parcel_clusters(parcels, gap_m),
+        cluster=geo.parcel_clusters(parcels, gap_m, adjacency),
         parcel_lat=lat,
         parcel_lon=lon,
         reservoir_lat=rlat,
         reservoir_lon=rlon,
         max_distance_km=float("inf") if max_distance_km is None else float(max_distance_km),
         max_clusters=max_clusters,
+        campus=campus,
     )
-
-
-def _add_hall(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> None:
-    """The hall's acres on the chosen candidate; in the relaxation it may be split over the
-    bought candidates (no site binary)."""
-    s, land = data.land.site, data.land
-    parcel = {j: int(s.site_parcel[j]) for j in b.J}
-    acres = {j: float(land.buildable_acres[parcel[j]]) for j in b.J}
-    buy, cap = m.land.buy, m.land.cap_mw_dc
-    b.hall_acres = pyo.Var(b.J, domain=pyo.NonNegativeReals, bounds=lambda _, j: (0, acres[j]))
-    b.hall_size = pyo.Constraint(
-        expr=sum(b.hall_acres[j] for j in b.J) == s.hall_acres_per_mw_it * m.compute.it_mw
-    )
-    b.site_area = pyo.Constraint(
-        b.J,
-        rule=lambda b, j: (
-            cap[parcel[j]] / land.mw_dc_per_acre + b.hall_acres[j] <= acres[j] * buy[parcel[j]]
-        ),
-    )
-    if s.relaxed:
-        return
-    b.choose = pyo.Var(b.J, domain=pyo.Binary)
-    if s.fixed_site is not None:
-        b.choose[s.fixed_site].fix(1)
-    b.one_site = pyo.Constraint(expr=sum(b.choose[j] for j in b.J) == 1)
-    b.hall_here = pyo.Constraint(b.J, rule=lambda b, j: b.hall_acres[j] <= acres[j] * b.choose[j])
-    b.site_bought = pyo.Constraint(b.J, rule=lambda b, j: b.choose[j] <= buy[parcel[j]])
 
 
 def _one_distance(b: pyo.Block, data: ModelData) -> bool:
@@ -159,6 +156,7 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
             >= ph.house_mw[int(d.group[r])] - float(h_max[d.group[r]]) * (1 - ph.build[r])
         ),
     )
+    _add_line_parts(b, ph, d, h_max)
     if _one_distance(b, data):
         km = s.reservoir_site_km[:, list(b.J)].min(axis=1)
         return (
@@ -182,6 +180,29 @@ def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
     pairs = [(r, j) for r in ph.S for j in b.J]
     km = sum(float(s.reservoir_site_km[r, j]) * b.res_link[r, j] for r, j in pairs)
     return km, sum(float(s.reservoir_site_km[r, j]) * b.res_flow_mw[r, j] for r, j in pairs)
+
+
+def _add_line_parts(b: pyo.Block, ph: pyo.Block, d, h_max: np.ndarray) -> None:
+    """Valid inequalities that tighten the relaxation of the line rating: the group's
+    powerhouse rating is carried by the lines of its built sites,
+
+    .. math:: 0 \\le \\ell_s \\le \\bar H_{g(s)} b_s, \\quad
+              \\sum_{s \\in g} \\ell_s \\ge H_g, \\quad L_s \\ge \\ell_s
+
+    (every design meets them with :math:`\\ell_s = H_g` on one built site of g; with b
+    fractional the big-M row alone lets :math:`L_s` fall to
+    :math:`H_g - \\bar H_g (1 - b_s)`, far below :math:`H_g`)."""
+    b.line_part_mw = pyo.Var(ph.S, domain=pyo.NonNegativeReals)
+    b.line_part_site = pyo.Constraint(
+        ph.S, rule=lambda b, r: b.line_part_mw[r] <= float(h_max[d.group[r]]) * ph.build[r]
+    )
+    b.line_part_sum = pyo.Constraint(
+        ph.U,
+        rule=lambda b, g: (
+            sum(b.line_part_mw[r] for r in ph.S if int(d.group[r]) == g) >= ph.house_mw[g]
+        ),
+    )
+    b.line_part_rating = pyo.Constraint(ph.S, rule=lambda b, r: b.line_mw[r] >= b.line_part_mw[r])
 
 
 def _far_rows(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> list:
@@ -249,7 +270,7 @@ def add_site(m: pyo.ConcreteModel, data: ModelData) -> None:
     b = m.site = pyo.Block()
     b.J = pyo.Set(initialize=s.candidates, ordered=True)
     b.H = pyo.RangeSet(0, s.n_hubs - 1)
-    _add_hall(m, b, data)
+    add_hall(m, b, data)
     mw_km = _add_hubs(m, b, data)
     res_km, res_mw_km = _add_reservoir_lines(m, b, data)
     _add_limits(m, b, data)
@@ -262,23 +283,27 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
 
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
     (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless
-    bought for PV) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir lines;
-    +1e6 per violated limit (the hall does not fit on the parcel, a bought parcel or built
-    reservoir beyond the maximum distance).
+    bought for PV) + the campus parcels bought for the hall beside the PV
+    (:func:`hall_purchase`) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir
+    lines; +1e6 per violated limit (the hall exceeds the campus's buildable acres, a bought
+    parcel or built reservoir beyond the maximum distance). PV that the hall displaces is left
+    to the evaluation at the site (the LP with the design fixed).
     """
     s, land = data.land.site, data.land
     bought, built = design["bought"], design["built"]
-    cost = np.zeros(len(s.site_parcel))
+    cost, campus_acres = np.zeros(len(s.site_parcel)), s.campus_acres(land.buildable_acres)
     for j, p in enumerate(s.site_parcel):
         km = s.reservoir_site_km[built, j] if len(built) else np.zeros(0)
         lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
         lines += float(km.sum()) * (s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"])
         bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
+        extra, _ = hall_purchase(data, j, design["cap_mw"], bought, design["hall_acres"])
         bad += int((km > s.max_distance_km).sum()) + int(
-            design["hall_acres"] > land.buildable_acres[p]
+            design["hall_acres"] > campus_acres[j] + EPS_ACRES * max(design["hall_acres"], 1.0)
         )
         owned = bought[p] and design["cap_mw"][p] > 1e-6  # bought for PV anyway
-        cost[j] = lines + (0.0 if owned else float(land.price_musd[p])) + 1e6 * bad
+        land_musd = (0.0 if owned else float(land.price_musd[p])) + land.price_musd[extra].sum()
+        cost[j] = lines + land_musd + 1e6 * bad
     return cost
 
 
@@ -286,8 +311,9 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
 class SiteSolution:
     """The chosen site and line sizes read from a solved model.
 
-    ``site`` index into the candidates, ``parcel`` its parcel index, ``hall_acres`` [acre],
-    ``reservoir_line_mw`` [MW] per reservoir site, ``choose`` the raw binary values.
+    ``site`` index into the candidates, ``parcel`` its parcel index, ``hall_acres`` [acre] in
+    all, ``reservoir_line_mw`` [MW] per reservoir site, ``choose`` the raw binary values,
+    ``hall_parcel_acres`` [acre] the hall per parcel (None: all on the site parcel).
     """
 
     site: int
@@ -295,6 +321,15 @@ class SiteSolution:
     hall_acres: float
     reservoir_line_mw: np.ndarray
     choose: np.ndarray
+    hall_parcel_acres: np.ndarray | None = None
+
+    def hall_per_parcel(self, n_parcels: int) -> np.ndarray:
+        """Hall acres [acre] per parcel (all on the site parcel when not recorded)."""
+        if self.hall_parcel_acres is not None:
+            return np.asarray(self.hall_parcel_acres, float)
+        out = np.zeros(n_parcels)
+        out[self.parcel] = self.hall_acres
+        return out
 
 
 def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
@@ -311,10 +346,12 @@ def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
         if hasattr(b, "line_mw")
         else np.zeros(len(data.phs.ids) if data.phs is not None else 0)
     )
+    hall = hall_by_parcel(m, len(data.land.ids))
     return SiteSolution(
         site=j,
         parcel=int(data.land.site.site_parcel[j]),
-        hall_acres=float(sum(pyo.value(b.hall_acres[i]) for i in b.J)),
+        hall_acres=float(hall.sum()),
         reservoir_line_mw=lines,
         choose=choose,
+        hall_parcel_acres=hall,
     )

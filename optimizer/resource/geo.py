@@ -1,4 +1,5 @@
-"""Geometry for the land model: distances, contiguous clusters, collector hubs, compute sites.
+"""Geometry for the land model: distances, adjacency, contiguous clusters, campuses, collector
+hubs, compute sites.
 
 All deterministic. Distances are great-circle distances between centroids [km]; contiguity is
 decided on the polygons in the parcels' local UTM projection [m].
@@ -9,7 +10,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix, identity
 from scipy.sparse.csgraph import connected_components
 
 from optimizer.resource.profiles import group_by_distance, haversine_km
@@ -23,23 +24,49 @@ def distance_matrix_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     return haversine_km(lat1, lon1, np.asarray(lat2, float)[None, :], np.asarray(lon2, float))
 
 
-def parcel_clusters(parcels: gpd.GeoDataFrame, gap_m: float = 30.0) -> np.ndarray:
+def parcel_adjacency(parcels: gpd.GeoDataFrame, gap_m: float = 30.0) -> csr_matrix:
+    """Which parcels are adjacent: polygons that touch or lie within ``gap_m`` [m].
+
+    An n x n boolean sparse matrix (diagonal included), from one spatial-index query
+    (``dwithin`` on an STRtree, in the parcels' local UTM projection; no pairwise loop).
+    """
+    n = len(parcels)
+    if n == 0:
+        return csr_matrix((0, 0), dtype=bool)
+    geoms = parcels.to_crs(parcels.estimate_utm_crs()).geometry.values
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=max(gap_m, 0.0))
+    graph = coo_matrix((np.ones(len(left), dtype=bool), (left, right)), shape=(n, n))
+    return (graph.tocsr() + identity(n, dtype=bool, format="csr")).astype(bool)
+
+
+def parcel_clusters(parcels: gpd.GeoDataFrame, gap_m: float = 30.0, adjacency=None) -> np.ndarray:
     """Label contiguous groups of parcels: polygons that touch or lie within ``gap_m`` [m].
 
     Connected components of the graph whose edges join parcels at most ``gap_m`` apart (in the
-    local UTM projection). Labels are numbered 0.. in order of each cluster's first parcel.
+    local UTM projection; ``adjacency``: that graph from :func:`parcel_adjacency`, computed
+    when None). Labels are numbered 0.. in order of each cluster's first parcel.
     """
     n = len(parcels)
     if n == 0:
         return np.zeros(0, dtype=int)
-    geoms = parcels.to_crs(parcels.estimate_utm_crs()).geometry.values
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=max(gap_m, 0.0))
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
+    graph = parcel_adjacency(parcels, gap_m) if adjacency is None else adjacency
     _, raw = connected_components(graph, directed=False)
     _, first = np.unique(raw, return_index=True)
     order = np.argsort(np.argsort(first))  # relabel by first appearance
     return order[raw]
+
+
+def campuses(adjacency: csr_matrix, site_parcel: np.ndarray) -> list[np.ndarray]:
+    """The campus of each candidate site: its parcel first, then the parcels adjacent to it.
+
+    A star around the site parcel: contiguous whenever the site parcel is bought.
+    """
+    out = []
+    for p in np.asarray(site_parcel, int):
+        row = adjacency.indices[adjacency.indptr[p] : adjacency.indptr[p + 1]]
+        out.append(np.concatenate(([p], np.sort(row[row != p]))).astype(int))
+    return out
 
 
 def collector_hubs(
@@ -87,13 +114,18 @@ def weighted_kmeans(xy: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
     return c
 
 
-def candidate_sites(parcels, n_sites: int, min_quantile: float = 0.75) -> np.ndarray:
+def candidate_sites(
+    parcels, n_sites: int, min_quantile: float = 0.75, hall_acres: float = 0.0, adjacency=None
+) -> np.ndarray:
     """Indices of the candidate compute-site parcels.
 
     Parcels flagged ``compute_site`` (with buildable land) when the layer has any; otherwise the
     parcel nearest each of ``n_sites`` weighted k-means centres of the buildable land, chosen
-    among the largest parcels (buildable acres at or above the ``min_quantile`` quantile) so
-    that a data hall can fit. Sorted, unique.
+    among the largest sites (size at or above the ``min_quantile`` quantile) so that a data
+    hall can fit. The size is a parcel's buildable acres; when no parcel holds ``hall_acres``
+    [acre] (the least hall of the target) and ``adjacency`` (:func:`parcel_adjacency`) is
+    given, its campus acres (its own plus its neighbours', :func:`campuses`), among the
+    parcels whose campus holds the hall (all, when none does). Sorted, unique.
     """
     acres = parcels["buildable_acres"].to_numpy(float)
     flagged = parcels.get("compute_site")
@@ -104,7 +136,12 @@ def candidate_sites(parcels, n_sites: int, min_quantile: float = 0.75) -> np.nda
         return usable
     xy = _local_xy_km(parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float))
     centres = weighted_kmeans(xy[usable], acres[usable], n_sites)
-    large = usable[acres[usable] >= np.quantile(acres[usable], min_quantile)]
+    size, pool = acres, usable
+    if adjacency is not None and hall_acres > acres.max():
+        size = adjacency @ acres  # campus acres [acre]
+        fits = usable[size[usable] >= hall_acres]
+        pool = fits if len(fits) else usable
+    large = pool[size[pool] >= np.quantile(size[pool], min_quantile)]
     chosen = set()
     for c in centres:
         free = np.array([p for p in large if p not in chosen] or large)

@@ -113,8 +113,10 @@ class RunResult:
             s = land.site
             p = p.rename(columns={"compute_site": "site_flag"})
             p["site_candidate"] = np.isin(np.arange(len(p)), s.site_parcel)
+            p["hall_acres"] = site.hall_per_parcel(len(p))
+            hall = p["hall_acres"].to_numpy() > 1e-6
+            p.loc[hall, "decision"] = p.loc[hall, "decision"] + " + data hall"
             p.loc[site.parcel, "decision"] = p.loc[site.parcel, "decision"] + " + compute site"
-            p["hall_acres"] = np.where(np.arange(len(p)) == site.parcel, site.hall_acres, 0.0)
             p["distance_to_site_km"] = s.parcel_site_km[:, site.site]
             p["collector_hub"] = [f"H{h + 1}" for h in s.hub]
             p["cluster"] = [f"C{c + 1}" for c in s.cluster]

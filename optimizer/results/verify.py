@@ -102,7 +102,8 @@ def _check_costs(sol: Solution, data: ModelData, bom: pd.DataFrame, report: Chec
 
 
 def _check_site(sol: Solution, data: ModelData, report: CheckReport) -> None:
-    """Site chosen once on a bought parcel; hall + PV fit on it; distance and cluster limits.
+    """Site chosen once on a bought parcel; the hall on its campus (:func:`_check_hall`);
+    distance and cluster limits.
 
     Distances are recomputed here from the centroids (great circle), not read from the model.
     """
@@ -117,15 +118,7 @@ def _check_site(sol: Solution, data: ModelData, report: CheckReport) -> None:
     p, land = site.parcel, data.land
     if not sol.parcel_selected[p]:
         report.failures.append(f"compute site {land.ids[p]} is on a parcel not bought")
-    it_mw = float(data.compute.it_mw_per_chip @ sol.chip_count)
-    need = s.hall_acres_per_mw_it * it_mw
-    used = sol.parcel_mw_dc[p] / land.mw_dc_per_acre + need
-    report.figures["data hall acres"] = need
-    if site.hall_acres < need - 1e-6 * max(need, 1.0) or used > land.buildable_acres[p] + 1e-4:
-        report.failures.append(
-            f"compute site {land.ids[p]}: hall {need:.2f} acres + PV "
-            f"{used - need:.2f} acres exceed its {land.buildable_acres[p]:.2f} buildable acres"
-        )
+    _check_hall(sol, data, site, report)
     lat0, lon0 = s.parcel_lat[p], s.parcel_lon[p]
     dist = haversine_km(s.parcel_lat, s.parcel_lon, lat0, lon0)
     far = sol.parcel_selected & (dist > s.max_distance_km * (1 + 1e-9))
@@ -148,6 +141,34 @@ def _check_site(sol: Solution, data: ModelData, report: CheckReport) -> None:
     if s.max_clusters is not None and groups > s.max_clusters:
         report.failures.append(f"{groups} parcel clusters bought (> --max-sites {s.max_clusters})")
     _check_reservoir_lines(sol, data, site, report)
+
+
+def _check_hall(sol: Solution, data: ModelData, site, report: CheckReport) -> None:
+    """Hall acres = :math:`\\alpha IT`, only on parcels of the chosen site's campus, each of
+    them bought, and PV + hall within every parcel's buildable acres."""
+    s, land = data.land.site, data.land
+    it_mw = float(data.compute.it_mw_per_chip @ sol.chip_count)
+    need = s.hall_acres_per_mw_it * it_mw
+    hall = site.hall_per_parcel(len(land.ids))
+    report.figures["data hall acres"] = need
+    report.figures["data hall parcels"] = int((hall > 1e-6).sum())
+    if abs(hall.sum() - need) > 1e-6 * max(need, 1.0) + 1e-6:
+        report.failures.append(f"data hall {hall.sum():.2f} acres, but {need:.2f} acres needed")
+    outside = np.setdiff1d(np.flatnonzero(hall > 1e-6), s.campus_of(site.site))
+    if len(outside):
+        report.failures.append(
+            f"data hall on {len(outside)} parcels outside the campus of site "
+            f"{land.ids[site.parcel]}: {', '.join(land.ids[q] for q in outside[:5])}"
+        )
+    for q in np.flatnonzero((hall > 1e-6) & ~sol.parcel_selected):
+        if q != site.parcel:  # reported above
+            report.failures.append(f"data hall on parcel {land.ids[q]}, which is not bought")
+    pv = sol.parcel_mw_dc / land.mw_dc_per_acre
+    for q in np.flatnonzero((hall > 1e-6) & (pv + hall > land.buildable_acres + 1e-4)):
+        report.failures.append(
+            f"parcel {land.ids[q]}: hall {hall[q]:.2f} acres + PV {pv[q]:.2f} acres exceed "
+            f"its {land.buildable_acres[q]:.2f} buildable acres"
+        )
 
 
 def _check_reservoir_lines(sol: Solution, data: ModelData, site, report: CheckReport) -> None:

@@ -3,7 +3,8 @@
 A :class:`Design` holds what the LP with integers fixed needs: parcels bought, reservoir sites
 built, chips per type, the compute site, and whether Li-ion is kept. :func:`round_design` turns
 an LP relaxation (or a MILP incumbent) into one; :func:`fix_design` fixes a model to it;
-:func:`release_empty_parcels` lets go of bought parcels that carry nothing after the solve.
+:func:`release_empty_parcels` lets go of bought parcels that carry nothing (no PV, no hall)
+after the solve.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 
+from optimizer.model.campus import hall_by_parcel, hall_purchase
 from optimizer.model.data import ModelData
 from optimizer.model.registry import integer_decisions, present
 from optimizer.model.site import rank_sites
@@ -87,7 +89,8 @@ def whole_chips(x: np.ndarray, data: ModelData) -> np.ndarray:
 def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None) -> Design:
     """Round the solved (relaxed) model ``m`` built on ``data`` to a design: every parcel with
     PV on it bought, every site with volume built, a whole chip mix; the compute site is
-    ``site`` or, when None, the best ranked for the design (:func:`rank_sites`)."""
+    ``site`` or, when None, the best ranked for the design (:func:`rank_sites`); its parcel
+    and the campus parcels the hall needs beside the PV (:func:`hall_purchase`) bought."""
     cap = np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P])
     buy = cap > EPS
     phs = present(m, "pumped_hydro")
@@ -99,20 +102,17 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
     count = whole_chips(np.array([_v(m.compute.count[c]) for c in m.compute.C]), data)
     liion = present(m, "battery") and _v(m.battery.energy_mwh) > EPS
     s = data.land.site
-    if s is not None and site is None:
-        line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if phs else 0
-        it_mw = float(data.compute.it_mw_per_chip @ count)
-        design = {
-            "cap_mw": cap,
-            "bought": buy,
-            "built": build,
-            "line_mw": line,
-            "hall_acres": s.hall_acres_per_mw_it * it_mw,
-        }
-        site = int(np.argmin(rank_sites(data, design)))
     if s is not None:
+        hall = s.hall_acres_per_mw_it * float(data.compute.it_mw_per_chip @ count)
+        if site is None:
+            line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if phs else 0
+            design = {"cap_mw": cap, "bought": buy, "built": build, "line_mw": line,
+                      "hall_acres": hall}  # fmt: skip
+            site = int(np.argmin(rank_sites(data, design)))
+        extra, _ = hall_purchase(data, site, cap, buy, hall)
         buy = buy.copy()
         buy[int(s.site_parcel[site])] = True
+        buy[extra] = True
     return Design(buy=buy, build=build, count=count, site=site, liion=liion)
 
 
@@ -126,12 +126,13 @@ def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
 
 
 def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
-    """Un-buy every bought parcel that carries no PV and is not the compute site's parcel
-    (its land cost then leaves the objective); return their indices."""
+    """Un-buy every bought parcel that carries no PV, no hall acres and is not the compute
+    site's parcel (its land cost then leaves the objective); return their indices."""
     s = data.land.site
     keep = set()
     if s is not None and present(m, "site"):
         keep = {int(s.site_parcel[j]) for j in m.site.J if _v(m.site.choose[j]) > 0.5}
+        keep |= set(np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS).tolist())
     freed = []
     for p in m.land.P:
         if p in keep or _v(m.land.buy[p]) < 0.5 or _v(m.land.cap_mw_dc[p]) > EPS:

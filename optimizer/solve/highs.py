@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.errors import InfeasibleConstraintException
 
 HIGHS_INF = 1e20
 MAX_ABS_COEFFICIENT = 1e12  # well inside HiGHS's 1e15 rejection limit
@@ -259,18 +260,28 @@ def solve_model(
     HiGHS when a value is out of range.
     """
     options = options or SolveOptions()
-    h, repn, lp, integer, compile_s = prepare(model, options, relax)
+    try:
+        h, repn, lp, integer, compile_s = prepare(model, options, relax)
+    except InfeasibleConstraintException as exc:  # e.g. a fixed design beyond a limit
+        return trivially_infeasible(stage, exc)
     if start:
         _set_start(h, repn, start)
     if basis is not None and basis.get("in"):
-        _read_basis(h, basis["in"])
+        read_basis_file(h, basis["in"])
     result = run_and_load(h, repn, lp, integer, options, stage, compile_s)
     if basis is not None:
-        basis["out"] = _basis_bytes(h)
+        basis["out"] = basis_bytes(h)
     return result
 
 
-def _read_basis(h, content: bytes) -> None:
+def trivially_infeasible(stage: str, exc: Exception) -> SolveResult:
+    """The result of a model Pyomo refuses to compile because a constraint whose variables
+    are all fixed is violated (status ``Infeasible``, no solution; HiGHS not called)."""
+    return SolveResult(f"Infeasible ({exc})", False, float("nan"), float("nan"), 0.0, 0.0, 0.0,
+                       0, 0, 0, "", stage=stage)  # fmt: skip
+
+
+def read_basis_file(h, content: bytes) -> None:
     """Start from a saved basis; one of another model (other sizes) is refused by HiGHS and
     the solve starts cold (a basis only changes where the simplex starts, never the answer)."""
     import tempfile
@@ -282,7 +293,7 @@ def _read_basis(h, content: bytes) -> None:
             h.readBasis(f.name)
 
 
-def _basis_bytes(h) -> bytes | None:
+def basis_bytes(h) -> bytes | None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:

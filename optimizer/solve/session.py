@@ -18,7 +18,14 @@ from dataclasses import replace
 import numpy as np
 import pyomo.environ as pyo
 
-from optimizer.solve.highs import SolveOptions, SolveResult, prepare, run_and_load
+from optimizer.solve.highs import (
+    SolveOptions,
+    SolveResult,
+    basis_bytes,
+    prepare,
+    read_basis_file,
+    run_and_load,
+)
 
 
 class LpSession:
@@ -38,11 +45,22 @@ class LpSession:
         """Column of ``var`` (None when presolve-free compilation removed it: a fixed var)."""
         return self.pos.get(id(var))
 
+    def read_basis(self, content: bytes | None) -> None:
+        """Start the next solve from a saved basis file's ``content`` (one of another model is
+        refused by HiGHS: the solve then starts cold; a basis never changes the answer)."""
+        if content:
+            read_basis_file(self.h, content)
+
+    def basis_bytes(self) -> bytes | None:
+        """The current basis as a HiGHS basis file (``lp_relaxation.bas`` of a run folder)."""
+        return basis_bytes(self.h)
+
     def solve(
         self, fixes: Sequence[tuple[object, float, float]], stage: str, time_limit_s: float
     ) -> SolveResult:
-        """Solve with every ``(variable, lower, upper)`` of ``fixes`` as its bounds; load the
-        values into the Pyomo model; restore the bounds afterwards."""
+        """Solve with every ``(variable, lower, upper)`` of ``fixes`` as its bounds, warm from
+        the previous solve's basis; load the values into the Pyomo model; restore the bounds
+        afterwards."""
         cols = [(self.index(v), float(lo), float(hi)) for v, lo, hi in fixes]
         cols = [c for c in cols if c[0] is not None]
         idx = np.array([c[0] for c in cols], dtype=np.int32)

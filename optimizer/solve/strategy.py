@@ -4,17 +4,23 @@ Every model here is built on the *exact* time steps (:func:`optimizer.model.step
 nights merged, same optimum as the 8,760-hour problem), with the big-M's of
 :mod:`optimizer.model.bounds`.
 
-1. **Bound.** The LP relaxation of the model with the compute site *relaxed*
-   (:meth:`~optimizer.model.data.SiteData.relaxation`: lines priced at the nearest candidate,
-   the hall on any bought candidate) bounds every design at every site from below.
+1. **Bound.** The LP relaxation bounds every design from below. While the flow columns of the
+   site choice stay few (candidates x parcels <= :data:`MAX_SITE_FLOWS`) it keeps the site
+   choice with :math:`z` continuous, so one compiled LP (:class:`~optimizer.solve.branch.Solver`)
+   then serves the bound, the chosen site and every branch, each a warm re-solve; otherwise
+   the compute site is *relaxed* (:meth:`~optimizer.model.data.SiteData.relaxation`: lines
+   priced at the nearest candidate, the hall on any bought campus parcel).
 2. **Designs.** Its solution is rounded to a design (parcels and reservoirs with anything on
    them bought, chips rounded to a whole mix that meets the target), the compute site ranked for
-   it (:func:`~optimizer.model.site.rank_sites`), and the design evaluated exactly: the LP with
-   every integer fixed at that site. The LP relaxation at the chosen site is rounded and
-   evaluated too. In ``average`` mode the sustained design is evaluated as well (chips may
-   always run, so it is feasible): average mode can never answer dearer than sustained. The
-   cheapest evaluated design is the incumbent (an upper bound).
-3. **Search** (only while the gap exceeds ``mip_rel_gap``): with bounds tightened by the
+   it (:func:`~optimizer.model.site.rank_sites`); the LP at that site is rounded and the design
+   evaluated exactly: the LP with every integer fixed at that site. In ``average`` mode the
+   sustained design is evaluated first (chips may always run, so it is feasible): average mode
+   can never answer dearer than that design. The cheapest evaluated design is the incumbent
+   (an upper bound).
+3. **Branching** (:mod:`optimizer.solve.branch`, while the gap exceeds ``mip_rel_gap``):
+   reservoir build patterns, then compute sites and their leaves, warm; the cheapest patterns'
+   designs are evaluated as soon as the pattern level ends.
+4. **Search** (only while the gap still exceeds ``mip_rel_gap``): with bounds tightened by the
    incumbent's cost, HiGHS solves the site-relaxed MILP from the incumbent's design as a MIP
    start; its dual bound replaces the LP bound, its incumbent is evaluated as in 2.
 
@@ -38,11 +44,13 @@ from optimizer.model.bounds import compute_bounds, dominated_slack_musd
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import exact_steps
-from optimizer.solve.branch import branch_bound
+from optimizer.solve.branch import Leaf, Solver, branch_bound, has_site_choice, site_fix
 from optimizer.solve.design import Design, fix_design, release_empty_parcels, round_design
 from optimizer.solve.highs import SolveOptions, SolveResult, solve_model
 
 INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
+#: largest (candidate sites x parcels) for which the root LP models the site choice
+MAX_SITE_FLOWS = 5_000
 
 
 @dataclass
@@ -221,16 +229,21 @@ def solve_with_gap(
     if best.cost < math.inf:
         exact = replace(exact, bounds=compute_bounds(exact, best.cost))
     lp, slack = _pruned(exact)
-    m0, r0 = run.solve(_site_relaxed(lp), "LP relaxation", relax=True, basis=basis)
+    root = Solver(run, _root_data(lp), "LP relaxation", basis.get("in") if basis else None)
+    r0 = root.solve([], "")
+    if basis is not None:
+        basis["out"] = root.session.basis_bytes()
     if _is_infeasible(r0):
         raise InfeasibleError(explain_infeasible() if explain_infeasible else r0.status)
     if not r0.has_solution:
         raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
     lower = max(r0.objective - slack, 0.0)
-    first = round_design(m0, lp)
+    first = round_design(root.m, root.data)
+    root.keep_root(r0.objective, first)
+    known = {}
     if not _closed(best, lower, options):
-        _site_design(run, exact, lp, first, best)
-    if not _closed(best, lower, options):
+        known = _site_design(run, exact, root, first, best)
+    if best.model is None or (not _closed(best, lower, options) and not known):
         _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
     if best.model is None:
         raise InfeasibleError(explain_infeasible() if explain_infeasible else "no design found")
@@ -238,7 +251,14 @@ def solve_with_gap(
         run.progress(f"gap {100 * (best.cost - lower) / best.cost:.2f}%: branching on reservoirs "
                      "and compute sites (warm LPs)")  # fmt: skip
         lower = branch_bound(
-            run, lp, best, lower, lambda d, name: _evaluate(run, exact, d, best, name), slack
+            run,
+            root,
+            best,
+            lower,
+            lambda d, name: _evaluate(run, exact, d, best, name),
+            slack,
+            site_data=lp,
+            known=known,
         )
     if not _closed(best, lower, options):
         lower = _search(run, exact, lp, best, lower, slack)
@@ -273,17 +293,39 @@ def _pruned(exact: ModelData) -> tuple[ModelData, float]:
     return lp, dominated_slack_musd(exact)
 
 
-def _site_design(run: _Run, exact: ModelData, lp: ModelData, first: Design, best: _Best) -> None:
-    """Solve the LP relaxation (of ``lp``) at ``first``'s compute site, round it and evaluate it
-    on ``exact``."""
+def _root_data(lp: ModelData) -> ModelData:
+    """The root LP's data: the site choice relaxed (``z`` continuous, one session then serves
+    the bound, the site level and the leaves) while its flow columns stay few, else the site
+    relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`, no flow columns)."""
+    s = lp.land.site
+    if s is None or s.fixed_site is not None:
+        return lp
+    if len(s.candidates) * len(lp.land.ids) <= MAX_SITE_FLOWS:
+        return lp
+    return _site_relaxed(lp)
+
+
+def _site_design(run: _Run, exact: ModelData, root: Solver, first: Design, best: _Best) -> dict:
+    """Solve the root LP at ``first``'s compute site, round it and evaluate it on ``exact``;
+    return the site-level leaf it gives the branching (``{}`` when the root has no site
+    choice, which then solves this LP in a model of its own)."""
     if first.site is None:
-        _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
-        return
-    at = _at_site(lp, first.site)
+        return {}
+    if has_site_choice(root.m):
+        name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
+        value = root.bound(site_fix(root.m, first.site), f"at the chosen {name}")
+        at = _at_site(root.data, first.site)
+        leaf = Leaf(first.site, name, value)
+        if abs(value) < math.inf:
+            leaf.design = round_design(root.m, at, site=first.site)
+            _evaluate(run, exact, leaf.design, best, "site design (LP, integers fixed)")
+        return {name: leaf}
+    at = _at_site(root.data, first.site)
     m1, r1 = run.solve(at, "LP relaxation at the chosen site", relax=True)
     if r1.has_solution:
         design = round_design(m1, at, site=first.site)
         _evaluate(run, exact, design, best, "site design (LP, integers fixed)")
+    return {}
 
 
 def _search(

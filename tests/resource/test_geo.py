@@ -71,3 +71,33 @@ def test_weighted_kmeans_is_deterministic_and_finds_two_groups():
     xy = np.array([[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10]], dtype=float)
     c = geo.weighted_kmeans(xy, np.ones(6), 2)
     assert np.sort(c, axis=0) == pytest.approx(np.array([[1 / 3, 1 / 3], [31 / 3, 31 / 3]]))
+
+
+def test_campuses_are_the_site_parcel_and_its_neighbours():
+    s = 400.0
+    boxes = [
+        (X0, Y0, X0 + s, Y0 + s),  # A
+        (X0 + s, Y0, X0 + 2 * s, Y0 + s),  # B touches A
+        (X0 + 2 * s + 20, Y0, X0 + 3 * s, Y0 + s),  # C 20 m from B
+        (X0 + 3 * s + 100, Y0, X0 + 4 * s, Y0 + s),  # D 100 m from C
+    ]
+    adj = geo.parcel_adjacency(parcels(boxes), gap_m=30)
+    assert [c.tolist() for c in geo.campuses(adj, np.array([1, 3]))] == [[1, 0, 2], [3]]
+    assert geo.parcel_clusters(parcels(boxes), adjacency=adj).tolist() == [0, 0, 0, 1]
+
+
+def test_candidate_sites_rank_campuses_when_no_parcel_holds_the_hall():
+    """Pairs of touching 100-acre parcels far apart, one lone 150-acre parcel: a 180-acre
+    hall fits no parcel, only a pair's campus (200 acres), so the candidates come from pairs."""
+    boxes, acres = [], []
+    for i in range(4):
+        x = X0 + i * 5000
+        boxes += [(x, Y0, x + 600, Y0 + 600), (x + 600, Y0, x + 1200, Y0 + 600)]
+        acres += [100.0, 100.0]
+    boxes.append((X0, Y0 + 9000, X0 + 800, Y0 + 9800))
+    acres.append(150.0)
+    gdf = parcels(boxes, np.array(acres))
+    adj = geo.parcel_adjacency(gdf, gap_m=30)
+    sites = geo.candidate_sites(gdf, 3, hall_acres=180.0, adjacency=adj)
+    assert len(sites) == 3 and 8 not in sites
+    assert 8 in geo.candidate_sites(gdf, 3, min_quantile=0.0)  # by parcel acres: the lone one

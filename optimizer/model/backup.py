@@ -23,7 +23,7 @@ design has no integer decision, so a strategy's fixed designs leave it free.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ import pyomo.environ as pyo
 from optimizer import units as u
 from optimizer.model.component import Component
 from optimizer.model.compute import facility_load_mw, facility_mw
+from optimizer.model.limits import Limit, mwh_words
 from optimizer.model.steps import expand_steps
 
 KINDS = ("gas", "diesel")
@@ -130,6 +131,32 @@ def extract_backup(m: pyo.ConcreteModel, data) -> dict:
     }
 
 
+def _lift_share(data):
+    """The data with the backup allowed the whole year's facility energy (bounds reset)."""
+    parts = {**data.parts, "backup": replace(data.parts["backup"], max_share=1.0)}
+    return replace(data, parts=parts, bounds=None)
+
+
+def _share_words(data, lifted, m) -> str:
+    b = data.parts["backup"]
+    part = extract_backup(m, lifted)
+    mwh, facility = float(part["out_mw"].sum()), part["facility_mwh"]
+    share = mwh / facility if facility > 0 else 0.0
+    return (
+        f"The backup's share limits the design: the {b.kind} backup may supply at most "
+        f"{100 * b.max_share:g}% of the facility's energy (--max-backup-share); with that "
+        f"lifted it becomes feasible, and the lifted solution takes {100 * share:.1f}% "
+        f"({mwh_words(mwh)} a year) from the backup."
+    )
+
+
+def backup_limits(data) -> list:
+    """Its share (below 1) as a limit of the infeasibility diagnosis."""
+    if data.parts["backup"].max_share >= 1.0:
+        return []
+    return [Limit("backup share", _lift_share, _share_words)]
+
+
 def backup_supply_mw(part: dict, sol, data) -> np.ndarray:
     """Hourly output [MW] for the independent balance."""
     return part["out_mw"]
@@ -195,6 +222,7 @@ COMPONENT = Component(
     data=backup_data,
     options=backup_options,
     energy_share=lambda data: data.parts["backup"].max_share,
+    limits=backup_limits,
     extract=extract_backup,
     supply_mw=backup_supply_mw,
     check=check_backup,

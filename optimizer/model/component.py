@@ -40,6 +40,7 @@ class Component:
     data: Callable | None = None
     options: Callable | None = None
     energy_share: Callable | None = None
+    limits: Callable | None = None
     extract: Callable | None = None
     supply_mw: Callable | None = None
     demand_mw: Callable | None = None

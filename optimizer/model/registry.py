@@ -11,6 +11,8 @@ A :class:`~optimizer.model.component.Component` is one module's contract with th
 - ``energy_share(data) -> float``: the largest share of the year's facility energy it may
   supply besides PV and storage (a dispatchable source; bounds and the capacity screen allow
   for it);
+- ``limits(data) -> list[Limit]``: its restrictions that may make a target infeasible, each
+  with a lift and words (:mod:`optimizer.model.limits`);
 - ``add(m, data)``: adds its block ``m.<block>`` and registers its terms in ``m.supply``,
   ``m.demand`` (callables ``t -> expression`` [MW]), ``m.costs`` (capital [$M]) and
   ``m.annual_costs`` (cost of one year of operation [$M/yr]: fuel, fixed and variable O&M);

@@ -7,12 +7,14 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 import pytest
+from test_site import site_data
 from tiny import tiny_data
 
 from optimizer.export.plots import flow_series
 from optimizer.model.backup import BackupData
 from optimizer.model.build import build_model
 from optimizer.model.data import BatteryData
+from optimizer.model.diagnose import explain_infeasible as data_check
 from optimizer.model.registry import present
 from optimizer.results.solution import dispatch_frame, extract_solution
 from optimizer.results.verify import registered_net_mw, verify_solution
@@ -123,3 +125,45 @@ def test_the_backup_options_are_checked_by_the_component():
     assert option_problems({"backup": "gas", "max_backup_share": 0.5}) == []
     problems = option_problems({"backup": "coal", "max_backup_share": 1.5})
     assert [p.column for p in problems] == ["--backup", "--max-backup-share"]
+
+
+def gas(share: float) -> BackupData:
+    return BackupData("gas", 500.0, 10_000.0, 1e5, 0.0, 440.0, share)  # dear fuel: PV by day
+
+
+def _words(data) -> str:
+    """The message an infeasible solve raises (one line)."""
+    from optimizer.errors import InfeasibleError
+    from optimizer.solve.infeasibility import explain_infeasible
+
+    with pytest.raises(InfeasibleError) as exc:
+        solve_with_gap(data, SolveOptions(), explain_infeasible=lambda: explain_infeasible(data))
+    return " ".join(str(exc.value).split())
+
+
+NIGHT = [0, 0, 1, 1, 1, 1, 0, 0]  # 4 sunny hours, 4 dark hours (cyclic)
+
+
+def test_backup_share_not_land():
+    # no storage: the 4 dark hours are half the energy, the backup may give 30%
+    data = tiny_data(NIGHT, target_pflops=100, battery=BatteryData(0.1, 0.05, 0.81, False))
+    data.battery = None
+    data.parts["backup"] = gas(0.3)
+    text = _words(data)
+    assert "The backup's share limits the design: the gas backup may supply at most 30%" in text
+    assert "takes 50.0%" in text
+    assert "Land limits" not in text and "not for lack of land" not in text
+
+
+def test_backup_supply_is_counted_before_blaming_land():
+    # PV on all land gives 0.5 MW, the load is 1 MW: the backup (60%) makes up the energy, so
+    # the land suffices; the 10-acre hall on 1-acre candidates is what limits
+    data = site_data(0.1)
+    data.pv.cf[:] = 0.5
+    data.compute.target_pflops = 1000.0
+    data.land.site.hall_acres_per_mw_it = 10.0
+    data.parts["backup"] = gas(0.6)
+    text = _words(data)
+    assert "The data hall's footprint limits the design" in text
+    assert "Land limits" not in text
+    assert "Land limits" not in data_check(data)  # the quick data check counts the backup too

@@ -7,7 +7,7 @@ from optimizer.model.registry import COMPONENTS, integer_decisions, present
 
 
 def test_build_order_is_the_registry_order():
-    """The core technologies first, in this order; others (e.g. a backup) follow them."""
+    """The core technologies first, in this order; others follow them."""
     assert [c.name for c in COMPONENTS][:6] == [
         "land", "pv", "compute", "pumped_hydro", "battery", "site",
     ]  # fmt: skip

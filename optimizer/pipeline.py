@@ -18,7 +18,6 @@ from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible as data_check
 from optimizer.model.from_inputs import model_data_from_inputs
-from optimizer.model.site import extract_site
 from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
@@ -120,7 +119,6 @@ def _checked_solution(strategy, inputs: Inputs, data, timings: dict):
     ``verify`` [s]); return ``(solution, bom, check)`` or raise :class:`CheckFailedError`."""
     t = time.perf_counter()
     sol = extract_solution(strategy.model, strategy.data)
-    sol.meta["site"] = extract_site(strategy.model, data)
     bom = build_bom(inputs, data, sol)
     check = verify_solution(sol, data, bom)
     timings["verify"] = time.perf_counter() - t

@@ -110,7 +110,7 @@ def _plot_exclusions(run: RunResult, ax, utm, km: _Km) -> None:
 
 
 def _plot_site(run: RunResult, ax, cx, cy) -> None:
-    site = run.solution.meta.get("site")
+    site = run.solution.site
     if site is None:
         return
     s = run.data.land.site
@@ -141,7 +141,7 @@ def _plot_reservoirs(run: RunResult, ax, utm, km: _Km, site_xy) -> None:
     ax.scatter(x[built], y[built], marker="^", s=90, color="#1f5fa8", label="reservoir built")
     for xi, yi, sid in zip(x, y, res["site_id"], strict=True):
         ax.annotate(sid, (xi, yi), textcoords="offset points", xytext=(5, 5), fontsize=8)
-    s, site = run.data.land.site, run.solution.meta.get("site")
+    s, site = run.data.land.site, run.solution.site
     if site_xy is None or s is None or site is None:
         return
     for k, r in enumerate(np.flatnonzero(built)):
@@ -175,7 +175,7 @@ def plot_map(run: RunResult, path: Path) -> Path:
     utm = gdf.estimate_utm_crs()
     gdf = gdf.to_crs(utm)
     cent = gdf.geometry.centroid
-    site = run.solution.meta.get("site")
+    site = run.solution.site
     ref = (cent.x.iloc[site.parcel], cent.y.iloc[site.parcel]) if site else (
         cent.x.mean(), cent.y.mean())  # fmt: skip
     km = _Km(*ref)

@@ -77,3 +77,23 @@ def land_bom(b, part: dict, sol, data: ModelData) -> None:
     used_acres = float(part["mw_dc"].sum()) / data.land.mw_dc_per_acre
     if used_acres > 0:
         b.price("Land", "Site preparation (grading) under PV", used_acres, "land_prep_usd_per_acre")
+
+
+def land_table(part: dict, run):
+    """The Parcels sheet: every candidate parcel as read, with its weather profile, decision,
+    PV size [MW_dc, acre] and limit, and the compute site's columns
+    (:func:`optimizer.model.site_results.site_parcel_columns`)."""
+    from optimizer.model.site_results import site_parcel_columns
+
+    land = run.data.land
+    p = run.inputs.parcels.drop(columns="geometry").reset_index(drop=True).copy()
+    p["profile"] = [f"W{k + 1}" for k in run.profiles.parcel_profile]
+    p["selected"] = part["selected"]
+    p["pv_mw_dc"] = part["mw_dc"]
+    p["pv_acres"] = part["mw_dc"] / land.mw_dc_per_acre
+    p["mw_dc_per_acre"] = land.mw_dc_per_acre
+    p["max_pv_mw_dc"] = land.buildable_acres * land.mw_dc_per_acre
+    p["decision"] = np.where(
+        part["selected"], np.where(part["mw_dc"] > 1e-6, "bought: PV", "bought"), "not bought"
+    )
+    return site_parcel_columns(p, run)

@@ -187,7 +187,7 @@ def phs_table(part: dict | None, run):
     volume = part["volume_m3"] if part is not None else np.zeros(n)
     e = phs_site_energy_mwh(sol, data) if part is not None else np.zeros(n)
     power = phs_site_power_mw(sol, data) if part is not None else np.zeros((n, 3))
-    site = sol.meta.get("site")
+    site = sol.site
     line_mw = site.reservoir_line_mw if site is not None else np.zeros(n)
     km = data.land.site.reservoir_site_km[:, site.site] if site is not None else np.zeros(n)
     rows = [{

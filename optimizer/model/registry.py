@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from optimizer.model import backup, battery, compute, land, pumped_hydro, pv
+from optimizer.model import backup, battery, compute, land, pumped_hydro, pv, site_results
 from optimizer.model import storage as st
 from optimizer.model.component import Component
 from optimizer.model.site import add_site
@@ -69,6 +69,8 @@ COMPONENTS: list[Component] = [
         extract=land.extract_land,
         check=land.check_land,
         bom=land.land_bom,
+        table=land.land_table,
+        sheet="Parcels",
     ),
     Component(
         "pv",
@@ -143,6 +145,9 @@ COMPONENTS: list[Component] = [
         prices=(("line_usd_per_km", "$/km"), ("line_usd_per_mw_km", "$/MW-km")),
         integers=("choose",),
         life={"lines_km": "lines", "lines_mw_km": "lines"},
+        extract=site_results.extract_site_part,
+        check=site_results.check_site,
+        bom=site_results.site_bom,
     ),
     backup.COMPONENT,
 ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from optimizer.inputs.bundle import Inputs
@@ -49,54 +48,12 @@ class _Builder:
         self.rows.append((category, item, quantity, unit, unit_cost, key, source, year))
 
 
-def line_quantities(sol: Solution, data: ModelData) -> dict[str, float]:
-    """Line lengths [km] and capacity-distances [MW-km] of the chosen design, from the solution.
-
-    Trunk lines (collector hub -> site, MW-km of the PV they carry) and reservoir lines (built
-    reservoir -> site: km and MW-km of the turbine rating). Wiring inside a hub is
-    part of the PV balance of system.
-    """
-    s, site = data.land.site, sol.meta.get("site")
-    if s is None or site is None:
-        return {}
-    j = site.site
-    flow = np.bincount(s.hub, weights=sol.parcel_mw_dc, minlength=s.n_hubs)
-    out = {
-        "trunk_mw_km": float(s.hub_site_km[:, j] @ flow),
-        "reservoir_km": 0.0,
-        "reservoir_mw_km": 0.0,
-    }
-    if len(s.reservoir_site_km) and len(sol.phs_built):
-        out["reservoir_km"] = float(s.reservoir_site_km[:, j] @ sol.phs_built)
-        out["reservoir_mw_km"] = float(s.reservoir_site_km[:, j] @ site.reservoir_line_mw)
-    return out
-
-
-def _site_lines(b: _Builder, sol: Solution, data: ModelData) -> None:
-    q = line_quantities(sol, data)
-    if not q:
-        return
-    parcels = b.inputs.parcels.reset_index(drop=True)
-    site = parcels.iloc[sol.meta["site"].parcel]["parcel_id"]
-    b.price(
-        "Power lines",
-        f"Trunk lines, collector substations to the compute site ({site}): capacity x length",
-        q["trunk_mw_km"],
-        "line_usd_per_mw_km",
-    )
-    text = f"Lines, reservoirs to the compute site ({site})"
-    b.price("Power lines", f"{text}: length", q["reservoir_km"], "line_usd_per_km")
-    b.price("Power lines", f"{text}: capacity x length", q["reservoir_mw_km"], "line_usd_per_mw_km")
-
-
 def build_bom(inputs: Inputs, data: ModelData, sol: Solution) -> pd.DataFrame:
     """Return the BOM as a DataFrame with :data:`BOM_COLUMNS` (extended cost computed here)."""
     b = _Builder(inputs, [])
     for c in bom_components():  # each component prices its own lines
         if c.bom is not None and c.name in sol.parts:
             c.bom(b, sol.parts[c.name], sol, data)
-        if c.name == "site":
-            _site_lines(b, sol, data)
     df = pd.DataFrame(b.rows, columns=[c for c in BOM_COLUMNS if c != "extended_cost_usd"])
     df["quantity"] = df["quantity"].astype(float)
     df["unit_cost_usd"] = df["unit_cost_usd"].astype(float)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from optimizer.inputs.bundle import Inputs
@@ -95,32 +94,9 @@ class RunResult:
         }
 
     def parcels_table(self) -> pd.DataFrame:
-        """Every candidate parcel with its decision and PV size."""
-        p = self.inputs.parcels.drop(columns="geometry").reset_index(drop=True).copy()
-        p["profile"] = [f"W{k + 1}" for k in self.profiles.parcel_profile]
-        p["selected"] = self.solution.parcel_selected
-        p["pv_mw_dc"] = self.solution.parcel_mw_dc
-        p["pv_acres"] = self.solution.parcel_mw_dc / self.data.land.mw_dc_per_acre
-        land, site = self.data.land, self.solution.meta.get("site")
-        p["mw_dc_per_acre"] = land.mw_dc_per_acre
-        p["max_pv_mw_dc"] = land.buildable_acres * land.mw_dc_per_acre
-        p["decision"] = np.where(
-            self.solution.parcel_selected,
-            np.where(self.solution.parcel_mw_dc > 1e-6, "bought: PV", "bought"),
-            "not bought",
-        )
-        if land.site is not None and site is not None:
-            s = land.site
-            p = p.rename(columns={"compute_site": "site_flag"})
-            p["site_candidate"] = np.isin(np.arange(len(p)), s.site_parcel)
-            p["hall_acres"] = site.hall_per_parcel(len(p))
-            hall = p["hall_acres"].to_numpy() > 1e-6
-            p.loc[hall, "decision"] = p.loc[hall, "decision"] + " + data hall"
-            p.loc[site.parcel, "decision"] = p.loc[site.parcel, "decision"] + " + compute site"
-            p["distance_to_site_km"] = s.parcel_site_km[:, site.site]
-            p["collector_hub"] = [f"H{h + 1}" for h in s.hub]
-            p["cluster"] = [f"C{c + 1}" for c in s.cluster]
-        return p
+        """The Parcels sheet: every candidate parcel with its decision and PV size (the land
+        component's table, with the compute site's columns)."""
+        return self.sheet_table("Parcels")
 
     def storage_table(self) -> pd.DataFrame:
         """The Storage sheet: one row per pumped-hydro site (built or not, with its line to the

@@ -38,7 +38,8 @@ class Solution:
     ``data.compute.names``; ``phs_volume_m3`` and ``phs_built`` the order of ``data.phs.ids``
     (empty without pumped hydro in the model). ``running_chips`` (types x T) is only set in
     ``average`` mode, ``unserved_mw`` (T) only when some compute may go unserved
-    (``max_unserved`` > 0); ``storage`` lists the units of every storage component.
+    (``max_unserved`` > 0); ``storage`` lists the units of every storage component; ``site``
+    is the compute site's choice, hall and lines (None without a compute site).
     """
 
     costs_usd: dict[str, float]
@@ -105,6 +106,11 @@ class Solution:
     def liion_power_mw(self) -> float:
         """Li-ion power [MW] (0 without Li-ion in the model)."""
         return self._get("battery", "power_mw", 0.0)
+
+    @property
+    def site(self):
+        """The compute site (:class:`~optimizer.model.site.SiteSolution`; None without one)."""
+        return self.parts.get("site", {}).get("solution")
 
     @property
     def storage(self) -> list[StorageUnit]:

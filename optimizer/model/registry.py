@@ -50,6 +50,7 @@ import pyomo.environ as pyo
 
 from optimizer.model import battery, compute, land, pumped_hydro, pv, site_results
 from optimizer.model import storage as st
+from optimizer.model.backup import COMPONENT as BACKUP
 from optimizer.model.component import Component
 from optimizer.model.site import add_site
 
@@ -149,6 +150,7 @@ COMPONENTS: list[Component] = [
         check=site_results.check_site,
         bom=site_results.site_bom,
     ),
+    BACKUP,
 ]
 
 #: BOM sections in this order (the BOM sheet's categories), then the others in registry order

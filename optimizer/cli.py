@@ -163,8 +163,7 @@ def solve(
         max_distance_km=max_distance_km,
         max_sites=max_sites,
         objective=objective,
-        backup=backup,
-        max_backup_share=max_backup_share,
+        components={"backup": backup, "max_backup_share": max_backup_share},
         solve=SolveOptions(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
@@ -196,23 +195,16 @@ def _check_solve_options(opts, coarse_hours: int | None) -> None:
     if opts.objective not in OBJECTIVES:
         problems.append(Problem("command line", "", "--objective", "unknown objective",
                                 opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
-    problems += _backup_problems(opts.backup, opts.max_backup_share)
+    problems += _component_problems(opts)
     if problems:
         _fail(InputError(problems))
 
 
-def _backup_problems(backup, share) -> list:
-    from optimizer.errors import Problem
-    from optimizer.model.backup import KINDS
+def _component_problems(opts) -> list:
+    """The registry components' checks of their own options (e.g. ``--backup``)."""
+    from optimizer.model.registry import option_problems
 
-    out = []
-    if backup is not None and backup not in KINDS:
-        out.append(Problem("command line", "", "--backup", "unknown backup", backup,
-                           " | ".join(KINDS)))  # fmt: skip
-    if share is not None and not 0 <= share <= 1:
-        out.append(Problem("command line", "", "--max-backup-share", "must be a fraction",
-                           share, "0 <= fraction <= 1"))  # fmt: skip
-    return out
+    return option_problems(opts.as_dict())
 
 
 def _solve_and_report(paths, opts, reports_dir: Path) -> None:

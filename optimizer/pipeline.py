@@ -18,12 +18,11 @@ from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible as data_check
 from optimizer.model.from_inputs import model_data_from_inputs
-from optimizer.model.site import extract_site
 from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.results.bom import build_bom
 from optimizer.results.run import RunResult
-from optimizer.results.solution import dispatch_frame, extract_solution, facility_load_mw
+from optimizer.results.solution import dispatch_frame, extract_solution
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import ScalingError, SolveOptions
 from optimizer.solve.infeasibility import DIAGNOSIS_BUDGET_S
@@ -51,12 +50,14 @@ class RunOptions:
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
-    backup: str | None = None  # gas | diesel (optimizer.model.backup); None: no backup
-    max_backup_share: float | None = None  # of the year's facility energy; None: no limit
+    #: the registry components' own options by name (e.g. ``backup``, ``max_backup_share`` of
+    #: optimizer.model.backup), read by their ``data`` hooks and checked by their ``options``
+    components: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        """Return a flat dict of every option."""
-        out = {k: v for k, v in vars(self).items() if k != "solve"}
+        """Return a flat dict of every option (the components' options among them)."""
+        out = {k: v for k, v in vars(self).items() if k not in ("solve", "components")}
+        out.update(self.components)
         out.update({f"solver_{k}": v for k, v in self.solve.as_dict().items()})
         return out
 
@@ -118,7 +119,6 @@ def _checked_solution(strategy, inputs: Inputs, data, timings: dict):
     ``verify`` [s]); return ``(solution, bom, check)`` or raise :class:`CheckFailedError`."""
     t = time.perf_counter()
     sol = extract_solution(strategy.model, strategy.data)
-    sol.meta["site"] = extract_site(strategy.model, data)
     bom = build_bom(inputs, data, sol)
     check = verify_solution(sol, data, bom)
     timings["verify"] = time.perf_counter() - t
@@ -248,7 +248,7 @@ def run_solve(
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")
-    dispatch = dispatch_frame(sol, data, facility_load_mw(sol, data), _hour_index(inputs, data))
+    dispatch = dispatch_frame(sol, data, _hour_index(inputs, data))
     return RunResult(
         inputs=inputs,
         profiles=profiles,

@@ -24,7 +24,7 @@ def parcels_frame(run: RunResult) -> gpd.GeoDataFrame:
 
 
 def _site_layer(run: RunResult, parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
-    site = run.solution.meta.get("site")
+    site = run.solution.site
     if site is None:
         return None
     row = parcels.iloc[[site.parcel]][["parcel_id", "name", "hall_acres", "pv_mw_dc"]].copy()
@@ -42,7 +42,7 @@ def _reservoir_layer(run: RunResult) -> gpd.GeoDataFrame | None:
     for col in ("built", "active_volume_m3", "stored_energy_mwh", "turbine_mw"):
         out[col] = st[col].reindex(res["site_id"]).to_numpy() if col in st else np.nan
     out["built"] = out["built"].fillna(False).astype(bool)
-    site = run.solution.meta.get("site")
+    site = run.solution.site
     if site is not None and len(run.data.land.site.reservoir_site_km):
         out["distance_to_site_km"] = run.data.land.site.reservoir_site_km[:, site.site]
         out["line_mw"] = site.reservoir_line_mw
@@ -76,7 +76,7 @@ def _exclusion_layer(run: RunResult) -> gpd.GeoDataFrame | None:
 def land_summary(run: RunResult) -> dict:
     """Land figures for ``summary.json``: density, site, clusters, lines, exclusions."""
     land, sol = run.data.land, run.solution
-    site = sol.meta.get("site")
+    site = sol.site
     out = {
         "mw_dc_per_acre": land.mw_dc_per_acre,
         "candidates": len(land.ids),
@@ -86,7 +86,7 @@ def land_summary(run: RunResult) -> dict:
     }
     if land.site is None or site is None:
         return out
-    from optimizer.results.bom import line_quantities
+    from optimizer.model.site_results import line_quantities
 
     s = land.site
     chosen = s.cluster[sol.parcel_selected]

@@ -35,6 +35,51 @@ FLOW_SERIES = [  # (column or (discharge, charge) pair, label, colour, width)
 ]  # fmt: skip
 LEVELS = [("phs_level_mwh", "Pumped hydro stored", "#1f5fa8"),
           ("liion_level_mwh", "Li-ion stored", "#7a3db8")]  # fmt: skip
+#: colours of the dispatch columns no entry above names (e.g. a backup generator's output)
+OTHER_COLOURS = ["#2ca02c", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+NOT_FLOWS = {"pv_curtailed_mw"}  # available - used: not drawn
+
+
+def _words(column: str) -> str:
+    """A dispatch column in words: ``backup_mw`` -> ``Backup``."""
+    return column.removesuffix("_mw").removesuffix("_mwh").replace("_", " ").capitalize()
+
+
+def flow_series(columns) -> list[tuple]:
+    """The flows to draw: :data:`FLOW_SERIES` present in ``columns``, then every other power
+    column of the dispatch (a registry component's ``<kind>_discharge_mw``/``<kind>_charge_mw``
+    pair or its ``<name>_mw`` supply), each with a colour of :data:`OTHER_COLOURS`."""
+    cols = list(columns)
+    out, used = [], set(NOT_FLOWS)
+    for spec, label, color, width in FLOW_SERIES:
+        names = spec if isinstance(spec, tuple) else (spec,)
+        used.update(names)
+        if names[0] in cols:
+            out.append((spec, label, color, width))
+    colours = iter(OTHER_COLOURS * 4)
+    for c in cols:
+        if c in used or not c.endswith("_mw"):
+            continue
+        if c.endswith("_discharge_mw") and c.replace("_discharge_", "_charge_") in cols:
+            pair = (c, c.replace("_discharge_", "_charge_"))
+            used.update(pair)
+            label = f"{_words(c.removesuffix('_discharge_mw'))}: discharging (+) / charging (-)"
+            out.append((pair, label, next(colours), 1.0))
+        elif not c.endswith("_charge_mw"):
+            used.add(c)
+            out.append((c, _words(c), next(colours), 1.0))
+    return out
+
+
+def level_series(columns) -> list[tuple]:
+    """The storage levels to draw: :data:`LEVELS`, then every other ``*_level_mwh`` column."""
+    known = {c for c, _, _ in LEVELS}
+    colours = iter(OTHER_COLOURS * 4)
+    return [s for s in LEVELS if s[0] in columns] + [
+        (c, f"{_words(c.removesuffix('_level_mwh'))} stored", next(colours))
+        for c in columns
+        if c.endswith("_level_mwh") and c not in known
+    ]
 
 
 class _Km:
@@ -65,7 +110,7 @@ def _plot_exclusions(run: RunResult, ax, utm, km: _Km) -> None:
 
 
 def _plot_site(run: RunResult, ax, cx, cy) -> None:
-    site = run.solution.meta.get("site")
+    site = run.solution.site
     if site is None:
         return
     s = run.data.land.site
@@ -96,7 +141,7 @@ def _plot_reservoirs(run: RunResult, ax, utm, km: _Km, site_xy) -> None:
     ax.scatter(x[built], y[built], marker="^", s=90, color="#1f5fa8", label="reservoir built")
     for xi, yi, sid in zip(x, y, res["site_id"], strict=True):
         ax.annotate(sid, (xi, yi), textcoords="offset points", xytext=(5, 5), fontsize=8)
-    s, site = run.data.land.site, run.solution.meta.get("site")
+    s, site = run.data.land.site, run.solution.site
     if site_xy is None or s is None or site is None:
         return
     for k, r in enumerate(np.flatnonzero(built)):
@@ -130,7 +175,7 @@ def plot_map(run: RunResult, path: Path) -> Path:
     utm = gdf.estimate_utm_crs()
     gdf = gdf.to_crs(utm)
     cent = gdf.geometry.centroid
-    site = run.solution.meta.get("site")
+    site = run.solution.site
     ref = (cent.x.iloc[site.parcel], cent.y.iloc[site.parcel]) if site else (
         cent.x.mean(), cent.y.mean())  # fmt: skip
     km = _Km(*ref)
@@ -176,7 +221,7 @@ def _series(w: pd.DataFrame, spec):
 def _week(ax, frame: pd.DataFrame, start: int, season: str) -> None:
     w = frame.iloc[start : start + WEEK_H]
     x = w.index
-    for spec, label, color, width in FLOW_SERIES:
+    for spec, label, color, width in flow_series(frame.columns):
         y = _series(w, spec)
         if y is not None and np.any(np.abs(y) > 1e-9):  # all-zero series are left out
             ax.plot(x, y, color=color, lw=width, label=label)
@@ -197,7 +242,8 @@ def _dated(dispatch: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_dispatch(run: RunResult, path: Path) -> Path:
-    """Three panels: a summer week, a winter week, and storage levels over the year (dates)."""
+    """Three panels: a summer week, a winter week (every power column of the dispatch, so
+    every registered supply: :func:`flow_series`), and storage levels over the year (dates)."""
     import matplotlib.dates as mdates
 
     f = _dated(run.dispatch)
@@ -209,7 +255,7 @@ def plot_dispatch(run: RunResult, path: Path) -> Path:
     for ax in axes[:2]:
         ax.xaxis.set_major_locator(mdates.DayLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    for col_name, label, color in LEVELS:
+    for col_name, label, color in level_series(f.columns):
         if col_name in f and np.any(f[col_name].to_numpy(float) > 1e-9):
             axes[2].plot(f.index, f[col_name].to_numpy(float), color=color, lw=0.7, label=label)
     axes[2].set_title("Energy stored over the year")

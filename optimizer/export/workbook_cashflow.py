@@ -1,15 +1,15 @@
 """The Cash flow sheet: the years behind the net present cost, as live formulas.
 
 Top: discount rate r (B2), plant life N (B3) and whole years (B4), linked to the Prices sheet.
-Then one row per cost term: capital :math:`K` [$] (or operating :math:`G` [$/yr]), life
-:math:`\\ell` [yr] and fixed O&M :math:`o` [1/yr] (linked to Prices where a key exists), and the
-salvage share :math:`s = \\max(n \\ell - N, 0)/\\ell` with
-:math:`n = \\max(\\lceil (N - 1/2)/\\ell \\rceil, 1)`. Then one row per year y = 0..N:
+Then one row per cost term: capital :math:`K` [$] with its life :math:`\\ell` [yr] (linked to
+Prices where a key exists) and salvage share :math:`s = \\max(n \\ell - N, 0)/\\ell` with
+:math:`n = \\max(\\lceil (N - 1/2)/\\ell \\rceil, 1)`; or an annual term [$/yr]: O&M :math:`O`
+(fixed O&M per unit, storage variable O&M) or fuel :math:`G`. Then one row per year y = 0..N:
 
 - capital: :math:`\\sum K` in year 0;
 - replacements: :math:`\\sum K` over the terms with :math:`0 < y < N`,
   :math:`k = \\mathrm{round}(y/\\ell) \\ge 1` and :math:`y = \\mathrm{round}(k \\ell)`;
-- O&M :math:`\\sum o K` and fuel :math:`\\sum G` in years 1..N;
+- O&M :math:`\\sum O` and fuel :math:`\\sum G` in years 1..N;
 - salvage :math:`-\\sum s K` in year N;
 - discount factor :math:`(1+r)^{-y}`; present value = the row's sum x the factor.
 
@@ -20,10 +20,10 @@ the value zopt computed; the LibreOffice recalculation test checks that they agr
 from __future__ import annotations
 
 from optimizer.export.xlsx_style import formula, header_row, print_setup, set_widths, text, value
-from optimizer.model.registry import life_class
+from optimizer.model.registry import life_class, om_terms
 
-TERM_HEADERS = ["cost term", "life class", "capital_usd", "life_yr", "fom_per_yr",
-                "salvage_fraction", "operating_usd_per_yr"]  # fmt: skip
+TERM_HEADERS = ["cost term", "life class", "capital_usd", "life_yr", "salvage_fraction",
+                "om_usd_per_yr", "fuel_usd_per_yr"]  # fmt: skip
 YEAR_HEADERS = ["year", "capital_usd", "replacements_usd", "om_usd", "fuel_usd", "salvage_usd",
                 "discount_factor", "present_value_usd"]  # fmt: skip
 
@@ -58,26 +58,22 @@ def _term_rows(ws, run, lc, refs, r0: int) -> int:
     one_purchase_terms`)."""
     header_row(ws, r0, TERM_HEADERS)
     r = r0
-    capital = run.economics.terms_usd
-    terms = [(n, k, 0.0) for n, k in capital.items()]
-    terms += [(n, 0.0, g) for n, g in run.solution.annual_usd.items()]
-    for name, k, g in terms:
+    capital, om = run.economics.terms_usd, om_terms()
+    terms = [(n, k, 0.0, 0.0) for n, k in capital.items()]
+    terms += [(n, 0.0, g, 0.0) if n in om else (n, 0.0, 0.0, g)
+              for n, g in run.solution.annual_usd.items()]  # fmt: skip
+    for name, k, o, g in terms:
         r += 1
-        cls = life_class(name) if name in capital else "operating"
+        cls = life_class(name) if name in capital else ("O&M" if name in om else "fuel")
         row = r + 1
         text(ws, r, 0, name)
         text(ws, r, 1, cls)
         value(ws, r, 2, k, "zopt_usd")
         formula(ws, r, 3, f"={_price_ref(refs, _life_key(cls), '$B$3')}", lc.life(cls),
                 "zopt_number")  # fmt: skip
-        fom_key = f"fom_{cls}_per_yr"
-        fom = lc.fom_per_yr.get(cls, 0.0)
-        if fom_key in refs.prices:
-            formula(ws, r, 4, f"=Prices!$B${refs.prices[fom_key]}", fom, "zopt_number")
-        else:
-            value(ws, r, 4, 0.0, "zopt_number")
-        formula(ws, r, 5, f"=MAX(MAX(ROUNDUP(($B$4-0.5)/D{row},0),1)*D{row}-$B$4,0)/D{row}",
+        formula(ws, r, 4, f"=MAX(MAX(ROUNDUP(($B$4-0.5)/D{row},0),1)*D{row}-$B$4,0)/D{row}",
                 lc.salvage_fraction(cls), "zopt_number")  # fmt: skip
+        value(ws, r, 5, o, "zopt_usd")
         value(ws, r, 6, g, "zopt_usd")
     return r + 1
 
@@ -85,14 +81,14 @@ def _term_rows(ws, run, lc, refs, r0: int) -> int:
 def _year_formulas(r: int, t0: int, t1: int) -> list[str]:
     """Formulas of the year row ``r`` (1-based) over the term rows ``t0..t1``."""
     k, life = f"$C${t0}:$C${t1}", f"$D${t0}:$D${t1}"
-    fom, salv, op = f"$E${t0}:$E${t1}", f"$F${t0}:$F${t1}", f"$G${t0}:$G${t1}"
+    salv, om, fuel = f"$E${t0}:$E${t1}", f"$F${t0}:$F${t1}", f"$G${t0}:$G${t1}"
     y = f"$A{r}"
     return [
         f"=IF({y}=0,SUM({k}),0)",
         f"=SUMPRODUCT(({y}>0)*({y}<$B$4)*(ROUND({y}/{life},0)>=1)"
         f"*(ROUND(ROUND({y}/{life},0)*{life},0)={y})*{k})",
-        f"=IF({y}>0,SUMPRODUCT({k},{fom}),0)",
-        f"=IF({y}>0,SUM({op}),0)",
+        f"=IF({y}>0,SUM({om}),0)",
+        f"=IF({y}>0,SUM({fuel}),0)",
         f"=IF({y}=$B$4,-SUMPRODUCT({k},{salv}),0)",
         f"=(1+$B$2)^(-{y})",
         f"=SUM(B{r}:F{r})*G{r}",

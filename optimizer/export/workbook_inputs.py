@@ -152,9 +152,8 @@ def write_parcels(ws, run: RunResult, refs: InputRefs) -> pd.DataFrame:
 def write_reservoirs(ws, run: RunResult, refs: InputRefs) -> None:
     """The Reservoirs sheet: the candidate sites as read, ``fixed_cost_usd`` editable."""
     res = run.inputs.reservoirs.reset_index(drop=True).copy()
-    built = run.solution.phs_built if len(run.solution.phs_built) == len(res) else None
-    if built is not None:
-        res["built"] = np.asarray(built, dtype=bool)
+    built = run.solution.phs_built  # empty when pumped hydro is not in the model (peak mode)
+    res["built"] = np.asarray(built, dtype=bool) if len(built) == len(res) else False
     if "previous" not in res:
         res["previous"] = ""
     res["previous"] = res["previous"].fillna("")

@@ -95,8 +95,9 @@ def target_beyond_resources(data) -> str | None:
             )
         return _hall_limit(data, load / comp.pue) or None
     supply = float(cap @ data.pv.cf.sum(axis=1))  # [MWh] a year
-    backup = getattr(data, "parts", {}).get("backup")  # a backup may supply up to its share
-    share = float(backup.max_share) if backup is not None else 0.0
+    from optimizer.model.bounds import dispatchable_share
+
+    share = dispatchable_share(data)  # e.g. a backup may supply up to its share
     need = load * HOURS * max(1.0 - getattr(comp, "max_unserved", 0.0) - share, 0.0)
     if need > supply:
         return (

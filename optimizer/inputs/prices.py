@@ -1,6 +1,8 @@
 """Price and assumption table: ``key, value, unit, source, year`` (CSV or a zopt workbook).
 
-Every key zopt knows is declared in :data:`PRICE_SCHEMA` with its unit and allowed range. A user
+Every key zopt knows is declared with its unit and allowed range: the core keys in
+:data:`PRICE_SCHEMA`, a registry component's own keys in its record (:func:`price_schema` has
+them all). A user
 table may hold any subset: missing keys keep the embedded default (and are marked as defaults).
 Unknown keys and unit mismatches are errors.
 """
@@ -54,33 +56,41 @@ PRICE_SCHEMA: dict[str, tuple[str, float, float]] = {
     "line_usd_per_km": ("$/km", 0.0, 1e8),
     "line_usd_per_mw_km": ("$/MW-km", 0.0, 1e7),
     "data_hall_acres_per_mw_it": ("acre/MW_IT", 0.0, 100.0),
-    # lifecycle economics (optimizer.model.lifecycle): lives and fixed O&M per life class
+    # lifecycle economics (optimizer.model.lifecycle): lives per life class; O&M per unit
     "discount_rate": ("1/yr", 0.0, 0.5),
     "life_pv_yr": ("yr", 1.0, 100.0),
     "life_chips_yr": ("yr", 1.0, 100.0),
     "life_data_hall_yr": ("yr", 1.0, 100.0),
     "life_phs_yr": ("yr", 1.0, 200.0),
     "life_lines_yr": ("yr", 1.0, 100.0),
-    "fom_pv_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_phs_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_liion_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_data_hall_per_yr": ("1/yr", 0.0, 0.5),
-    "fom_chips_per_yr": ("1/yr", 0.0, 0.5),
-    # dispatchable backup (optimizer.model.backup): one price set per kind
-    **{
-        f"backup_{kind}_{stem}": (unit, 0.0, hi)
-        for kind in ("gas", "diesel")
-        for stem, unit, hi in (
-            ("capex_usd_per_kw", "$/kW", 1e5),
-            ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
-            ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
-            ("vom_usd_per_mwh", "$/MWh", 1e4),
-            ("co2_kg_per_mwh", "kg/MWh", 1e4),
-        )
-    },
-    "life_backup_yr": ("yr", 1.0, 100.0),
-    "fom_backup_per_yr": ("1/yr", 0.0, 0.5),
+    "pv_fom_usd_per_kw_dc_yr": ("$/kW_dc-yr", 0.0, 1e3),
+    "phs_fom_usd_per_kw_yr": ("$/kW-yr", 0.0, 1e3),
+    "phs_vom_usd_per_mwh": ("$/MWh", 0.0, 1e3),
+    "liion_fom_usd_per_kwh_yr": ("$/kWh-yr", 0.0, 1e3),
+    "liion_fom_usd_per_kw_yr": ("$/kW-yr", 0.0, 1e3),
+    "data_hall_fom_usd_per_mw_it_yr": ("$/MW_IT-yr", 0.0, 1e8),
 }
+
+#: keys of earlier zopt versions, accepted and ignored (a rerun on an older workbook): key ->
+#: what replaced it
+RETIRED_KEYS = {
+    "fom_pv_per_yr": "pv_fom_usd_per_kw_dc_yr",
+    "fom_phs_per_yr": "phs_fom_usd_per_kw_yr",
+    "fom_liion_per_yr": "liion_fom_usd_per_kwh_yr",
+    "fom_data_hall_per_yr": "data_hall_fom_usd_per_mw_it_yr",
+    "fom_chips_per_yr": "",
+    "fom_backup_per_yr": "backup_<kind>_fom_usd_per_kw_yr",
+}
+
+
+def price_schema() -> dict[str, tuple[str, float, float]]:
+    """Every known price key -> (unit, minimum, maximum): :data:`PRICE_SCHEMA` (the core
+    technologies' keys and the economics) and the keys the registry components declare with
+    a range (``Component.prices``, e.g. a backup generator's), in that order."""
+    from optimizer.model.registry import price_units  # the registry imports the model layer
+
+    extra = {k: v for k, v in price_units().items() if k not in PRICE_SCHEMA and len(v) == 3}
+    return {**PRICE_SCHEMA, **extra}
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]
 
@@ -130,13 +140,16 @@ def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | No
 def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[PriceItem]:
     items: list[PriceItem] = []
     seen: dict[str, str] = {}
+    schema = price_schema()
     for i, rec in enumerate(df.to_dict("records")):
         where = row_of(i)
         key = str(rec.get("key", "")).strip()
         if key == "":
             problems.add(where, "key", "key missing", found="empty")
             continue
-        if key not in PRICE_SCHEMA:
+        if key in RETIRED_KEYS:  # fixed O&M as a share of capital: now per unit
+            continue
+        if key not in schema:
             problems.add(where, "key", "unknown price key", found=key, expected=_did_you_mean(key))
             continue
         if key in seen:
@@ -145,7 +158,7 @@ def _parse_rows(df: pd.DataFrame, problems: ProblemCollector, row_of) -> list[Pr
             )
             continue
         seen[key] = where
-        unit, lo, hi = PRICE_SCHEMA[key]
+        unit, lo, hi = schema[key]
         if str(rec.get("unit", "")).strip() != unit:
             problems.add(
                 where,
@@ -178,7 +191,7 @@ def _did_you_mean(key: str) -> str:
     if kind in ("chips", "parcels", "reservoirs"):
         sheet = {"chips": "Chips", "parcels": "Parcels", "reservoirs": "Reservoirs"}[kind]
         return f"a key of data/prices.csv; {kind} prices are edited in the {sheet} sheet"
-    close = difflib.get_close_matches(key, list(PRICE_SCHEMA), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(price_schema()), n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(close) + "?"
     return "one of the keys in data/prices.csv"
@@ -225,7 +238,7 @@ def load_prices(
             prices[key] = replace(prices[key], is_default=True)
         for item in user_items:
             prices[item.key] = item
-    missing = [k for k in PRICE_SCHEMA if k not in prices]
+    missing = [k for k in price_schema() if k not in prices]
     if missing and not problems:
         collector = ProblemCollector(str(default_path("prices.csv")))
         for k in missing:

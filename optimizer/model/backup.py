@@ -15,14 +15,15 @@ the installed, or in ``average`` mode running, chips) and :math:`\\sigma` ``--ma
 .. math:: \\left(\\frac{HR \\cdot p_f}{1000} + v\\right) \\sum_t w_t g_t \\cdot 10^{-6}
 
 with heat rate HR [Btu/kWh], fuel price :math:`p_f` [$/MMBtu] (HR x 1000 kWh/MWh / 1e6
-Btu/MMBtu = HR/1000 MMBtu/MWh) and variable O&M v [$/MWh]. Emissions e [kg CO2/MWh] are
-reported, not priced. Not in ``peak`` mode (PV alone by definition). Its design has no integer
-decision, so a strategy's fixed designs leave it free.
+Btu/MMBtu = HR/1000 MMBtu/MWh) and variable O&M v [$/MWh] (both in either objective); fixed
+O&M :math:`o_G G` [$/kW-yr x kW] (``backup_fom``, in the net present cost only). Emissions e
+[kg CO2/MWh] are reported, not priced. Not in ``peak`` mode (PV alone by definition). Its
+design has no integer decision, so a strategy's fixed designs leave it free.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -30,16 +31,24 @@ import pyomo.environ as pyo
 
 from optimizer import units as u
 from optimizer.model.component import Component
+from optimizer.model.compute import facility_load_mw, facility_mw
+from optimizer.model.limits import Limit, mwh_words
+from optimizer.model.steps import expand_steps
 
 KINDS = ("gas", "diesel")
-FIELDS = {  # field -> (price key stem, unit)
-    "capex_usd_per_kw": ("capex_usd_per_kw", "$/kW"),
-    "heat_rate_btu_per_kwh": ("heat_rate_btu_per_kwh", "Btu/kWh"),
-    "fuel_usd_per_mmbtu": ("fuel_usd_per_mmbtu", "$/MMBtu"),
-    "vom_usd_per_mwh": ("vom_usd_per_mwh", "$/MWh"),
-    "co2_kg_per_mwh": ("co2_kg_per_mwh", "kg/MWh"),
+FIELDS = {  # field -> (price key stem, unit, largest value allowed)
+    "capex_usd_per_kw": ("capex_usd_per_kw", "$/kW", 1e5),
+    "heat_rate_btu_per_kwh": ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),
+    "fuel_usd_per_mmbtu": ("fuel_usd_per_mmbtu", "$/MMBtu", 1e4),
+    "vom_usd_per_mwh": ("vom_usd_per_mwh", "$/MWh", 1e4),
+    "fom_usd_per_kw_yr": ("fom_usd_per_kw_yr", "$/kW-yr", 1e4),
+    "co2_kg_per_mwh": ("co2_kg_per_mwh", "kg/MWh", 1e4),
 }
-PRICES = tuple((f"backup_{k}_{stem}", unit) for k in KINDS for stem, unit in FIELDS.values())
+#: its price keys with units and ranges (validated like the core keys, see
+#: :func:`optimizer.inputs.prices.price_schema`)
+PRICES = tuple(
+    (f"backup_{k}_{stem}", unit, 0.0, hi) for k in KINDS for stem, unit, hi in FIELDS.values()
+) + (("life_backup_yr", "yr", 1.0, 100.0),)
 
 
 @dataclass
@@ -53,6 +62,7 @@ class BackupData:
     vom_usd_per_mwh: float
     co2_kg_per_mwh: float
     max_share: float = 1.0
+    fom_usd_per_kw_yr: float = 0.0
 
     @property
     def fuel_usd_per_mwh(self) -> float:
@@ -64,6 +74,21 @@ class BackupData:
         return f"backup_{self.kind}_{FIELDS[field][0]}"
 
 
+def backup_options(options: dict) -> list:
+    """Problems of ``--backup`` (a kind of :data:`KINDS`) and ``--max-backup-share`` (a
+    fraction)."""
+    from optimizer.errors import Problem
+
+    kind, share, out = options.get("backup"), options.get("max_backup_share"), []
+    if kind is not None and kind not in KINDS:
+        out.append(Problem("command line", "", "--backup", "unknown backup", kind,
+                           " | ".join(KINDS)))  # fmt: skip
+    if share is not None and not 0 <= share <= 1:
+        out.append(Problem("command line", "", "--max-backup-share", "must be a fraction",
+                           share, "0 <= fraction <= 1"))  # fmt: skip
+    return out
+
+
 def backup_data(inputs, options: dict) -> BackupData | None:
     """The generator of ``options["backup"]`` (None/"none": off) from the prices table."""
     kind = options.get("backup")
@@ -71,16 +96,8 @@ def backup_data(inputs, options: dict) -> BackupData | None:
         return None
     pr = inputs.prices
     share = options.get("max_backup_share")
-    values = {f: pr.value(f"backup_{kind}_{stem}") for f, (stem, _) in FIELDS.items()}
+    values = {f: pr.value(f"backup_{kind}_{stem}") for f, (stem, *_) in FIELDS.items()}
     return BackupData(kind, **values, max_share=1.0 if share is None else float(share))
-
-
-def _facility_mw(m: pyo.ConcreteModel, data, t):
-    """Facility load [MW] in step t: PUE x IT power (running chips in ``average`` mode)."""
-    d, b = data.compute, m.compute
-    if b.component("running") is not None:
-        return d.pue * sum(float(d.it_mw_per_chip[c]) * b.running[c, t] for c in b.R)
-    return d.pue * b.it_mw
 
 
 def add_backup(m: pyo.ConcreteModel, data) -> None:
@@ -93,20 +110,20 @@ def add_backup(m: pyo.ConcreteModel, data) -> None:
     w = m.step_h
     b.energy_mwh = pyo.Expression(expr=sum(w[t] * b.out_mw[t] for t in m.T))
     b.share = pyo.Constraint(
-        expr=b.energy_mwh <= d.max_share * sum(w[t] * _facility_mw(m, data, t) for t in m.T)
+        expr=b.energy_mwh <= d.max_share * sum(w[t] * facility_mw(m, data, t) for t in m.T)
     )
     m.supply.append(lambda t: b.out_mw[t])
     m.costs["backup"] = d.capex_usd_per_kw * u.KW_PER_MW / u.USD_PER_MUSD * b.mw
     m.annual_costs["backup_fuel"] = d.fuel_usd_per_mwh / u.USD_PER_MUSD * b.energy_mwh
     m.annual_costs["backup_vom"] = d.vom_usd_per_mwh / u.USD_PER_MUSD * b.energy_mwh
+    if d.fom_usd_per_kw_yr > 0:
+        m.annual_costs["backup_fom"] = d.fom_usd_per_kw_yr * u.KW_PER_MW / u.USD_PER_MUSD * b.mw
 
 
 def extract_backup(m: pyo.ConcreteModel, data) -> dict:
     """Capacity [MW] and hourly output [MW] (steps expanded to hours)."""
-    from optimizer.model.steps import expand_steps
-
     out = np.array([pyo.value(m.backup.out_mw[t]) or 0.0 for t in m.T])
-    facility = sum(m.step_h[t] * pyo.value(_facility_mw(m, data, t)) for t in m.T)
+    facility = sum(m.step_h[t] * pyo.value(facility_mw(m, data, t)) for t in m.T)
     return {
         "mw": float(pyo.value(m.backup.mw) or 0.0),
         "out_mw": expand_steps(out, data),
@@ -114,16 +131,41 @@ def extract_backup(m: pyo.ConcreteModel, data) -> dict:
     }
 
 
-def backup_supply_mw(part: dict, data) -> np.ndarray:
+def _lift_share(data):
+    """The data with the backup allowed the whole year's facility energy (bounds reset)."""
+    parts = {**data.parts, "backup": replace(data.parts["backup"], max_share=1.0)}
+    return replace(data, parts=parts, bounds=None)
+
+
+def _share_words(data, lifted, m) -> str:
+    b = data.parts["backup"]
+    part = extract_backup(m, lifted)
+    mwh, facility = float(part["out_mw"].sum()), part["facility_mwh"]
+    share = mwh / facility if facility > 0 else 0.0
+    return (
+        f"The backup's share limits the design: the {b.kind} backup may supply at most "
+        f"{100 * b.max_share:g}% of the facility's energy (--max-backup-share); with that "
+        f"lifted it becomes feasible, and the lifted solution takes {100 * share:.1f}% "
+        f"({mwh_words(mwh)} a year) from the backup."
+    )
+
+
+def backup_limits(data) -> list:
+    """Its share (below 1) as a limit of the infeasibility diagnosis."""
+    if data.parts["backup"].max_share >= 1.0:
+        return []
+    return [Limit("backup share", _lift_share, _share_words)]
+
+
+def backup_supply_mw(part: dict, sol, data) -> np.ndarray:
     """Hourly output [MW] for the independent balance."""
     return part["out_mw"]
 
 
-def check_backup(part: dict, sol, data, failures: list) -> None:
+def check_backup(part: dict, sol, data, report) -> None:
     """Output within [0, capacity] every hour; energy within the share of the facility energy
     (recomputed from the chip counts or running chips)."""
-    from optimizer.results.solution import facility_load_mw
-
+    failures = report.failures
     out, cap, share = part["out_mw"], part["mw"], data.parts["backup"].max_share
     if out.min(initial=0.0) < -1e-4 or out.max(initial=0.0) > cap * (1 + 1e-6) + 1e-4:
         failures.append(f"backup output outside [0, {cap:.2f}] MW")
@@ -135,10 +177,12 @@ def check_backup(part: dict, sol, data, failures: list) -> None:
         )
 
 
-def backup_table(part: dict, data) -> pd.DataFrame:
+def backup_table(part: dict | None, run) -> pd.DataFrame | None:
     """One row: capacity [MW], energy [MWh/yr], share of the facility energy, fuel [MMBtu/yr,
-    $/yr], variable O&M [$/yr], CO2 [t/yr], hours running."""
-    d: BackupData = data.parts["backup"]
+    $/yr], variable O&M [$/yr], CO2 [t/yr], hours running (None: no backup in the model)."""
+    if part is None:
+        return None
+    d: BackupData = run.data.parts["backup"]
     mwh = float(part["out_mw"].sum())
     facility = part["facility_mwh"]
     return pd.DataFrame([{
@@ -155,7 +199,7 @@ def backup_table(part: dict, data) -> pd.DataFrame:
     }])  # fmt: skip
 
 
-def backup_bom(builder, part: dict, data) -> None:
+def backup_bom(builder, part: dict, sol, data) -> None:
     """The generators' capital line (fuel is an operating cost: Cash flow sheet)."""
     d: BackupData = data.parts["backup"]
     if part["mw"] > 1e-9:
@@ -172,9 +216,13 @@ COMPONENT = Component(
     "backup",
     add_backup,
     prices=PRICES,
-    life={"backup": "backup"},
+    life={"backup": "backup", "backup_fom": "backup"},
+    om=("backup_fom",),
     active=lambda data: data.compute.mode != "peak",
     data=backup_data,
+    options=backup_options,
+    energy_share=lambda data: data.parts["backup"].max_share,
+    limits=backup_limits,
     extract=extract_backup,
     supply_mw=backup_supply_mw,
     check=check_backup,

@@ -4,17 +4,21 @@ Charge and discharge efficiencies are each :math:`\\sqrt{\\eta_{rt}}` (round tri
 :math:`\\eta_{rt}`); dispatch as in :mod:`optimizer.model.storage` with one unit, no standing
 loss; energy and power within the bounds of :mod:`optimizer.model.bounds`. Cost [$M]:
 :math:`k (c_E E + c_P P)` with :math:`k` purchases over the plant's life (calendar life
-shorter than the plant's: the battery is bought again).
+shorter than the plant's: the battery is bought again); fixed O&M [$M/yr] (``liion_fom``, in
+the net present cost only): :math:`o_E E + o_P P`.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pyomo.environ as pyo
 
+from optimizer import units as u
+from optimizer.model.component import solved_value
 from optimizer.model.data import ModelData
-from optimizer.model.storage import add_dispatch
+from optimizer.model.storage import StorageUnit, add_dispatch, unit_flows
 
 
 def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -43,3 +47,59 @@ def add_battery(m: pyo.ConcreteModel, data: ModelData) -> None:
     )
     m.costs["liion_energy"] = d.purchases * d.energy_musd_per_mwh * b.energy_mwh
     m.costs["liion_power"] = d.purchases * d.power_musd_per_mw * b.power_mw
+    if d.fom_musd_per_mwh_yr > 0 or d.fom_musd_per_mw_yr > 0:
+        m.annual_costs["liion_fom"] = (
+            d.fom_musd_per_mwh_yr * b.energy_mwh + d.fom_musd_per_mw_yr * b.power_mw
+        )
+
+
+# --- results ---
+
+
+def extract_battery(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """``energy_mwh`` [MWh], ``power_mw`` [MW] and its :class:`~optimizer.model.storage.
+    StorageUnit` in ``storage`` (charge and discharge efficiency :math:`\\sqrt{\\eta_{rt}}`)."""
+
+    b = m.battery
+    eff = math.sqrt(data.battery.round_trip_eff)
+    ch, dis, lvl = unit_flows(m, b, 0, data)
+    energy, power = solved_value(b.energy_mwh), solved_value(b.power_mw)
+    unit = StorageUnit("Li-ion battery", "liion", eff, eff, 0.0, energy, power, power, ch, dis, lvl)
+    return {"energy_mwh": energy, "power_mw": power, "storage": [unit]}
+
+
+def battery_bom(b, part: dict, sol, data: ModelData) -> None:
+    """Battery energy and power, and the replacements bought within the plant's life."""
+
+    if part["energy_mwh"] <= 1e-9 and part["power_mw"] <= 1e-9:
+        return
+    kwh, kw = part["energy_mwh"] * u.KW_PER_MW, part["power_mw"] * u.KW_PER_MW
+    b.price("Li-ion", "Battery energy", kwh, "liion_energy_usd_per_kwh")
+    b.price("Li-ion", "Battery power", kw, "liion_power_usd_per_kw")
+    extra = data.battery.purchases - 1
+    if extra > 0:
+        life = b.inputs.prices.value("liion_calendar_life_yr")
+        plant = b.inputs.prices.value("plant_life_yr")
+        note = f"({extra} replacement(s): {life:g}-yr calendar life in a {plant:g}-yr plant life)"
+        b.price("Li-ion", f"Battery energy replacements {note}", extra * kwh,
+                "liion_energy_usd_per_kwh")  # fmt: skip
+        b.price("Li-ion", f"Battery power replacements {note}", extra * kw,
+                "liion_power_usd_per_kw")  # fmt: skip
+
+
+def battery_table(part: dict | None, run):
+    """The Storage sheet's Li-ion row (sizes zero when Li-ion is not in the model); None
+    without Li-ion data."""
+    import pandas as pd
+
+    d = run.data.battery
+    energy = part["energy_mwh"] if part is not None else 0.0
+    power = part["power_mw"] if part is not None else 0.0
+    if d is None and energy <= 1e-9:
+        return None
+    return pd.DataFrame([{
+        "technology": "Li-ion", "site_id": "LIION", "name": "battery", "built": energy > 1e-6,
+        "stored_energy_mwh": energy,
+        "deliverable_energy_mwh": energy * np.sqrt(d.round_trip_eff),
+        "pump_mw": power, "turbine_mw": power,
+    }])  # fmt: skip

@@ -79,13 +79,15 @@ def min_facility_energy_mwh(data: ModelData) -> float:
     if d.mode == "peak":
         return 0.0
     mw = d.pue * d.target_pflops * float(np.min(d.it_mw_per_chip / d.pflops_per_chip))
-    return mw * data.year_h * max(1.0 - d.max_unserved - backup_share(data), 0.0)
+    return mw * data.year_h * max(1.0 - d.max_unserved - dispatchable_share(data), 0.0)
 
 
-def backup_share(data: ModelData) -> float:
-    """The largest share of the facility energy a dispatchable backup may supply (0: none)."""
-    part = getattr(data, "parts", {}).get("backup")
-    return float(part.max_share) if part is not None else 0.0
+def dispatchable_share(data: ModelData) -> float:
+    """The largest share of the facility energy dispatchable components (e.g. a backup
+    generator) may supply (:func:`optimizer.model.registry.energy_share`; 0: none)."""
+    from optimizer.model.registry import energy_share  # the registry imports the model modules
+
+    return energy_share(data)
 
 
 def objective_floor(data: ModelData) -> float:

@@ -67,8 +67,8 @@ def hall_by_parcel(m: pyo.ConcreteModel, n_parcels: int) -> np.ndarray:
     """Hall acres [acre] per parcel of a solved model (summed over sites; zeros without a
     site block)."""
     out = np.zeros(n_parcels)
-    b = getattr(m, "site", None)
-    if b is None or not hasattr(b, "hall_acres"):
+    b = m.component("site")
+    if b is None or b.component("hall_acres") is None:
         return out
     for k in b.HP:
         p = k[1] if isinstance(k, tuple) else k

@@ -102,11 +102,13 @@ class SiteData:
 
 @dataclass
 class PVData:
-    """PV output profiles ``cf`` (K x T) [MW_ac/MW_dc] and installed cost [$M/MW_dc]."""
+    """PV output profiles ``cf`` (K x T) [MW_ac/MW_dc], installed cost [$M/MW_dc] and fixed
+    O&M [$M/MW_dc-yr]."""
 
     cf: np.ndarray
     musd_per_mw_dc: float
     module_w: float = 435.0
+    fom_musd_per_mw_dc_yr: float = 0.0
 
 
 @dataclass
@@ -117,6 +119,7 @@ class PumpedHydroData:
     ``evap_per_h`` the fraction of the full volume lost per hour [1/h]; ``group`` the dispatch
     group of each site: sites with the same efficiencies and loss rate share one hourly dispatch
     (exact: an optimal design can always give each site power in proportion to its energy).
+    O&M: fixed [$M/MW-yr] on the powerhouse rating, variable [$M/MWh] on the turbines' energy.
     """
 
     ids: list[str]
@@ -132,6 +135,8 @@ class PumpedHydroData:
     turbine_eff: float
     min_level_fraction: float
     group: np.ndarray = None
+    fom_musd_per_mw_yr: float = 0.0
+    vom_musd_per_mwh: float = 0.0
 
     def __post_init__(self):
         if self.group is None:
@@ -151,7 +156,8 @@ class BatteryData:
     """Li-ion technology figures (``enabled`` False removes it from the model).
 
     ``purchases`` is how many times the battery is bought over the plant's life
-    (``ceil(plant life / calendar life)``): its capital costs are multiplied by it.
+    (``ceil(plant life / calendar life)``): its capital costs are multiplied by it. Fixed O&M
+    per MWh [$M/MWh-yr] and per MW [$M/MW-yr].
     """
 
     energy_musd_per_mwh: float
@@ -159,6 +165,8 @@ class BatteryData:
     round_trip_eff: float
     enabled: bool = True
     purchases: int = 1
+    fom_musd_per_mwh_yr: float = 0.0
+    fom_musd_per_mw_yr: float = 0.0
 
 
 @dataclass
@@ -166,6 +174,7 @@ class ComputeData:
     """Chip types (arrays per type), facility figures and the target.
 
     ``it_mw_per_chip`` includes the chip's server/network share; facility load = IT x ``pue``.
+    The data hall's fixed O&M is ``hall_fom_musd_per_mw_it_yr`` [$M/MW_IT-yr].
     """
 
     names: list[str]
@@ -179,6 +188,7 @@ class ComputeData:
     mode: str = "sustained"
     max_unserved: float = 0.0
     prune_dominated: bool = False  # average mode: no running chips for dominated types
+    hall_fom_musd_per_mw_it_yr: float = 0.0
 
     def undominated(self) -> np.ndarray:
         """Indices of chip types worth considering when chips may idle (``average`` mode).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.model.bounds import backup_share
+from optimizer.model.bounds import dispatchable_share
 from optimizer.model.data import ModelData
 
 
@@ -68,7 +68,7 @@ def explain_infeasible(data: ModelData) -> str:
     )
     pv = data.pv.cf.T @ cap
     # PV's part: a backup and the unserved allowance supply the rest (never blame PV for them)
-    pv_part = max(1.0 - d.max_unserved - backup_share(data), 0.0)
+    pv_part = max(1.0 - d.max_unserved - dispatchable_share(data), 0.0)
     energy_need, energy_max = load * data.year_h * pv_part, float(pv @ data.weights_h)
     if d.mode == "peak" and pv.max() < load:
         return (
@@ -94,6 +94,6 @@ def explain_infeasible(data: ModelData) -> str:
         f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
         f"facility needs from PV. What limits it is storage (reservoir volumes, pump and "
         f"turbine limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'})"
-        f"{', the backup share' if backup_share(data) > 0 else ''} or a site limit (distance, "
-        f"clusters)."
+        f"{', the backup share' if dispatchable_share(data) > 0 else ''} or a site limit "
+        f"(distance, clusters)."
     )

@@ -52,6 +52,7 @@ def land_and_pv(inputs: Inputs, profiles: Profiles) -> tuple[LandData, PVData]:
         cf=profiles.cf,
         musd_per_mw_dc=usd_per_w_dc * u.W_PER_MW / u.USD_PER_MUSD,
         module_w=pr.value("pv_module_w"),
+        fom_musd_per_mw_dc_yr=pr.value("pv_fom_usd_per_kw_dc_yr") * u.KW_PER_MW / u.USD_PER_MUSD,
     )
     return land, pv
 
@@ -81,6 +82,8 @@ def pumped_hydro(inputs: Inputs) -> PumpedHydroData | None:
         pump_eff=pr.value("phs_pump_efficiency"),
         turbine_eff=pr.value("phs_turbine_efficiency"),
         min_level_fraction=min_frac,
+        fom_musd_per_mw_yr=pr.value("phs_fom_usd_per_kw_yr") * per_kw,
+        vom_musd_per_mwh=pr.value("phs_vom_usd_per_mwh") / u.USD_PER_MUSD,
     )
 
 
@@ -101,6 +104,8 @@ def battery(inputs: Inputs, enabled: bool = True, objective: str = "capex") -> B
         round_trip_eff=pr.value("liion_round_trip_efficiency"),
         enabled=enabled,
         purchases=purchases if objective == "capex" else 1,
+        fom_musd_per_mwh_yr=pr.value("liion_fom_usd_per_kwh_yr") * u.KW_PER_MW / u.USD_PER_MUSD,
+        fom_musd_per_mw_yr=pr.value("liion_fom_usd_per_kw_yr") * u.KW_PER_MW / u.USD_PER_MUSD,
     )
 
 
@@ -123,6 +128,7 @@ def compute(
         target_pflops=target_flops / u.FLOPS_PER_PFLOPS,
         mode=mode,
         max_unserved=max_unserved,
+        hall_fom_musd_per_mw_it_yr=pr.value("data_hall_fom_usd_per_mw_it_yr") / u.USD_PER_MUSD,
     )
 
 

@@ -19,7 +19,8 @@ Lifts (on a copy; ``bounds`` reset so the big-M's follow the lifted data):
 - ``Li-ion``: enabled (when ``--no-liion`` removed it);
 - ``distance``: ``max_distance_km`` infinite; ``clusters``: ``max_clusters`` None;
 - ``hall footprint``: 0 acres per MW_IT;
-- ``backup share``: the backup may supply the whole year's facility energy.
+- a registry component's own (its ``limits`` hook), e.g. ``backup share``: the backup may
+  supply the whole year's facility energy (:mod:`optimizer.model.backup`).
 
 Pumps, turbines and lines have no limit in the data (their sizes are free; only valid bounds
 of :mod:`optimizer.model.bounds` tie them), so they have no lift.
@@ -57,7 +58,7 @@ def _val(x) -> float:
     return float(pyo.value(x) or 0.0)
 
 
-def _mwh(x: float) -> str:
+def mwh_words(x: float) -> str:
     """An energy [MWh] in words (TWh from 0.1 TWh on)."""
     return f"{x / 1e6:,.2f} TWh" if abs(x) >= 1e5 else f"{x:,.1f} MWh"
 
@@ -139,9 +140,9 @@ def _volume_words(data: ModelData, lifted: ModelData, m) -> str:
     most = p.max_active_mm3
     return (
         f"Reservoir volume limits the design: the {len(p.ids)} reservoir sites hold at most "
-        f"{most.sum():,.2f} Mm3 of active volume ({_mwh(most @ p.mwh_per_mm3)}); "
+        f"{most.sum():,.2f} Mm3 of active volume ({mwh_words(most @ p.mwh_per_mm3)}); "
         f"with {VOLUME_FACTOR:g} times that allowed it becomes feasible, and the lifted "
-        f"solution stores {vol.sum():,.2f} Mm3 ({_mwh(vol @ p.mwh_per_mm3)})."
+        f"solution stores {vol.sum():,.2f} Mm3 ({mwh_words(vol @ p.mwh_per_mm3)})."
     )
 
 
@@ -179,7 +180,7 @@ def _distance_words(data: ModelData, lifted: ModelData, m) -> str:
         f"The distance limit of {s.max_distance_km:g} km limits the design: within it of the "
         f"best candidate site ({land.ids[int(s.site_parcel[j])]}) lie {acres:,.0f} of the "
         f"layer's {land.buildable_acres.sum():,.0f} buildable acres "
-        f"({_mwh(energy[j])} a year of PV); without the limit it becomes feasible, and the "
+        f"({mwh_words(energy[j])} a year of PV); without the limit it becomes feasible, and the "
         f"lifted solution buys parcels up to {far:,.1f} km from the nearest candidate site."
     )
 
@@ -212,26 +213,6 @@ def _hall_words(data: ModelData, lifted: ModelData, m) -> str:
     )
 
 
-def _lift_backup(data: ModelData) -> ModelData:
-    parts = {**data.parts, "backup": replace(data.parts["backup"], max_share=1.0)}
-    return replace(data, parts=parts, bounds=None)
-
-
-def _backup_words(data: ModelData, lifted: ModelData, m) -> str:
-    from optimizer.model.backup import extract_backup
-
-    b = data.parts["backup"]
-    part = extract_backup(m, lifted)
-    mwh, facility = float(part["out_mw"].sum()), part["facility_mwh"]
-    share = mwh / facility if facility > 0 else 0.0
-    return (
-        f"The backup's share limits the design: the {b.kind} backup may supply at most "
-        f"{100 * b.max_share:g}% of the facility's energy (--max-backup-share); with that "
-        f"lifted it becomes feasible, and the lifted solution takes {100 * share:.1f}% "
-        f"({_mwh(mwh)} a year) from the backup."
-    )
-
-
 def limits_of(data: ModelData) -> list[Limit]:
     """The limits ``data`` imposes, each with its lift (only those that restrict anything);
     land last, so that the distance and cluster limits are tested before it."""
@@ -252,7 +233,13 @@ def limits_of(data: ModelData) -> list[Limit]:
     if s is not None and s.hall_acres_per_mw_it > 0:
         lift = lambda d: _site(d, hall_acres_per_mw_it=0.0)  # noqa: E731
         out.append(Limit("hall footprint", lift, _hall_words))
-    backup = data.parts.get("backup")
-    if storage and backup is not None and backup.max_share < 1.0:
-        out.append(Limit("backup share", _lift_backup, _backup_words))
+    out += component_limits(data)  # e.g. a backup's share
     return out + [Limit("land", _lift_land, _land_words)]  # last: after the reach limits
+
+
+def component_limits(data: ModelData) -> list[Limit]:
+    """The limits the registry components of ``data`` declare (their ``limits`` hooks)."""
+    from optimizer.model.registry import COMPONENTS  # the registry imports the model modules
+
+    on = [c for c in COMPONENTS if c.limits is not None and c.active(data)]
+    return [x for c in on if c.data is None or c.name in data.parts for x in c.limits(data)]

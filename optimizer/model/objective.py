@@ -1,12 +1,13 @@
 """Objective: capital cost (``capex``) or net present cost (``lifecycle``), both linear [$M].
 
 .. math::
-    \\min \\sum_n \\phi_n K_n + A \\sum_n G_n
+    \\min \\sum_n \\phi_n K_n + A \\sum_n \\psi_n G_n
 
 with :math:`K_n` the registered capital terms ``m.costs`` [$M], :math:`G_n` the registered
-operating terms ``m.annual_costs`` [$M/yr] (fuel, variable O&M), :math:`A` the present value of
-1 $/yr over the plant life and :math:`\\phi_n` 1 (capex) or the NPC factor of the term's life
-class (lifecycle); see :mod:`optimizer.model.lifecycle`.
+annual terms ``m.annual_costs`` [$M/yr] (fuel; fixed and variable O&M), :math:`A` the present
+value of 1 $/yr over the plant life, :math:`\\phi_n` 1 (capex) or the NPC factor of the term's
+life class (lifecycle) and :math:`\\psi_n` 1, except 0 for an O&M term under ``capex``
+(:func:`optimizer.model.registry.om_terms`); see :mod:`optimizer.model.lifecycle`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from optimizer.model.data import ModelData
-from optimizer.model.registry import life_class
+from optimizer.model.registry import life_class, om_terms
 
 
 def add_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
-    """Add ``m.cost_musd[name]`` (capital terms [$M]), ``m.annual_musd[name]`` (operating terms
+    """Add ``m.cost_musd[name]`` (capital terms [$M]), ``m.annual_musd[name]`` (annual terms
     [$M/yr]) and ``m.total_cost`` (the objective, minimised)."""
     lc = data.lifecycle
     names = list(m.costs)
@@ -29,6 +30,8 @@ def add_objective(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.annual_musd = pyo.Expression(m.annual_names, rule=lambda m, n: m.annual_costs[n])
     weight = {n: lc.objective_factor(life_class(n)) for n in names}
     expr = sum(weight[n] * m.cost_musd[n] for n in names)
-    if annual:
-        expr = expr + lc.annuity * sum(m.annual_musd[n] for n in annual)
+    om = om_terms()
+    counted = [n for n in annual if lc.counts(n in om)]
+    if counted:
+        expr = expr + lc.annuity * sum(m.annual_musd[n] for n in counted)
     m.total_cost = pyo.Objective(expr=expr, sense=pyo.minimize)

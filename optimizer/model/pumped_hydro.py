@@ -18,7 +18,9 @@ binaries of their group with the bounds of :mod:`optimizer.model.bounds`
 (:math:`P \\le \\bar P \\sum_{s \\in g} b_s`), the volume with
 :math:`V_s \\le \\min(\\bar V_s, \\hat V_s) b_s`. Costs [$M]: reservoir per m3 of total volume
 :math:`V_s / (1 - m)`, pump and turbine per MW, powerhouse + contingency per MW of
-:math:`H_g \\ge P^{in}_g, P^{out}_g`, fixed development cost :math:`F_s b_s`.
+:math:`H_g \\ge P^{in}_g, P^{out}_g`, fixed development cost :math:`F_s b_s`. O&M [$M/yr]
+(in the net present cost only): fixed :math:`o \\sum_g H_g` (``phs_fom``) and variable
+:math:`v \\sum_{g,t} w_t Q^{out}_{g,t}` on the turbines' energy (``phs_vom``).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
+from optimizer import units as u
+from optimizer.model.component import solved_value
 from optimizer.model.data import ModelData
-from optimizer.model.storage import add_dispatch
+from optimizer.model.storage import StorageUnit, add_dispatch, unit_flows
 
 
 def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -73,6 +77,12 @@ def add_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> None:
     m.costs["phs_turbine"] = d.turbine_musd_per_mw * sum(b.turbine_mw[g] for g in b.U)
     m.costs["phs_powerhouse"] = d.house_musd_per_mw * sum(b.house_mw[g] for g in b.U)
     m.costs["phs_fixed"] = sum(float(d.fixed_musd[s]) * b.build[s] for s in b.S)
+    if d.fom_musd_per_mw_yr > 0:
+        m.annual_costs["phs_fom"] = d.fom_musd_per_mw_yr * sum(b.house_mw[g] for g in b.U)
+    if d.vom_musd_per_mwh > 0:
+        m.annual_costs["phs_vom"] = d.vom_musd_per_mwh * sum(
+            m.step_h[t] * b.discharge_mw[g, t] for g in b.U for t in m.T
+        )
 
 
 def _tie_power(b: pyo.Block, members: dict, bd) -> None:
@@ -88,3 +98,106 @@ def _tie_power(b: pyo.Block, members: dict, bd) -> None:
     b.house_tie = pyo.Constraint(
         b.U, rule=lambda b, g: b.house_mw[g] <= float(max(pump[g], turb[g])) * built[g]
     )
+
+
+# --- results: sites built, group powers and hourly flows; the check, BOM and Storage rows ---
+
+
+def extract_pumped_hydro(m: pyo.ConcreteModel, data: ModelData) -> dict:
+    """Per site (order of ``data.phs.ids``): ``built`` and active ``volume_m3`` [m3]; per
+    dispatch group ``group_power_mw`` (pump, turbine, powerhouse [MW]) and one
+    :class:`~optimizer.model.storage.StorageUnit` in ``storage``."""
+
+    d, b = data.phs, m.phs
+    full = 1.0 / (1.0 - d.min_level_fraction)
+    units = []
+    for g in b.U:
+        first = int(np.flatnonzero(d.group == g)[0])
+        energy = solved_value(b.energy_mwh[g])
+        ch, dis, lvl = unit_flows(m, b, g, data)
+        loss = float(d.evap_per_h[first]) * full * energy
+        pump, turbine = solved_value(b.pump_mw[g]), solved_value(b.turbine_mw[g])
+        units.append(StorageUnit(f"pumped hydro group {g + 1}", "phs", d.pump_eff, d.turbine_eff,
+                                 loss, energy, pump, turbine, ch, dis, lvl))  # fmt: skip
+    power = [[solved_value(x[g]) for x in (b.pump_mw, b.turbine_mw, b.house_mw)] for g in b.U]
+    return {
+        "built": np.array([solved_value(b.build[s]) > 0.5 for s in b.S]),
+        "volume_m3": np.array([solved_value(b.volume_mm3[s]) * u.M3_PER_MM3 for s in b.S]),
+        "group_power_mw": np.array(power).reshape(-1, 3),
+        "storage": units,
+    }
+
+
+def phs_site_energy_mwh(sol, data: ModelData) -> np.ndarray:
+    """Stored (potential) energy of each pumped-hydro site [MWh]: rho g h V."""
+
+    return sol.phs_volume_m3 / u.M3_PER_MM3 * data.phs.mwh_per_mm3
+
+
+def phs_site_power_mw(sol, data: ModelData) -> np.ndarray:
+    """Pump, turbine and powerhouse power of each site [MW], shape (sites, 3).
+
+    A dispatch group's power is split among its sites in proportion to their energy (the split
+    that makes the grouped dispatch exact, see the module docstring).
+    """
+    energy = phs_site_energy_mwh(sol, data)
+    group_energy = np.bincount(data.phs.group, weights=energy, minlength=data.phs.n_groups)
+    denom = group_energy[data.phs.group]
+    share = np.divide(energy, denom, out=np.zeros_like(energy), where=denom > 0)
+    if not len(sol.phs_group_power_mw):
+        return np.zeros((len(energy), 3))
+    return sol.phs_group_power_mw[data.phs.group] * share[:, None]
+
+
+def phs_bom(b, part: dict, sol, data: ModelData) -> None:
+    """Per built site: reservoir (total volume, dead pool included), pumps, turbines,
+    powerhouse and contingency (per kW of the larger of pump and turbine power), and the
+    site's fixed development cost from the reservoirs table."""
+
+    res = b.inputs.reservoirs.reset_index(drop=True)
+    full = 1.0 / (1.0 - data.phs.min_level_fraction)
+    site_kw = phs_site_power_mw(sol, data) * u.KW_PER_MW
+    for s in np.flatnonzero(part["built"]):
+        row = res.iloc[s]
+        pump, turb, house = site_kw[s]
+        site = f"{row['site_id']}"
+        b.price("Pumped hydro", f"{site} reservoir (total volume incl. dead pool)",
+                part["volume_m3"][s] * full, "phs_reservoir_usd_per_m3")  # fmt: skip
+        b.price("Pumped hydro", f"{site} pumps", pump, "phs_pump_usd_per_kw")
+        b.price("Pumped hydro", f"{site} turbines", turb, "phs_turbine_usd_per_kw")
+        b.price("Pumped hydro", f"{site} powerhouse", house, "phs_powerhouse_usd_per_kw")
+        b.price("Pumped hydro", f"{site} contingency", house, "phs_contingency_usd_per_kw")
+        if row["fixed_cost_usd"] > 0:
+            b.raw("Pumped hydro", f"{site} site development (fixed)", 1, "site",
+                  float(row["fixed_cost_usd"]), f"reservoirs:{site}", row["source"],
+                  row["year"])  # fmt: skip
+
+
+def phs_table(part: dict | None, run):
+    """Storage sheet rows: every candidate site, built or not, with its sizes and its line to
+    the compute site (rating [MW], length [km]); None without candidate sites."""
+    import pandas as pd
+
+    d, sol, data = run.data.phs, run.solution, run.data
+    if d is None:
+        return None
+    res = run.inputs.reservoirs.reset_index(drop=True)
+    n = len(d.ids)
+    built = part["built"] if part is not None else np.zeros(n, bool)
+    volume = part["volume_m3"] if part is not None else np.zeros(n)
+    e = phs_site_energy_mwh(sol, data) if part is not None else np.zeros(n)
+    power = phs_site_power_mw(sol, data) if part is not None else np.zeros((n, 3))
+    site = sol.site
+    line_mw = site.reservoir_line_mw if site is not None else np.zeros(n)
+    km = data.land.site.reservoir_site_km[:, site.site] if site is not None else np.zeros(n)
+    rows = [{
+        "technology": "pumped hydro", "site_id": sid, "name": res.loc[s, "name"],
+        "built": bool(built[s]), "head_m": res.loc[s, "head_m"],
+        "max_volume_m3": res.loc[s, "max_volume_m3"], "active_volume_m3": volume[s],
+        "stored_energy_mwh": e[s], "deliverable_energy_mwh": e[s] * d.turbine_eff,
+        "pump_mw": power[s, 0], "turbine_mw": power[s, 1],
+        # rated for the larger flow: the pumps' draw or the turbines' output
+        "line_mw": float(line_mw[s]) if built[s] else 0.0,
+        "line_km": float(km[s]) if built[s] else 0.0,
+    } for s, sid in enumerate(d.ids)]  # fmt: skip
+    return pd.DataFrame(rows)

@@ -334,16 +334,16 @@ class SiteSolution:
 
 def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
     """Read the site decision out of a solved model (None without a site block)."""
-    if "site" not in getattr(m, "zopt_components", ()) or not hasattr(m.site, "choose"):
+    b = m.component("site")
+    if b is None or b.component("choose") is None:  # no site block, or the relaxation's
         return None
-    b = m.site
     choose = np.zeros(len(data.land.site.site_parcel))
     for j in b.J:
         choose[j] = pyo.value(b.choose[j])
     j = int(np.argmax(choose))
     lines = (
         np.array([pyo.value(b.line_mw[r]) for r in m.phs.S], dtype=float)
-        if hasattr(b, "line_mw")
+        if b.component("line_mw") is not None
         else np.zeros(len(data.phs.ids) if data.phs is not None else 0)
     )
     hall = hall_by_parcel(m, len(data.land.ids))

@@ -7,8 +7,8 @@ cost per PFLOP-hour and the yearly cash flow (numpy; formulas in :mod:`optimizer
     c_{PFh} = \\frac{C_{yr}}{\\bar F \\cdot 8760}
 
 with :math:`NPC_{energy}` the net present cost of every term except the compute classes
-(chips, data hall), :math:`E_{IT}` the IT energy delivered in a year [MWh] (facility energy
-served / PUE) and :math:`\\bar F` the year's average delivered PFLOPS.
+(chips, data hall, and the data hall's O&M), :math:`E_{IT}` the IT energy delivered in a year
+[MWh] (facility energy served / PUE) and :math:`\\bar F` the year's average delivered PFLOPS.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 
 from optimizer.model.data import ModelData
 from optimizer.model.lifecycle import cash_flow, npc_usd
-from optimizer.model.registry import life_class
+from optimizer.model.registry import life_class, om_terms
 from optimizer.results.solution import Solution, facility_load_mw
 
 #: life classes of the compute itself: not part of the cost of electricity
@@ -75,7 +75,8 @@ def economics(
     classes = {n: life_class(n) for n in terms}
     npc = npc_usd(terms, sol.annual_usd, lc, classes)
     energy = {n: v for n, v in terms.items() if classes[n] not in COMPUTE_CLASSES}
-    energy_npc = npc_usd(energy, sol.annual_usd, lc, classes)
+    ops = {n: v for n, v in sol.annual_usd.items() if life_class(n) not in COMPUTE_CLASSES}
+    energy_npc = npc_usd(energy, ops, lc, classes)
     e_it = it_energy_mwh(sol, data, served)
     pfh = delivered_flops / 1e15 * HOURS_PER_YEAR
     annual = npc * lc.crf
@@ -91,6 +92,6 @@ def economics(
         lcoe_usd_per_mwh=energy_npc * lc.crf / e_it if e_it > 0 else None,
         pflop_hours_per_yr=pfh,
         usd_per_pflop_hour=annual / pfh if pfh > 0 else None,
-        cash_flow=cash_flow(terms, sol.annual_usd, lc, classes),
+        cash_flow=cash_flow(terms, sol.annual_usd, lc, classes, om_terms()),
         terms_usd=terms,
     )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from optimizer.inputs.bundle import Inputs
 from optimizer.model.data import ModelData
 from optimizer.resource.profiles import Profiles
-from optimizer.results.solution import Solution, phs_site_energy_mwh, phs_site_power_mw
+from optimizer.results.solution import Solution
 from optimizer.results.verify import CheckReport
 
 SECONDS_PER_YEAR = 8760 * 3600.0
@@ -50,19 +49,28 @@ class RunResult:
             object.__setattr__(self, "_econ", economics(self.solution, self.data, served, flops))
         return self._econ
 
-    def component_tables(self) -> dict[str, pd.DataFrame]:
-        """Workbook sheet and ``summary.json`` entry of each registry component with a
-        ``table`` hook (component name -> table)."""
+    def _tables(self) -> list[tuple[str | None, str, pd.DataFrame]]:
+        """(sheet or None, component name, table) of every registry component with a
+        ``table`` hook that has something to show, in registry order."""
         from optimizer.model.registry import COMPONENTS
 
-        out = {}
+        out = []
         for c in COMPONENTS:
-            part = self.solution.parts.get(c.name)
-            if c.table is not None and part is not None:
-                table = c.table(part, self.data)
+            if c.table is not None:
+                table = c.table(self.solution.parts.get(c.name), self)
                 if table is not None:
-                    out[c.name] = table
+                    out.append((c.sheet, c.name, table))
         return out
+
+    def component_tables(self) -> dict[str, pd.DataFrame]:
+        """The workbook sheet and ``summary.json`` entry of each registry component whose
+        table has a sheet of its own (component name -> table)."""
+        return {name: table for sheet, name, table in self._tables() if sheet is None}
+
+    def sheet_table(self, sheet: str) -> pd.DataFrame:
+        """The rows of the components sharing ``sheet`` (e.g. Storage), in registry order."""
+        frames = [t for s, _, t in self._tables() if s == sheet and len(t)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     @property
     def achieved_flops(self) -> float:
@@ -86,78 +94,12 @@ class RunResult:
         }
 
     def parcels_table(self) -> pd.DataFrame:
-        """Every candidate parcel with its decision and PV size."""
-        p = self.inputs.parcels.drop(columns="geometry").reset_index(drop=True).copy()
-        p["profile"] = [f"W{k + 1}" for k in self.profiles.parcel_profile]
-        p["selected"] = self.solution.parcel_selected
-        p["pv_mw_dc"] = self.solution.parcel_mw_dc
-        p["pv_acres"] = self.solution.parcel_mw_dc / self.data.land.mw_dc_per_acre
-        land, site = self.data.land, self.solution.meta.get("site")
-        p["mw_dc_per_acre"] = land.mw_dc_per_acre
-        p["max_pv_mw_dc"] = land.buildable_acres * land.mw_dc_per_acre
-        p["decision"] = np.where(
-            self.solution.parcel_selected,
-            np.where(self.solution.parcel_mw_dc > 1e-6, "bought: PV", "bought"),
-            "not bought",
-        )
-        if land.site is not None and site is not None:
-            s = land.site
-            p = p.rename(columns={"compute_site": "site_flag"})
-            p["site_candidate"] = np.isin(np.arange(len(p)), s.site_parcel)
-            p["hall_acres"] = site.hall_per_parcel(len(p))
-            hall = p["hall_acres"].to_numpy() > 1e-6
-            p.loc[hall, "decision"] = p.loc[hall, "decision"] + " + data hall"
-            p.loc[site.parcel, "decision"] = p.loc[site.parcel, "decision"] + " + compute site"
-            p["distance_to_site_km"] = s.parcel_site_km[:, site.site]
-            p["collector_hub"] = [f"H{h + 1}" for h in s.hub]
-            p["cluster"] = [f"C{c + 1}" for c in s.cluster]
-        return p
+        """The Parcels sheet: every candidate parcel with its decision and PV size (the land
+        component's table, with the compute site's columns)."""
+        return self.sheet_table("Parcels")
 
     def storage_table(self) -> pd.DataFrame:
-        """One row per pumped-hydro site (built or not, with its line to the compute site:
-        rating [MW] and length [km]) and the Li-ion battery."""
-        rows = []
-        d, sol = self.data.phs, self.solution
-        if d is not None:
-            res = self.inputs.reservoirs.reset_index(drop=True)
-            e = phs_site_energy_mwh(sol, self.data)
-            power = phs_site_power_mw(sol, self.data)
-            site = sol.meta.get("site")
-            line_mw = site.reservoir_line_mw if site is not None else np.zeros(len(d.ids))
-            km = (self.data.land.site.reservoir_site_km[:, site.site] if site is not None
-                  else np.zeros(len(d.ids)))  # fmt: skip
-            for s, sid in enumerate(d.ids):
-                pump, turb, _ = power[s]
-                rows.append(
-                    {
-                        "technology": "pumped hydro",
-                        "site_id": sid,
-                        "name": res.loc[s, "name"],
-                        "built": bool(sol.phs_built[s]),
-                        "head_m": res.loc[s, "head_m"],
-                        "max_volume_m3": res.loc[s, "max_volume_m3"],
-                        "active_volume_m3": sol.phs_volume_m3[s],
-                        "stored_energy_mwh": e[s],
-                        "deliverable_energy_mwh": e[s] * d.turbine_eff,
-                        "pump_mw": pump,
-                        "turbine_mw": turb,
-                        # rated for the larger flow: the pumps' draw or the turbines' output
-                        "line_mw": float(line_mw[s]) if sol.phs_built[s] else 0.0,
-                        "line_km": float(km[s]) if sol.phs_built[s] else 0.0,
-                    }
-                )
-        if sol.liion_energy_mwh > 1e-9 or self.data.battery is not None:
-            rows.append(
-                {
-                    "technology": "Li-ion",
-                    "site_id": "LIION",
-                    "name": "battery",
-                    "built": sol.liion_energy_mwh > 1e-6,
-                    "stored_energy_mwh": sol.liion_energy_mwh,
-                    "deliverable_energy_mwh": sol.liion_energy_mwh
-                    * np.sqrt(self.data.battery.round_trip_eff),
-                    "pump_mw": sol.liion_power_mw,
-                    "turbine_mw": sol.liion_power_mw,
-                }
-            )
-        return pd.DataFrame(rows)
+        """The Storage sheet: one row per pumped-hydro site (built or not, with its line to the
+        compute site: rating [MW] and length [km]) and the Li-ion battery (the storage
+        components' tables)."""
+        return self.sheet_table("Storage")

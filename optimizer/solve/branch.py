@@ -30,6 +30,7 @@ import pyomo.environ as pyo
 
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
+from optimizer.model.registry import present
 from optimizer.solve.design import round_design
 from optimizer.solve.highs import SolveResult
 from optimizer.solve.session import LpSession
@@ -53,7 +54,7 @@ class Leaf:
 
 def _counted(m: pyo.ConcreteModel) -> None:
     """Add ``m.phs.n_built`` = number of built sites (a column whose bounds select a pattern)."""
-    if hasattr(m, "phs"):
+    if present(m, "pumped_hydro"):
         b = m.phs
         b.n_built = pyo.Var(bounds=(0, len(b.S)))
         b.n_built_def = pyo.Constraint(expr=sum(b.build[s] for s in b.S) == b.n_built)
@@ -61,7 +62,7 @@ def _counted(m: pyo.ConcreteModel) -> None:
 
 def patterns(m: pyo.ConcreteModel, ids: list[str]) -> list[tuple[str, list]]:
     """(name, bound fixes) of every reservoir pattern of ``m``."""
-    if not hasattr(m, "phs"):
+    if not present(m, "pumped_hydro"):
         return [("no pumped hydro", [])]
     b, sites = m.phs, list(m.phs.S)
     out = []
@@ -106,7 +107,7 @@ class Solver:
         """Remember the root solve (its objective [$M], rounded design and reservoir values)
         before later solves overwrite the model's values."""
         self.root_objective, self.root_design = objective, design
-        if hasattr(self.m, "phs"):
+        if present(self.m, "pumped_hydro"):
             b = self.m.phs
             self.root_values = {id(v): pyo.value(v) for v in [*b.build.values(), b.n_built]}
 

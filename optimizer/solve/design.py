@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 
 from optimizer.model.campus import hall_by_parcel, hall_purchase
 from optimizer.model.data import ModelData
-from optimizer.model.registry import integer_decisions
+from optimizer.model.registry import integer_decisions, present
 from optimizer.model.site import rank_sites
 
 #: a capacity [MW_dc] or volume [Mm3] below this counts as nothing built
@@ -93,22 +93,19 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
     and the campus parcels the hall needs beside the PV (:func:`hall_purchase`) bought."""
     cap = np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P])
     buy = cap > EPS
+    phs = present(m, "pumped_hydro")
     build = (
         np.array([_v(m.phs.volume_mm3[r]) > EPS for r in m.phs.S], dtype=bool)
-        if hasattr(m, "phs")
+        if phs
         else np.zeros(0, dtype=bool)
     )
     count = whole_chips(np.array([_v(m.compute.count[c]) for c in m.compute.C]), data)
-    liion = hasattr(m, "battery") and _v(m.battery.energy_mwh) > EPS
+    liion = present(m, "battery") and _v(m.battery.energy_mwh) > EPS
     s = data.land.site
     if s is not None:
         hall = s.hall_acres_per_mw_it * float(data.compute.it_mw_per_chip @ count)
         if site is None:
-            line = (
-                max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0)
-                if hasattr(m, "phs")
-                else 0
-            )
+            line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if phs else 0
             design = {"cap_mw": cap, "bought": buy, "built": build, "line_mw": line,
                       "hall_acres": hall}  # fmt: skip
             site = int(np.argmin(rank_sites(data, design)))
@@ -123,7 +120,7 @@ def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
     """Fix every integer decision of ``m`` to ``design`` (the model becomes an LP)."""
     for var, value in design.start(m):
         var.fix(value)
-    if hasattr(m, "battery") and not design.liion:
+    if present(m, "battery") and not design.liion:
         m.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
         m.battery.power_mw.fix(0.0)
 
@@ -133,7 +130,7 @@ def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
     site's parcel (its land cost then leaves the objective); return their indices."""
     s = data.land.site
     keep = set()
-    if s is not None and hasattr(m, "site"):
+    if s is not None and present(m, "site"):
         keep = {int(s.site_parcel[j]) for j in m.site.J if _v(m.site.choose[j]) > 0.5}
         keep |= set(np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS).tolist())
     freed = []

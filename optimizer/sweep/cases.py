@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from optimizer.errors import Problem
 from optimizer.inputs.bundle import InputPaths
-from optimizer.inputs.prices import PRICE_SCHEMA
+from optimizer.inputs.prices import price_schema
 from optimizer.pipeline import RunOptions
 from optimizer.solve.highs import SolveOptions
 from optimizer.sweep.spec import OPTIONS, Axis, SweepSpec
@@ -108,7 +108,7 @@ def group_key(options: dict) -> str:
 
 def base_value(key: str, spec: SweepSpec, inputs) -> float | None:
     """The base value of a sensitivity key (None when the key is unknown)."""
-    if key in PRICE_SCHEMA:
+    if key in price_schema():
         return inputs.prices.value(key)
     if key == "chip_price":
         return 1.0
@@ -127,7 +127,7 @@ def base_value(key: str, spec: SweepSpec, inputs) -> float | None:
 def sens_label(key: str) -> str:
     """The ``sweep.csv`` column of a sensitivity key (the same as an axis on it would have):
     ``price:KEY``, ``chip_price:*`` (every chip), ``chip_price:NAME`` or ``option:NAME``."""
-    if key in PRICE_SCHEMA:
+    if key in price_schema():
         return f"price:{key}"
     if key == "chip_price":
         return "chip_price:*"
@@ -150,7 +150,7 @@ def sensitivity_cases(spec: SweepSpec, inputs) -> tuple[list[Case], list[Problem
         for side, factor in (("low", 1 - r), ("high", 1 + r)):
             case = Case(dict(spec.base), role="sensitivity", sens_key=key, sens_side=side)
             value = base * factor
-            if key in PRICE_SCHEMA:
+            if key in price_schema():
                 case.prices[key] = value
             elif key == "chip_price":
                 case.chip_factor = value

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.bundle import Inputs, load_inputs
-from optimizer.inputs.prices import PRICE_SCHEMA
+from optimizer.inputs.prices import price_schema
 from optimizer.sweep.cases import (
     Case,
     case_key,
@@ -64,11 +64,11 @@ def _value_problems(case: Case, inputs: Inputs, file: str, where: str) -> list[P
     """Overridden prices within the key's range; chip names known; chip prices positive."""
     out = []
     for key, value in case.prices.items():
-        if key not in PRICE_SCHEMA:
+        if key not in price_schema():
             out.append(Problem(file, where, "price", "unknown price key", key,
                                "a key of data/prices.csv"))  # fmt: skip
             continue
-        unit, lo, hi = PRICE_SCHEMA[key]
+        unit, lo, hi = price_schema()[key]
         if not lo <= value <= hi:
             out.append(Problem(file, where, key, "price out of range", value,
                                f"{lo:g} to {hi:g} {unit}"))  # fmt: skip

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from optimizer.errors import InputError, Problem
-from optimizer.inputs.prices import PRICE_SCHEMA
+from optimizer.inputs.prices import price_schema
 
 #: long option name -> (where it goes, attribute, type): "run" RunOptions, "solve" SolveOptions,
 #: "paths" InputPaths (an input file or a land setting: read once per distinct value)
@@ -193,8 +193,8 @@ def _parse_axis(i: int, raw, c: _Collector, base_dir: Path) -> Axis | None:
             return None
         values = [_coerce(name, v, where, c, base_dir) for v in values]
     else:
-        if kind == "price" and name not in PRICE_SCHEMA:
-            close = difflib.get_close_matches(name, list(PRICE_SCHEMA), n=2, cutoff=0.6)
+        if kind == "price" and name not in price_schema():
+            close = difflib.get_close_matches(name, list(price_schema()), n=2, cutoff=0.6)
             hint = "did you mean " + " or ".join(close) + "?" if close else "a key of prices.csv"
             c.add(where, "price", "unknown price key", name, hint)
             return None

@@ -1,13 +1,23 @@
-"""Backup generator: hand-checked break-even fuel price, and a zero share equals no backup."""
+"""Backup generator: hand-checked break-even fuel price, a zero share equals no backup, and on
+the embedded data a 10 % gas backup lowers the cost and stays within its share."""
 
+import copy
+
+import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 import pytest
+from test_site import site_data
 from tiny import tiny_data
 
+from optimizer.export.plots import flow_series
 from optimizer.model.backup import BackupData
+from optimizer.model.build import build_model
 from optimizer.model.data import BatteryData
-from optimizer.results.solution import extract_solution
-from optimizer.results.verify import registered_net_mw
+from optimizer.model.diagnose import explain_infeasible as data_check
+from optimizer.model.registry import present
+from optimizer.results.solution import dispatch_frame, extract_solution
+from optimizer.results.verify import registered_net_mw, verify_solution
 from optimizer.solve.highs import SolveOptions
 from optimizer.solve.strategy import solve_with_gap
 
@@ -53,8 +63,21 @@ def test_gas_wins_below_the_break_even_fuel_price_and_loses_above():
 def test_the_check_counts_the_backup_as_supply():
     m, (steps, data) = _solve(fuel=0.5 * break_even_fuel_usd_per_mmbtu())
     sol = extract_solution(m, steps)
-    assert registered_net_mw(sol, data).tolist() == pytest.approx([0, 0, 0.1, 0.1], abs=1e-7)
+    frame = dispatch_frame(sol, data)
+    assert frame["backup_mw"].tolist() == pytest.approx([0, 0, 0.1, 0.1])
+    assert ("backup_mw", "Backup") in [s[:2] for s in flow_series(frame.columns)]  # dispatch.png
+    assert registered_net_mw(sol, data).min() >= -1e-7
     assert sol.annual_usd["backup_fuel"] > 0
+    bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.total_cost_usd]})
+    assert verify_solution(sol, data, bom).passed
+    bad = copy.deepcopy(sol)
+    bad.parts["backup"]["out_mw"] = np.zeros(data.hours)  # the night goes unpowered
+    assert any("energy balance short" in f for f in verify_solution(bad, data, bom).failures)
+
+
+def test_backup_is_off_without_its_data():
+    m = build_model(tiny_data([1.0] * 4))
+    assert not present(m, "backup") and m.component("backup") is None
 
 
 def test_zero_share_equals_no_backup():
@@ -81,3 +104,66 @@ def test_bounds_leave_room_for_the_backup_and_the_lifecycle_weights():
     assert 0 < floor <= max(lc.objective_factor("plant"), 1.0)
     m_cheap, _ = _solve(fuel=1.0)  # gas nearly free: the backup carries the night
     assert pyo.value(m_cheap.total_cost) > 0
+
+
+@pytest.mark.slow
+def test_gas_backup_at_ten_percent_lowers_the_embedded_cost():
+    from optimizer.inputs.bundle import InputPaths
+    from optimizer.pipeline import RunOptions, run_solve
+
+    options = {"backup": "gas", "max_backup_share": 0.1}
+    run = run_solve(InputPaths(), RunOptions(target_flops=1e21, components=options))
+    assert run.check.passed
+    (row,) = run.component_tables()["backup"].to_dict("records")
+    assert row["share_fraction"] <= 0.1 + 1e-9
+    assert run.solution.objective_usd < 17_377_616_507.0  # the embedded capex answer, no backup
+
+
+def test_the_backup_options_are_checked_by_the_component():
+    from optimizer.model.registry import option_problems
+
+    assert option_problems({"backup": "gas", "max_backup_share": 0.5}) == []
+    problems = option_problems({"backup": "coal", "max_backup_share": 1.5})
+    assert [p.column for p in problems] == ["--backup", "--max-backup-share"]
+
+
+def gas(share: float) -> BackupData:
+    return BackupData("gas", 500.0, 10_000.0, 1e5, 0.0, 440.0, share)  # dear fuel: PV by day
+
+
+def _words(data) -> str:
+    """The message an infeasible solve raises (one line)."""
+    from optimizer.errors import InfeasibleError
+    from optimizer.solve.infeasibility import explain_infeasible
+
+    with pytest.raises(InfeasibleError) as exc:
+        solve_with_gap(data, SolveOptions(), explain_infeasible=lambda: explain_infeasible(data))
+    return " ".join(str(exc.value).split())
+
+
+NIGHT = [0, 0, 1, 1, 1, 1, 0, 0]  # 4 sunny hours, 4 dark hours (cyclic)
+
+
+def test_backup_share_not_land():
+    # no storage: the 4 dark hours are half the energy, the backup may give 30%
+    data = tiny_data(NIGHT, target_pflops=100, battery=BatteryData(0.1, 0.05, 0.81, False))
+    data.battery = None
+    data.parts["backup"] = gas(0.3)
+    text = _words(data)
+    assert "The backup's share limits the design: the gas backup may supply at most 30%" in text
+    assert "takes 50.0%" in text
+    assert "Land limits" not in text and "not for lack of land" not in text
+
+
+def test_backup_supply_is_counted_before_blaming_land():
+    # PV on all land gives 0.5 MW, the load is 1 MW: the backup (60%) makes up the energy, so
+    # the land suffices; the 10-acre hall on 1-acre candidates is what limits
+    data = site_data(0.1)
+    data.pv.cf[:] = 0.5
+    data.compute.target_pflops = 1000.0
+    data.land.site.hall_acres_per_mw_it = 10.0
+    data.parts["backup"] = gas(0.6)
+    text = _words(data)
+    assert "The data hall's footprint limits the design" in text
+    assert "Land limits" not in text
+    assert "Land limits" not in data_check(data)  # the quick data check counts the backup too

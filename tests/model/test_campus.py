@@ -63,7 +63,6 @@ def _solved(data, block_h):
         data, EXACT, block_h=block_h, explain_infeasible=lambda: explain_infeasible(data)
     )
     sol = extract_solution(r.model, r.data)
-    sol.meta["site"] = extract_site(r.model, r.data)
     return r, sol
 
 
@@ -71,7 +70,7 @@ def _solved(data, block_h):
 def test_hall_spans_two_adjacent_parcels(block_h):
     data = campus_data()
     r, sol = _solved(data, block_h)
-    site = sol.meta["site"]
+    site = sol.site
     assert r.upper_bound == pytest.approx(1.22, rel=1e-9)
     assert data.land.ids[site.parcel] == "S1"
     assert sol.parcel_selected.tolist() == [True, True, False, False]
@@ -87,7 +86,7 @@ def test_verify_rejects_a_hall_off_the_campus_or_on_land_not_bought():
     data = campus_data()
     _, sol = _solved(data, 1)
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
-    site = sol.meta["site"]
+    site = sol.site
     site.hall_parcel_acres = np.array([2.0, 0.0, 0.0, 1.0])  # 1 acre on P: not on the campus
     failures = verify_solution(sol, data, bom).failures
     assert any("outside the campus of site S1: P" in f for f in failures)
@@ -122,7 +121,7 @@ def test_a_campus_changes_nothing_when_one_parcel_holds_the_hall(c_mw_km):
     r = solve_with_gap(data, EXACT, block_h=2)
     assert r.upper_bound == pytest.approx(r0.upper_bound, rel=1e-9)
     if c_mw_km == 0.1:
-        assert extract_site(r.model, r.data).parcel == before.meta["site"].parcel
+        assert extract_site(r.model, r.data).parcel == before.site.parcel
 
 
 def test_a_campus_lets_the_site_parcel_carry_pv():
@@ -132,5 +131,5 @@ def test_a_campus_lets_the_site_parcel_carry_pv():
     data.land.site.campus = [np.array([0, 2]), np.array([1])]
     r, sol = _solved(data, 2)
     assert r.upper_bound == pytest.approx(1.21, rel=1e-9)
-    assert sol.meta["site"].hall_per_parcel(3) == pytest.approx([0.0, 0.0, 1.0], abs=1e-7)
+    assert sol.site.hall_per_parcel(3) == pytest.approx([0.0, 0.0, 1.0], abs=1e-7)
     assert sol.parcel_mw_dc == pytest.approx([0.1, 0.0, 0.0], abs=1e-7)

@@ -7,8 +7,9 @@ from optimizer.model.registry import COMPONENTS, integer_decisions, present
 
 
 def test_build_order_is_the_registry_order():
-    assert [c.name for c in COMPONENTS] == [
-        "land", "pv", "compute", "pumped_hydro", "battery", "site", "backup",
+    """The core technologies first, in this order; others follow them."""
+    assert [c.name for c in COMPONENTS][:6] == [
+        "land", "pv", "compute", "pumped_hydro", "battery", "site",
     ]  # fmt: skip
 
 
@@ -25,6 +26,12 @@ def test_integer_decisions_by_name_and_presence():
     assert m.zopt_components == ["land", "pv", "compute", "pumped_hydro"]
 
 
-def test_backup_is_off_without_its_data():
-    m = build_model(tiny_data([1.0] * 4))
-    assert not present(m, "backup") and m.component("backup") is None
+def test_every_component_price_key_is_known_with_its_unit():
+    from optimizer.inputs.prices import load_prices, price_schema
+
+    schema = price_schema()
+    for c in COMPONENTS:
+        for key, unit, *_ in c.prices:
+            assert schema[key][0] == unit, (c.name, key)
+    prices, problems = load_prices()
+    assert not problems and set(schema) <= set(prices)

@@ -20,7 +20,7 @@ from tiny import tiny_data
 from optimizer.model.build import build_model
 from optimizer.model.data import LandData, SiteData
 from optimizer.model.site import extract_site
-from optimizer.results.bom import line_quantities
+from optimizer.model.site_results import line_quantities
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import verify_solution
 from optimizer.solve.highs import SolveOptions, solve_model
@@ -61,7 +61,6 @@ def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
     data = site_data(c_mw_km, max_km, max_clusters)
     r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=2)
     sol = extract_solution(r.model, r.data)
-    sol.meta["site"] = extract_site(r.model, data)
     return data, sol, r
 
 
@@ -71,7 +70,7 @@ def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
 )
 def test_line_cost_decides_the_site(c_mw_km, max_km, site, lines_musd):
     data, sol, r = site_case(c_mw_km, max_km)
-    s = sol.meta["site"]
+    s = sol.site
     assert data.land.ids[s.parcel] == site
     assert sol.parcel_selected.tolist() == [site == "S1", site == "S2", True]
     assert s.hall_acres == pytest.approx(1.0)
@@ -94,9 +93,9 @@ def test_verify_covers_the_site_constraints():
     failures = verify_solution(sol, data, bom).failures
     assert failures == ["compute site S1 is on a parcel not bought"]
     sol.parcel_selected[0] = True
-    sol.meta["site"].choose[:] = [1.0, 1.0]
+    sol.site.choose[:] = [1.0, 1.0]
     assert "compute site chosen 2 times" in verify_solution(sol, data, bom).failures
-    sol.meta["site"].choose[:] = [1.0, 0.0]
+    sol.site.choose[:] = [1.0, 0.0]
     sol.parcel_mw_dc[0] = 0.05  # PV where the hall stands
     assert any(
         "exceed its 1.00 buildable acres" in f for f in verify_solution(sol, data, bom).failures

@@ -41,7 +41,7 @@ def test_replay_matches_hand_levels(solved):
 def test_missing_chip_fails_the_target(solved):
     data, sol, bom = solved
     bad = copy.deepcopy(sol)
-    bad.chip_count = sol.chip_count - 1
+    bad.parts["compute"]["count"] = sol.chip_count - 1
     assert any("target not met" in f for f in verify_solution(bad, data, bom).failures)
 
 
@@ -63,5 +63,5 @@ def test_bom_that_disagrees_with_the_objective_fails(solved):
 def test_pv_beyond_parcel_area_fails(solved):
     data, sol, bom = solved
     bad = copy.deepcopy(sol)
-    bad.parcel_mw_dc = np.array([5.0, 0.0])
+    bad.parts["land"]["mw_dc"] = np.array([5.0, 0.0])
     assert any("exceeds its limit" in f for f in verify_solution(bad, data, bom).failures)

@@ -10,9 +10,7 @@ from test_site import site_data
 from tiny import chips, tiny_data, tiny_phs
 
 from optimizer.errors import InfeasibleError
-from optimizer.model.backup import BackupData
 from optimizer.model.data import BatteryData
-from optimizer.model.diagnose import explain_infeasible as data_check
 from optimizer.solve.highs import SolveOptions
 from optimizer.solve.infeasibility import diagnose, explain, explain_infeasible
 from optimizer.solve.strategy import solve_with_gap
@@ -26,10 +24,6 @@ def words(data) -> str:
     with pytest.raises(InfeasibleError) as exc:
         solve_with_gap(data, SolveOptions(), explain_infeasible=lambda: explain_infeasible(data))
     return " ".join(str(exc.value).split())
-
-
-def gas(share: float) -> BackupData:
-    return BackupData("gas", 500.0, 10_000.0, 1e5, 0.0, 440.0, share)  # dear fuel: PV by day
 
 
 def test_land():
@@ -114,31 +108,6 @@ def test_hall_that_fits_only_when_spread_is_found_at_the_site_level():
     text = words(data)
     assert "feasible with the hall spread over the candidate sites, but not at any single" in text
     assert "a hall of 1.5 acres" in text
-
-
-def test_backup_share_not_land():
-    # no storage: the 4 dark hours are half the energy, the backup may give 30%
-    data = tiny_data(NIGHT, target_pflops=100, battery=BatteryData(0.1, 0.05, 0.81, False))
-    data.battery = None
-    data.parts["backup"] = gas(0.3)
-    text = words(data)
-    assert "The backup's share limits the design: the gas backup may supply at most 30%" in text
-    assert "takes 50.0%" in text
-    assert "Land limits" not in text and "not for lack of land" not in text
-
-
-def test_backup_supply_is_counted_before_blaming_land():
-    # PV on all land gives 0.5 MW, the load is 1 MW: the backup (60%) makes up the energy, so
-    # the land suffices; the 10-acre hall on 1-acre candidates is what limits
-    data = site_data(0.1)
-    data.pv.cf[:] = 0.5
-    data.compute.target_pflops = 1000.0
-    data.land.site.hall_acres_per_mw_it = 10.0
-    data.parts["backup"] = gas(0.6)
-    text = words(data)
-    assert "The data hall's footprint limits the design" in text
-    assert "Land limits" not in text
-    assert "Land limits" not in data_check(data)  # the quick data check counts the backup too
 
 
 def test_whole_chips_are_the_integer_limit():

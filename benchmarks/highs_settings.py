@@ -30,7 +30,6 @@ SETTINGS = {
     "dual simplex, presolve off": {"solver": "simplex", "presolve": "off"},
     "dual simplex PAMI, 2 threads": {"solver": "simplex", "simplex_strategy": 2, "threads": 2},
     "primal simplex": {"solver": "simplex", "simplex_strategy": 4},
-    "dual simplex, devex pricing": {"solver": "simplex", "simplex_dual_edge_weight_strategy": 1},
     "IPM (ipx) + crossover": {"solver": "ipm"},
     "IPM (ipx) + crossover, 2 threads": {"solver": "ipm", "threads": 2},
     "HiPO + crossover": {"solver": "hipo"},
@@ -99,8 +98,8 @@ def measure(mps: Path, options: dict, timeout_s: float) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", default="embedded 1e21 sustained,embedded 1e20 average,seed average")
-    ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--cases", default="embedded 1e21 sustained,embedded 1e20 average")
+    ap.add_argument("--timeout", type=float, default=90.0)
     args = ap.parse_args()
     print("| case | setting | wall [s] | status | objective [$M] | iterations |")
     print("|---|---|---|---|---|---|")

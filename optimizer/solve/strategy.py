@@ -242,18 +242,7 @@ def solve_with_gap(
     if best.cost < math.inf:
         exact = replace(exact, bounds=compute_bounds(exact, best.cost))
     lp, slack = _pruned(exact)
-    root = Solver(run, _root_data(lp), "LP relaxation", basis.get("in") if basis else None)
-    r0 = root.solve([], "")
-    if basis is not None:
-        basis["out"] = root.session.basis_bytes()
-    if _is_infeasible(r0):
-        raise InfeasibleError(explain_infeasible() if explain_infeasible else r0.status)
-    if not r0.has_solution:
-        raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
-    lower = max(r0.objective - slack, 0.0)
-    first = round_design(root.m, root.data)
-    root.keep_root(r0.objective, first)
-    run.evaluator.use_root(root)
+    root, first, lower = _root(run, lp, slack, basis, explain_infeasible)
     known = {}
     if not _closed(best, lower, options):
         known = _site_design(run, exact, root, first, best)
@@ -280,6 +269,24 @@ def solve_with_gap(
     gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)
     return StrategyResult(best.model, best.data, best.result, lower, best.cost, gap,
                           run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip
+
+
+def _root(run: _Run, lp: ModelData, slack: float, basis: dict | None, explain):
+    """Solve the root LP (from ``basis["in"]``, its basis to ``basis["out"]``); return
+    ``(solver, rounded design, lower bound [$M])``. Raises when it is infeasible or stops
+    without a solution."""
+    root = Solver(run, _root_data(lp), "LP relaxation", basis.get("in") if basis else None)
+    r0 = root.solve([], "")
+    if basis is not None:
+        basis["out"] = root.session.basis_bytes()
+    if _is_infeasible(r0):
+        raise InfeasibleError(explain() if explain else r0.status)
+    if not r0.has_solution:
+        raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
+    first = round_design(root.m, root.data)
+    root.keep_root(r0.objective, first)
+    run.evaluator.use_root(root)
+    return root, first, max(r0.objective - slack, 0.0)
 
 
 def _starts(run: _Run, exact: ModelData, start: Design | None) -> _Best:

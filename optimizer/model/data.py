@@ -257,6 +257,20 @@ class ModelData:
         """Hours covered by the time steps [h] (8,760 for a full year)."""
         return float(self.weights_h.sum())
 
+    def at_site(self, j: int | None) -> ModelData:
+        """This data with the compute site fixed at candidate ``j`` (itself when ``j`` is None
+        or there is no compute site)."""
+        if j is None or self.land.site is None:
+            return self
+        return replace(self, land=replace(self.land, site=self.land.site.fixed(j)))
+
+    def site_relaxed(self) -> ModelData:
+        """This data with the compute site relaxed (itself without a site or with one fixed)."""
+        s = self.land.site
+        if s is None or s.fixed_site is not None:
+            return self
+        return replace(self, land=replace(self.land, site=s.relaxation()))
+
 
 def pv_mw_dc_per_acre(
     gcr: float, module_w: float, module_area_m2: float, array_area_fraction: float

@@ -148,9 +148,7 @@ def _level(solver: Solver, cases: dict, site_of) -> dict[str, Leaf]:
         value = solver.bound(fix, name)
         leaf = Leaf(site_of(name), name, value)
         if abs(value) < float("inf"):
-            at = data if leaf.site is None else replace(
-                data, land=replace(data.land, site=data.land.site.fixed(leaf.site)))  # fmt: skip
-            leaf.design = round_design(solver.m, at, site=leaf.site)
+            leaf.design = round_design(solver.m, data.at_site(leaf.site), site=leaf.site)
         out[name] = leaf
     return out
 
@@ -249,7 +247,7 @@ def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
     if has_site_choice(root.m):
         solvers = dict.fromkeys(s.candidates, root)
     else:
-        solvers = {j: Solver(run, _fixed(site_data, j), f"LP at {name[j]}") for j in s.candidates
+        solvers = {j: Solver(run, site_data.at_site(j), f"LP at {name[j]}") for j in s.candidates
                    if name[j] not in known}  # fmt: skip
     sites = {}
     for j in s.candidates:
@@ -259,10 +257,6 @@ def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
         fix = _site_fixes(solvers[j], j)
         sites.update(_level(solvers[j], {name[j]: fix}, lambda _n, j=j: j))
     return solvers, sites
-
-
-def _fixed(data: ModelData, j: int) -> ModelData:
-    return replace(data, land=replace(data.land, site=data.land.site.fixed(j)))
 
 
 def _site_fixes(solver: Solver, j: int) -> list:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
@@ -61,16 +61,9 @@ class Evaluator:
         return all(session.index(v) is not None or (v.fixed and v.value == lo)
                    for v, lo, _ in fixes)  # fmt: skip
 
-    def _at(self, site: int | None) -> ModelData:
-        if site is None or self.data.land.site is None:
-            return self.data
-        return replace(
-            self.data, land=replace(self.data.land, site=self.data.land.site.fixed(site))
-        )
-
     def _session(self, site: int | None) -> tuple[LpSession, ModelData]:
         if site not in self.sessions:
-            at = self._at(site)
+            at = self.data.at_site(site)
             t = time.perf_counter()
             m = build_model(at)
             self.run.build_s += time.perf_counter() - t

@@ -117,12 +117,9 @@ class _Probe:
 
     @staticmethod
     def _at(data: ModelData, level: str, j: int | None) -> ModelData:
-        s = data.land.site
         if j is not None:
-            return replace(data, land=replace(data.land, site=s.fixed(j)))
-        if level == "lp" and s is not None and s.fixed_site is None:
-            return _site_relaxed(data)
-        return data
+            return data.at_site(j)
+        return data.site_relaxed() if level == "lp" else data
 
     def feasible(self, data: ModelData, level: str):
         """(True | False | None, model, candidate site index or None) of ``data`` at ``level``."""
@@ -141,10 +138,6 @@ class _Probe:
         ``model`` (the feasibility solution) when the budget ends first."""
         ok, m = self._solve(self._at(data, level, j), relax=level != "milp", priced=True)
         return m if ok else model
-
-
-def _site_relaxed(data: ModelData) -> ModelData:
-    return replace(data, land=replace(data.land, site=data.land.site.relaxation()))
 
 
 def _levels(data: ModelData) -> list[str]:

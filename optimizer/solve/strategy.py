@@ -147,19 +147,6 @@ class _Run:
         )
 
 
-def _site_relaxed(data: ModelData) -> ModelData:
-    s = data.land.site
-    if s is None or s.fixed_site is not None:
-        return data
-    return replace(data, land=replace(data.land, site=s.relaxation()))
-
-
-def _at_site(data: ModelData, j: int | None) -> ModelData:
-    if j is None or data.land.site is None:
-        return data
-    return replace(data, land=replace(data.land, site=data.land.site.fixed(j)))
-
-
 @dataclass
 class _Best:
     """The cheapest evaluated design: its model, data, result and cost [$M]."""
@@ -197,7 +184,7 @@ def _same(a: Design | None, b: Design | None) -> bool:
 def _sustained_design(data: ModelData, run: _Run) -> Design | None:
     """The rounded design of the sustained-mode LP relaxation (a start for average mode)."""
     sus = replace(data, compute=replace(data.compute, mode="sustained"), bounds=None)
-    m, r = run.solve(_site_relaxed(sus), "sustained LP relaxation", relax=True)
+    m, r = run.solve(sus.site_relaxed(), "sustained LP relaxation", relax=True)
     return round_design(m, sus) if r.has_solution else None
 
 
@@ -324,7 +311,7 @@ def _root_data(lp: ModelData) -> ModelData:
         return lp
     if len(s.candidates) * len(lp.land.ids) <= MAX_SITE_FLOWS:
         return lp
-    return _site_relaxed(lp)
+    return lp.site_relaxed()
 
 
 def _site_design(run: _Run, exact: ModelData, root: Solver, first: Design, best: _Best) -> dict:
@@ -334,7 +321,7 @@ def _site_design(run: _Run, exact: ModelData, root: Solver, first: Design, best:
     if first.site is None:
         return {}
     name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
-    at = _at_site(root.data, first.site)
+    at = root.data.at_site(first.site)
     if has_site_choice(root.m):
         solver, value = root, root.bound(site_fix(root.m, first.site), f"at the chosen {name}")
     else:
@@ -357,7 +344,7 @@ def _search(
         f"gap {100 * (best.cost - lower) / best.cost:.2f}% > "
         f"{100 * run.options.mip_rel_gap:g}%: MILP search from the incumbent"
     )
-    tight = replace(_site_relaxed(lp), bounds=compute_bounds(exact, best.cost))
+    tight = replace(lp.site_relaxed(), bounds=compute_bounds(exact, best.cost))
     m, r = run.solve(tight, "MILP search", start=best.design.start)
     if r.has_solution:
         design = round_design(m, exact)

@@ -64,6 +64,7 @@ class SiteData:
     fixed_site: int | None = None
     relaxed: bool = False
     campus: list[np.ndarray] | None = None
+    hub_flows: bool = False
 
     @property
     def n_hubs(self) -> int:
@@ -92,6 +93,12 @@ class SiteData:
     def fixed(self, j: int) -> SiteData:
         """The same data with the site fixed to candidate ``j`` (no per-site flow columns)."""
         return replace(self, fixed_site=int(j), relaxed=False)
+
+    def by_hub(self) -> SiteData:
+        """The same data with the PV lines' flows split per (hub, site) instead of per
+        (parcel, site): the same problem (exact at a whole site choice), a looser LP
+        relaxation, hubs x candidates flow columns instead of parcels x candidates."""
+        return replace(self, hub_flows=True)
 
     def relaxation(self) -> SiteData:
         """The same data as a relaxation: no site choice, the hall on any bought parcel of any
@@ -263,6 +270,14 @@ class ModelData:
         if j is None or self.land.site is None:
             return self
         return replace(self, land=replace(self.land, site=self.land.site.fixed(j)))
+
+    def site_by_hub(self) -> ModelData:
+        """This data with the site's PV flows per hub (:meth:`SiteData.by_hub`; itself without
+        a site choice)."""
+        s = self.land.site
+        if s is None or s.fixed_site is not None or s.relaxed:
+            return self
+        return replace(self, land=replace(self.land, site=s.by_hub()))
 
     def site_relaxed(self) -> ModelData:
         """This data with the compute site relaxed (itself without a site or with one fixed)."""

@@ -22,6 +22,11 @@ relaxation loose); every built reservoir pays its own line per km as well.
 PV flows are split per (parcel, site), :math:`\\sum_j x_{pj} = C_p`,
 :math:`x_{pj} \\le \\bar C_p z_j`
 (few sites: P x J plain rows, none hourly), so that the relaxation pays the z-weighted distance.
+With many parcels (``SiteData.hub_flows``) they are split per (hub, site) instead,
+:math:`\\sum_j w_{hj} = \\sum_{p \\in h} C_p`, :math:`w_{hj} \\le \\bar C_h z_j`
+(:math:`\\bar C_h = \\sum_{p \\in h} \\bar C_p`): the same at a whole :math:`z`, a looser
+relaxation (a hub that uses a part of its parcels pays less than the z-weighted distance), and
+H x J columns instead of P x J.
 Reservoir s: every built reservoir's line is rated for the larger of its dispatch group's pump
 and turbine power, the powerhouse rating :math:`H_g \\ge P^{in}_g, P^{out}_g` (it carries the
 pumps' draw one way and the turbines' output the other; conservative when a group has several
@@ -125,20 +130,31 @@ def _one_distance(b: pyo.Block, data: ModelData) -> bool:
 
 
 def _add_hubs(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):
-    """Trunk-line MW-km of the PV parcels [MW km] (an expression)."""
+    """Trunk-line MW-km of the PV parcels [MW km] (an expression): flows per (parcel, site),
+    or per (hub, site) with ``site.hub_flows`` (see the module docstring)."""
     s, land, cap = data.land.site, data.land, m.land.cap_mw_dc
     use = [p for p in m.land.P if land.buildable_acres[p] > 0]
     if _one_distance(b, data):
         km = s.hub_site_km[s.hub][:, list(b.J)].min(axis=1)
         return sum(float(km[p]) * cap[p] for p in use)
     max_mw = land.buildable_acres * land.mw_dc_per_acre
-    b.PJ = pyo.Set(initialize=[(p, j) for p in use for j in b.J], dimen=2)
-    b.flow_mw = pyo.Var(b.PJ, domain=pyo.NonNegativeReals)
-    b.flow_sum = pyo.Constraint(use, rule=lambda b, p: sum(b.flow_mw[p, j] for j in b.J) == cap[p])
-    b.flow_site = pyo.Constraint(
-        b.PJ, rule=lambda b, p, j: b.flow_mw[p, j] <= float(max_mw[p]) * b.choose[j]
+    if s.hub_flows:
+        members = {}
+        for p in use:
+            members.setdefault(int(s.hub[p]), []).append(p)
+        rows = {h: (sum(cap[p] for p in ps), float(max_mw[ps].sum())) for h, ps in members.items()}
+    else:
+        rows = {p: (cap[p], float(max_mw[p])) for p in use}
+    b.FJ = pyo.Set(initialize=[(k, j) for k in rows for j in b.J], dimen=2)
+    b.flow_mw = pyo.Var(b.FJ, domain=pyo.NonNegativeReals)
+    b.flow_sum = pyo.Constraint(
+        list(rows), rule=lambda b, k: sum(b.flow_mw[k, j] for j in b.J) == rows[k][0]
     )
-    return sum(float(s.hub_site_km[s.hub[p], j]) * b.flow_mw[p, j] for p, j in b.PJ)
+    b.flow_site = pyo.Constraint(
+        b.FJ, rule=lambda b, k, j: b.flow_mw[k, j] <= rows[k][1] * b.choose[j]
+    )
+    hub = (lambda k: k) if s.hub_flows else (lambda k: int(s.hub[k]))
+    return sum(float(s.hub_site_km[hub(k), j]) * b.flow_mw[k, j] for k, j in b.FJ)
 
 
 def _add_reservoir_lines(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData):

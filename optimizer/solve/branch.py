@@ -190,30 +190,62 @@ def branch_bound(
     ``evaluate(design, name)``; return the new lower bound [$M] (never below ``lower``; the LPs
     may be a restriction costing at most ``slack`` [$M]).
 
-    When the root LP builds whole reservoirs (its pattern is settled) the site level comes
-    first, else the pattern level; either may already prove the target, each level covering
-    every design. The site level runs on ``root`` when it models the site choice, else on a
-    session per site of ``site_data``; ``known``: site-level leaves already solved,
-    ``name -> (leaf, its solver)``.
+    The site level comes first when the root LP builds whole reservoirs (its pattern is
+    settled) or when fixing the compute site raised the bound more than fixing the root
+    design's reservoir pattern (:func:`_sites_first`), else the pattern level; either may
+    already prove the target, each level covering every design. The site level runs on
+    ``root`` when it models the site choice, else on a session per site of ``site_data``;
+    ``known``: site-level leaves already solved, ``name -> (leaf, its solver)``.
     """
-    gap, s = run.options.mip_rel_gap, root.data.land.site
+    gap, s, known = run.options.mip_rel_gap, root.data.land.site, known or {}
     target = lambda: best.cost * (1 - gap)  # noqa: E731 (falls as the incumbent improves)
     multi = s is not None and len(s.candidates) > 1
-    sites = None
-    if multi and root.root_build_whole:
-        solvers, sites = _site_level(run, root, site_data, known or {})
-        _evaluate_best(sites.values(), PATTERN_EVALUATIONS, target, evaluate)
-        if min(x.bound for x in sites.values()) >= target():
-            return _lower(sites.values(), lower, slack)
-    pats = _pattern_level(run, root)
+    sites, probed = None, {}
+    if multi:
+        first, probed = _sites_first(root, known)
+        if first:
+            solvers, sites = _site_level(run, root, site_data, known)
+            _evaluate_best(sites.values(), PATTERN_EVALUATIONS, target, evaluate)
+            if min(x.bound for x in sites.values()) >= target():
+                return _lower(sites.values(), lower, slack)
+    pats = _pattern_level(run, root, probed)
     _evaluate_best(pats.values(), PATTERN_EVALUATIONS, target, evaluate)
     leaves = pats
     if multi and min(x.bound for x in pats.values()) < target():
         if sites is None:
-            solvers, sites = _site_level(run, root, site_data, known or {})
+            solvers, sites = _site_level(run, root, site_data, known)
         leaves = _leaves(solvers, sites, pats, lower, target)
     _evaluate_best(leaves.values(), MAX_EVALUATIONS, target, evaluate)
     return _lower(leaves.values(), lower, slack)
+
+
+def _sites_first(root: Solver, known: dict) -> tuple[bool, dict[str, Leaf]]:
+    """Whether the site level should come first, and the pattern leaves solved to decide.
+
+    Yes when the root LP builds whole reservoirs; else the bound gained by fixing the chosen
+    site (a ``known`` site leaf) is set against the gain of the root design's own reservoir
+    pattern, solved here on ``root`` (one LP the pattern level then reuses). Measured: at 1e20
+    on the embedded data the pattern gains 51 $M against the site's 8 (patterns first: 16.5 s
+    against 20.9 s); on 10,000 parcels of 40-160 acres the site gains 213 $M against 106 (the
+    site level alone proves the gap)."""
+    if root.root_build_whole:
+        return True, {}
+    name = _pattern_of(root)
+    if not known or name is None:
+        return False, {}
+    probed = _level(root, {name: dict(patterns(root.m, _ids(root.data)))[name]}, lambda _n: None)
+    site_gain = min(leaf.bound for leaf, _ in known.values()) - root.root_objective
+    return site_gain > probed[name].bound - root.root_objective, probed
+
+
+def _pattern_of(root: Solver) -> str | None:
+    """The reservoir pattern of the root's rounded design (None: none to probe, i.e. no pumped
+    hydro or no reservoir built, whose pattern is a cold solve of its own)."""
+    design = root.root_design
+    if design is None or not present(root.m, "pumped_hydro") or not design.build.any():
+        return None
+    built = np.flatnonzero(design.build)
+    return f"{root.data.phs.ids[built[0]]} only" if len(built) == 1 else "2+ reservoirs"
 
 
 def _lower(leaves, lower: float, slack: float) -> float:
@@ -221,13 +253,15 @@ def _lower(leaves, lower: float, slack: float) -> float:
     return max(lower, min((x.bound for x in leaves), default=lower + slack) - slack)
 
 
-def _pattern_level(run, root: Solver) -> dict[str, Leaf]:
+def _pattern_level(run, root: Solver, known: dict[str, Leaf] | None = None) -> dict[str, Leaf]:
     """Every reservoir pattern's bound and design; a pattern the root LP's solution already
-    satisfies has the root's bound and design without a solve."""
+    satisfies has the root's bound and design without a solve, one in ``known`` its leaf."""
     ids = root.data.phs.ids if root.data.phs is not None else []
-    cases, leaves = dict(patterns(root.m, ids)), {}
+    cases, leaves = dict(patterns(root.m, ids)), dict(known or {})
     for name, fix in list(cases.items()):
-        if root.satisfies(fix):
+        if name in leaves:
+            del cases[name]
+        elif root.satisfies(fix):
             leaves[name] = Leaf(None, name, root.root_objective, root.root_design)
             del cases[name]
     alone = cases.pop(NO_RESERVOIR, None) is not None

@@ -5,11 +5,12 @@ nights merged, same optimum as the 8,760-hour problem), with the big-M's of
 :mod:`optimizer.model.bounds`.
 
 1. **Bound.** The LP relaxation bounds every design from below. While the flow columns of the
-   site choice stay few (candidates x parcels <= :data:`MAX_SITE_FLOWS`) it keeps the site
-   choice with :math:`z` continuous, so one compiled LP (:class:`~optimizer.solve.branch.Solver`)
-   then serves the bound, the chosen site and every branch, each a warm re-solve; otherwise
-   the compute site is *relaxed* (:meth:`~optimizer.model.data.SiteData.relaxation`: lines
-   priced at the nearest candidate, the hall on any bought campus parcel).
+   site choice stay few (candidates x parcels, else candidates x collector hubs, at most
+   :data:`MAX_SITE_FLOWS`) it keeps the site choice with :math:`z` continuous, so one compiled
+   LP (:class:`~optimizer.solve.branch.Solver`) then serves the bound, the chosen site, every
+   branch and the evaluations, each a warm re-solve; otherwise the compute site is *relaxed*
+   (:meth:`~optimizer.model.data.SiteData.relaxation`: lines priced at the nearest candidate,
+   the hall on any bought campus parcel).
 2. **Designs.** Its solution is rounded to a design (parcels and reservoirs with anything on
    them bought, chips rounded to a whole mix that meets the target), the compute site ranked for
    it (:func:`~optimizer.model.site.rank_sites`); the LP at that site is rounded and the design
@@ -304,13 +305,17 @@ def _pruned(exact: ModelData) -> tuple[ModelData, float]:
 
 def _root_data(lp: ModelData) -> ModelData:
     """The root LP's data: the site choice relaxed (``z`` continuous, one session then serves
-    the bound, the site level and the leaves) while its flow columns stay few, else the site
-    relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`, no flow columns)."""
+    the bound, the site level, the leaves and the evaluations) with PV flows per (parcel,
+    site) while they stay few, else per (hub, site) (:meth:`~optimizer.model.data.SiteData.by_hub`),
+    else the site relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`, no flow
+    columns)."""
     s = lp.land.site
     if s is None or s.fixed_site is not None:
         return lp
     if len(s.candidates) * len(lp.land.ids) <= MAX_SITE_FLOWS:
         return lp
+    if len(s.candidates) * s.n_hubs <= MAX_SITE_FLOWS:
+        return lp.site_by_hub()
     return lp.site_relaxed()
 
 

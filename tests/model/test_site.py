@@ -135,3 +135,52 @@ def test_relaxation_bounds_every_site_and_a_fixed_site_is_exact(max_km, fixed_mu
         assert not hasattr(m.site, "flow_mw")  # one line length per parcel: no flow columns
         assert list(m.site.J) == [j]
         assert extract_site(m, data).site == j
+
+
+def _lp(data, site, fix=None):
+    m = build_model(replace(data, land=replace(data.land, site=site)))
+    if fix is not None:
+        fix(m)
+    return m, solve_model(m, SolveOptions(mip_rel_gap=0), relax=True).objective
+
+
+@pytest.mark.parametrize("max_km", [np.inf, 4.0])
+def test_hub_flows_are_exact_at_a_whole_site_and_bounded_by_the_other_forms(max_km):
+    """S2 and P share hub 1 (0 km from S2, 3 km from S1): per-hub flows give the same MILP and,
+    with the site fixed, the same LP as the fixed-site model; their LP relaxation lies
+    between the site relaxation's and the per-parcel flows'."""
+    data = site_data(0.2, max_km)
+    data.land.site.hub = np.array([0, 1, 1])
+    data.land.site.hub_site_km = D[:2]
+    s = data.land.site
+    hub = s.by_hub()
+    m, _ = _lp(data, hub)
+    assert len(m.site.FJ) == 2 * 2  # hubs x candidates, not parcels x candidates
+    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1).upper_bound
+    by_hub = solve_model(build_model(replace(data, land=replace(data.land, site=hub))),
+                         SolveOptions(mip_rel_gap=0))  # fmt: skip
+    assert by_hub.objective == pytest.approx(full, rel=1e-9)
+    relaxed, parcel, hub_lp = (_lp(data, x)[1] for x in (s.relaxation(), s, hub))
+    assert relaxed - 1e-9 <= hub_lp <= parcel + 1e-9
+    for j in (0, 1):
+        def at(m, j=j):
+            for i in m.site.J:
+                m.site.choose[i].fix(float(i == j))
+        assert _lp(data, hub, at)[1] == pytest.approx(_lp(data, s.fixed(j))[1], rel=1e-9)
+
+
+def test_many_parcels_branch_on_the_hub_form(monkeypatch):
+    """With candidates x parcels over MAX_SITE_FLOWS but candidates x hubs within it, the root LP
+    keeps the site choice with per-hub flows and the answer is the direct MILP's."""
+    import optimizer.solve.strategy as strategy
+
+    data = site_data(0.2)
+    data.land.site.hub = np.array([0, 1, 1])
+    data.land.site.hub_site_km = D[:2]
+    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    monkeypatch.setattr(strategy, "MAX_SITE_FLOWS", 5)  # 3 parcels x 2 > 5 >= 2 hubs x 2
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=2)
+    assert r.data.land.site.hub_flows
+    assert r.upper_bound == pytest.approx(full.upper_bound, rel=1e-9)
+    assert r.gap <= 1e-9
+    assert any("at the chosen site" in st["stage"] for st in r.stages)

@@ -68,10 +68,18 @@ def patterns(m: pyo.ConcreteModel, ids: list[str]) -> list[tuple[str, list]]:
     out = []
     for s in sites:
         fix = [(b.build[r], float(r == s), float(r == s)) for r in sites]
-        out.append((f"{ids[s]} only", fix + [(b.n_built, 1, 1)]))
+        out.append((pattern_name(ids, [s]), fix + [(b.n_built, 1, 1)]))
     if len(sites) > 1:
-        out.append(("2+ reservoirs", [(b.n_built, 2, len(sites))]))
-    return out + [(NO_RESERVOIR, [(b.n_built, 0, 0)])]
+        out.append((pattern_name(ids, sites[:2]), [(b.n_built, 2, len(sites))]))
+    return out + [(pattern_name(ids, []), [(b.n_built, 0, 0)])]
+
+
+def pattern_name(ids: list[str], built) -> str:
+    """The name of the reservoir pattern that builds the sites ``built`` (indices)."""
+    built = list(built)
+    if not built:
+        return NO_RESERVOIR
+    return f"{ids[built[0]]} only" if len(built) == 1 else "2+ reservoirs"
 
 
 def site_fix(m: pyo.ConcreteModel, j: int) -> list:
@@ -244,8 +252,7 @@ def _pattern_of(root: Solver) -> str | None:
     design = root.root_design
     if design is None or not present(root.m, "pumped_hydro") or not design.build.any():
         return None
-    built = np.flatnonzero(design.build)
-    return f"{root.data.phs.ids[built[0]]} only" if len(built) == 1 else "2+ reservoirs"
+    return pattern_name(_ids(root.data), np.flatnonzero(design.build))
 
 
 def _lower(leaves, lower: float, slack: float) -> float:

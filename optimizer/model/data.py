@@ -272,19 +272,20 @@ class ModelData:
         return replace(self, land=replace(self.land, site=self.land.site.fixed(j)))
 
     def site_by_hub(self) -> ModelData:
-        """This data with the site's PV flows per hub (:meth:`SiteData.by_hub`; itself without
-        a site choice)."""
+        """This data with the site's PV flows per hub (:meth:`SiteData.by_hub`)."""
+        return self._site_choice(SiteData.by_hub)
+
+    def site_relaxed(self) -> ModelData:
+        """This data with the compute site relaxed (:meth:`SiteData.relaxation`)."""
+        return self._site_choice(SiteData.relaxation)
+
+    def _site_choice(self, change) -> ModelData:
+        """This data with ``change(site)`` as its site data while it has a site choice (itself
+        without a site, with one fixed or already relaxed)."""
         s = self.land.site
         if s is None or s.fixed_site is not None or s.relaxed:
             return self
-        return replace(self, land=replace(self.land, site=s.by_hub()))
-
-    def site_relaxed(self) -> ModelData:
-        """This data with the compute site relaxed (itself without a site or with one fixed)."""
-        s = self.land.site
-        if s is None or s.fixed_site is not None:
-            return self
-        return replace(self, land=replace(self.land, site=s.relaxation()))
+        return replace(self, land=replace(self.land, site=change(s)))
 
 
 def pv_mw_dc_per_acre(

@@ -244,18 +244,32 @@ def _solve(run: Search, data: ModelData, name: str, relax=False, start=None):
 
 
 def _direct(data: ModelData, run: Search, explain) -> StrategyResult:
-    """The full MILP with the site choice, solved by HiGHS: its dual bound is the lower bound
-    (0 when it proves none: every cost is >= 0)."""
-    m, r = _solve(run, data, "MILP")
+    """The full MILP with the site choice, solved by HiGHS from the rounded LP design as a MIP
+    start (when rounding finds a feasible one): HiGHS's dual bound is the lower bound (0 when
+    it proves none: every cost is >= 0); its incumbent, or the start's evaluation when HiGHS
+    stops without one, is the answer."""
+    m_lp, r_lp = _solve(run, _root_data(data), "LP relaxation (MIP start)", relax=True)
+    start = None
+    if r_lp.has_solution:
+        run.evaluator = Evaluator(run, data)
+        run.offer(round_design(m_lp, data), "rounded LP design (MIP start)")
+        start = run.best.design.start if run.best.design is not None else None
+    m, r = _solve(run, data, "MILP", start=start)
     if r.infeasible:
         raise InfeasibleError(explain() if explain else r.status)
-    if not r.has_solution:
+    if not r.infeasible:
+        run.prove(r.bound)
+    if r.has_solution and r.objective <= run.best.cost:
+        run.best.cost = r.objective
+        gap = run.gap()
+        return StrategyResult(m, data, r, run.lower, r.objective, gap, run.build_s, run.solve_s,
+                              None, run.stages)  # fmt: skip
+    if run.best.model is None:
         raise NoSolutionError(f"the solver stopped without a solution: {r.status}")
-    run.prove(r.bound)
-    run.best.cost = r.objective
-    gap = run.gap()
-    return StrategyResult(m, data, r, run.lower, r.objective, gap, run.build_s, run.solve_s,
-                          None, run.stages)  # fmt: skip
+    Evaluator.restore(run.best.evaluated)
+    best = run.best
+    return StrategyResult(best.model, best.data, best.result, run.lower, best.cost, run.gap(),
+                          run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip
 
 
 def _root(run: Search, lp: ModelData, basis: dict | None, explain) -> tuple[Solver, Design | None]:

@@ -72,6 +72,12 @@ MAX_UNSERVED = typer.Option(
 MAX_DISTANCE = typer.Option(
     None, "--max-distance-km", help="Farthest parcel or reservoir from the compute site [km]."
 )
+CAMPUS_KM = typer.Option(
+    None,
+    "--campus-km",
+    help="Farthest a data hall building may stand from the compute site's parcel, linked by "
+    "fibre and a road [km] (0: only parcels touching it) [default: campus_km in the prices].",
+)
 MAX_SITES = typer.Option(
     None, "--max-sites", help="Most separate clusters of touching parcels to buy."
 )
@@ -163,6 +169,7 @@ def solve(
     column_map: str = COLUMN_MAP,
     max_distance_km: float = MAX_DISTANCE,
     max_sites: int = MAX_SITES,
+    campus_km: float = CAMPUS_KM,
     warm_start: Path = WARM_START,
     quiet: bool = QUIET,
     objective: str = OBJECTIVE,
@@ -183,6 +190,7 @@ def solve(
         max_unserved=max_unserved,
         max_distance_km=max_distance_km,
         max_sites=max_sites,
+        campus_km=campus_km,
         objective=objective,
         components={"backup": backup, "max_backup_share": max_backup_share},
         solve=SolveOptions(
@@ -211,7 +219,7 @@ def _check_solve_options(opts, coarse_hours: int | None) -> None:
         opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, coarse_hours, opts.mount
     )
     problems += _unserved_problems(opts.max_unserved, opts.mode)
-    problems += _land_option_problems(opts.max_distance_km, opts.max_sites)
+    problems += _land_option_problems(opts.max_distance_km, opts.max_sites, opts.campus_km)
     if opts.precision not in PRECISIONS:
         problems.append(Problem("command line", "", "--precision", "unknown precision",
                                 opts.precision, choice_list("precision")))  # fmt: skip
@@ -249,10 +257,13 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
 
 
-def _land_option_problems(max_distance_km, max_sites):
+def _land_option_problems(max_distance_km, max_sites, campus_km=None):
     from optimizer.errors import Problem
 
     out = []
+    if campus_km is not None and not 0 <= campus_km <= 50:
+        out.append(Problem("command line", "", "--campus-km", "must be a distance",
+                           campus_km, "0 <= km <= 50"))  # fmt: skip
     if max_distance_km is not None and not max_distance_km > 0:
         out.append(
             Problem(

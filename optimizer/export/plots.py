@@ -124,6 +124,28 @@ def _plot_site(run: RunResult, ax, cx, cy) -> None:
                 alpha=0.8, label="trunk lines, collector hub to site (priced)" if k == 0 else None)
     ax.scatter(x0, y0, marker="*", s=320, color="#c0001a", edgecolor="k", zorder=5,
                label=f"compute site (Parcel {run.data.land.ids[site.parcel]})")  # fmt: skip
+    _plot_campus(run, ax, cx, cy)
+
+
+def _plot_campus(run: RunResult, ax, cx, cy) -> None:
+    """The data hall's campus: every hall building (a square on its parcel), the fibre and road
+    link of each building across a road to the site parcel (priced), and the campus distance
+    (a dashed circle around the site parcel)."""
+    from optimizer.model.site_results import hall_buildings
+
+    site, s = run.solution.site, run.data.land.site
+    homes = hall_buildings(run.solution, run.data)
+    x0, y0 = cx[site.parcel], cy[site.parcel]
+    for k, (p, _, km) in enumerate(homes):
+        ax.scatter(cx[p], cy[p], marker="s", s=60, color="#6a3d9a", edgecolor="k", zorder=4,
+                   label="data hall building (BOM, Site sheet)" if k == 0 else None)  # fmt: skip
+        if km > 0:
+            first = k == min(i for i, h in enumerate(homes) if h[2] > 0)
+            ax.plot([cx[p], x0], [cy[p], y0], color="#6a3d9a", lw=1.8, zorder=4,
+                    label="campus link, fibre and road (priced)" if first else None)  # fmt: skip
+    if s.campus_km > 0 and any(km > 0 for *_, km in homes):
+        ax.add_patch(plt.Circle((x0, y0), s.campus_km, fill=False, ls=":", color="#6a3d9a",
+                                label=f"campus distance ({s.campus_km:g} km)"))  # fmt: skip
 
 
 def _plot_reservoirs(run: RunResult, ax, utm, km: _Km, site_xy) -> None:
@@ -185,7 +207,8 @@ def plot_map(run: RunResult, path: Path) -> Path:
     cx, cy = km(cent.x.to_numpy(), cent.y.to_numpy())
     fig, ax = plt.subplots(figsize=(12, 8))
     lw = 0.6 if len(gdf) < 2000 else 0.2
-    gdf[~gdf["selected"]].boundary.plot(ax=ax, color="0.6", linewidth=lw)
+    if (~gdf["selected"]).any():
+        gdf[~gdf["selected"]].boundary.plot(ax=ax, color="0.6", linewidth=lw)
     gdf[gdf["selected"]].plot(ax=ax, facecolor="#f2a900", edgecolor="#8a5a00", linewidth=lw)
     ax.plot([], [], color="#f2a900", lw=6, label="parcel bought (label = BOM 'Parcel <id>')")
     ax.plot([], [], color="0.6", lw=1, label="candidate parcel, not bought")

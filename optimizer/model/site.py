@@ -69,7 +69,14 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
-from optimizer.model.campus import EPS_ACRES, add_hall, hall_by_parcel, hall_purchase
+from optimizer.model.campus import (
+    EPS_ACRES,
+    add_hall,
+    buildings_of,
+    campuses_within,
+    hall_by_parcel,
+    hall_plan,
+)
 from optimizer.model.data import LandData, ModelData, SiteData
 from optimizer.resource import geo
 
@@ -83,22 +90,30 @@ def site_data_from_inputs(
     hub_radius_km: float = 5.0,
     gap_m: float = 30.0,
     min_it_mw: float = 0.0,
+    campus_km: float | None = None,
 ) -> SiteData:
     """Candidate sites, campuses, hubs, distances and clusters of validated inputs (model units).
 
     Parcels within ``gap_m`` [m] of each other are adjacent (clusters and campuses);
     ``min_it_mw`` [MW] is the least IT load of the target, whose hall decides whether the
-    candidates are ranked by parcel or by campus acres (:func:`geo.candidate_sites`).
+    candidates are ranked by parcel or by campus acres (:func:`geo.candidate_sites`);
+    ``campus_km`` [km] (None: the price row ``campus_km``) is the campus distance: parcels
+    whose centroid lies within it of the site parcel's may hold hall buildings, each linked to
+    the site parcel (:func:`~optimizer.model.campus.campuses_within`).
     """
     parcels, pr, res = inputs.parcels, inputs.prices, inputs.reservoirs
     lat, lon = parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float)
     alpha = pr.value("data_hall_acres_per_mw_it")
+    reach_km = float(pr.value("campus_km") if campus_km is None else campus_km)
     adjacency = geo.parcel_adjacency(parcels, gap_m)
+    reach = adjacency
+    if alpha * min_it_mw > land.buildable_acres.max(initial=0.0) and reach_km > 0:
+        reach = adjacency + geo.within_km(lat, lon, reach_km)  # ranks sites when no parcel holds it
     sites = geo.candidate_sites(
-        parcels, n_candidates, hall_acres=alpha * min_it_mw, adjacency=adjacency
+        parcels, n_candidates, hall_acres=alpha * min_it_mw, adjacency=adjacency, reach=reach
     )
-    usable = land.buildable_acres > 0  # a campus keeps its site parcel and usable neighbours
-    campus = [k[usable[k] | (k == k[0])] for k in geo.campuses(adjacency, sites)]
+    site_km = geo.distance_matrix_km(lat, lon, lat[sites], lon[sites])
+    campus, link_km = campuses_within(adjacency, sites, site_km, land.buildable_acres > 0, reach_km)
     hub, hub_lat, hub_lon = geo.collector_hubs(lat, lon, hub_radius_km)
     rlat = res["lat"].to_numpy(float) if res is not None else np.zeros(0)
     rlon = res["lon"].to_numpy(float) if res is not None else np.zeros(0)
@@ -108,7 +123,7 @@ def site_data_from_inputs(
         hub=hub,
         parcel_hub_km=geo.haversine_km(lat, lon, hub_lat[hub], hub_lon[hub]),
         hub_site_km=geo.distance_matrix_km(hub_lat, hub_lon, lat[sites], lon[sites]),
-        parcel_site_km=geo.distance_matrix_km(lat, lon, lat[sites], lon[sites]),
+        parcel_site_km=site_km,
         reservoir_site_km=geo.distance_matrix_km(rlat, rlon, lat[sites], lon[sites]),
         line_musd_per_km=pr.value("line_usd_per_km") / u.USD_PER_MUSD,
         line_musd_per_mw_km=pr.value("line_usd_per_mw_km") / u.USD_PER_MUSD,
@@ -120,6 +135,9 @@ def site_data_from_inputs(
         max_distance_km=float("inf") if max_distance_km is None else float(max_distance_km),
         max_clusters=max_clusters,
         campus=campus,
+        link_km=link_km,
+        link_musd_per_km=pr.value("campus_link_usd_per_km") / u.USD_PER_MUSD,
+        campus_km=reach_km,
     )
 
 
@@ -299,8 +317,9 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
 
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
     (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless
-    bought for PV) + the campus parcels bought for the hall beside the PV
-    (:func:`hall_purchase`) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir
+    bought for PV) + the campus parcels bought for the hall beside the PV and the links of its
+    buildings across a road (:func:`~optimizer.model.campus.hall_plan`) + trunk lines
+    :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir
     lines; +1e6 per violated limit (the hall exceeds the campus's buildable acres, a bought
     parcel or built reservoir beyond the maximum distance). PV that the hall displaces is left
     to the evaluation at the site (the LP with the design fixed).
@@ -313,7 +332,8 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
         lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
         lines += float(km.sum()) * (s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"])
         bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
-        extra, _ = hall_purchase(data, j, design["cap_mw"], bought, design["hall_acres"])
+        extra, _, homes = hall_plan(data, j, design["cap_mw"], bought, design["hall_acres"])
+        lines += s.link_musd_per_km * sum(s.remote_of(j)[int(q)] for q in homes)
         bad += int((km > s.max_distance_km).sum()) + int(
             design["hall_acres"] > campus_acres[j] + EPS_ACRES * max(design["hall_acres"], 1.0)
         )
@@ -329,7 +349,8 @@ class SiteSolution:
 
     ``site`` index into the candidates, ``parcel`` its parcel index, ``hall_acres`` [acre] in
     all, ``reservoir_line_mw`` [MW] per reservoir site, ``choose`` the raw binary values,
-    ``hall_parcel_acres`` [acre] the hall per parcel (None: all on the site parcel).
+    ``hall_parcel_acres`` [acre] the hall per parcel (None: all on the site parcel),
+    ``buildings`` whether each parcel holds a hall building across a road (None: none).
     """
 
     site: int
@@ -338,6 +359,7 @@ class SiteSolution:
     reservoir_line_mw: np.ndarray
     choose: np.ndarray
     hall_parcel_acres: np.ndarray | None = None
+    buildings: np.ndarray | None = None
 
     def hall_per_parcel(self, n_parcels: int) -> np.ndarray:
         """Hall acres [acre] per parcel (all on the site parcel when not recorded)."""
@@ -370,4 +392,5 @@ def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
         reservoir_line_mw=lines,
         choose=choose,
         hall_parcel_acres=hall,
+        buildings=buildings_of(m, len(data.land.ids)),
     )

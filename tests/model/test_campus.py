@@ -98,8 +98,8 @@ def test_verify_rejects_a_hall_off_the_campus_or_on_land_not_bought():
 def test_parcels_not_adjacent_cannot_hold_the_hall_and_say_so():
     data = campus_data(adjacent=False)
     words = (
-        "needs at least 0.1 MW of IT load, a hall of 3 acres.*campus \\(parcel S1 and the 0 "
-        "parcels adjacent to it\\) has 2 buildable acres"
+        "needs at least 0.1 MW of IT load, a hall of 3 acres.*campus within reach \\(parcel "
+        "S1 and the 0 parcels adjacent to it\\) has 2 buildable acres"
     )
     with pytest.raises(InfeasibleError, match=f"footprint limits the design.*{words}"):
         _solved(data, 2)
@@ -133,3 +133,50 @@ def test_a_campus_lets_the_site_parcel_carry_pv():
     assert r.upper_bound == pytest.approx(1.21, rel=1e-9)
     assert sol.site.hall_per_parcel(3) == pytest.approx([0.0, 0.0, 1.0], abs=1e-7)
     assert sol.parcel_mw_dc == pytest.approx([0.1, 0.0, 0.0], abs=1e-7)
+
+
+def remote_data(link_musd_per_km: float = 0.04):
+    """:func:`campus_data` with N across a road from S1 (link 0.5 km) instead of adjacent."""
+    data = campus_data()
+    s = data.land.site
+    s.link_km = [np.array([0.0, 0.5]), np.array([0.0])]
+    s.link_musd_per_km, s.campus_km = link_musd_per_km, 1.0
+    return data
+
+
+@pytest.mark.parametrize("block_h", [1, 2])
+def test_a_hall_building_across_a_road_pays_its_link(block_h):
+    """S1's campus holds the hall only with a building on N, linked over 0.5 km at $0.04M/km:
+    1.22 + 0.02 = $1.24M; the relaxation (site relaxed) bounds it from below."""
+    data = remote_data()
+    r, sol = _solved(data, block_h)
+    assert r.upper_bound == pytest.approx(1.24, rel=1e-9)
+    assert r.lower_bound <= r.upper_bound * (1 + 1e-9)
+    assert sol.site.buildings.tolist() == [False, True, False, False]
+    assert sol.site.hall_per_parcel(4)[1] >= 1.0 - 1e-6
+    bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
+    assert verify_solution(sol, data, bom).passed
+
+
+def test_the_relaxation_prices_the_nearest_link():
+    """The site-relaxed LP keeps one building column per remote parcel at its shortest link,
+    a lower bound of every site's link cost."""
+    from optimizer.model.build import build_model
+
+    data = remote_data()
+    data.land.site.campus = [np.array([0, 1]), np.array([2, 1])]
+    data.land.site.link_km = [np.array([0.0, 0.5]), np.array([0.0, 0.2])]
+    m = build_model(data.site_relaxed())
+    assert list(m.site.B) == [1]
+    assert str(m.costs["campus_links"]).replace(" ", "") == "0.008*site.building[1]"
+
+
+def test_an_unlinked_hall_across_a_road_fails_the_check():
+    data = remote_data()
+    _, sol = _solved(data, 2)
+    sol.site.buildings = np.zeros(4, dtype=bool)
+    bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
+    assert (
+        "data hall on parcel N across a road, not linked"
+        in verify_solution(sol, data, bom).failures
+    )

@@ -1,9 +1,11 @@
 """The compute site: which candidate parcel hosts the data hall, and the power lines to it.
 
 Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on its *campus*
-:math:`K_j`, the site parcel :math:`p_j` and the parcels adjacent to it
+:math:`K_j`, the site parcel :math:`p_j`, the parcels adjacent to it
 (:func:`optimizer.resource.geo.campuses`; a star around :math:`p_j`, contiguous since
-:math:`p_j` is bought), hall acres :math:`a_{jp}` on parcel :math:`p \\in K_j`:
+:math:`p_j` is bought) and the parcels within the campus distance of it, each of those a hall
+building of its own with a priced link (:mod:`optimizer.model.campus`), hall acres
+:math:`a_{jp}` on parcel :math:`p \\in K_j`:
 
 .. math::
     \\sum_j z_j = 1, \\quad z_j \\le y_{p_j}, \\quad \\sum_{j, p \\in K_j} a_{jp} = \\alpha \\, IT,
@@ -53,7 +55,8 @@ Two reduced forms serve the solve strategy (:mod:`optimizer.solve.strategy`):
   flow columns; the costs are
   :math:`c_{km} \\sum_s R_{sj^*} b_s + c_{MWkm} (\\sum_p D_{h(p)j^*} C_p + \\sum_s R_{sj^*} L_s)`.
 - *relaxation* (``SiteData.relaxation``): no :math:`z`; the hall may be split over the bought
-  parcels of every campus, :math:`a_p` on :math:`p \\in \\cup_j K_j`
+  parcels of every campus (a building across a road at its shortest link,
+  :mod:`optimizer.model.campus`), :math:`a_p` on :math:`p \\in \\cup_j K_j`
   (:math:`\\sum_p a_p = \\alpha IT`, :math:`C_p/d + a_p \\le A_p y_p`; a design with a site
   maps to :math:`a_p = \\sum_j a_{jp}`), and each line is priced at its nearest candidate,
   :math:`\\min_j D_{h(p)j}`, :math:`\\min_j R_{sj}`.

@@ -98,3 +98,12 @@ def test_without_a_campus_distance_the_words_name_the_largest_campus(tmp_path):
     largest = road_grid(N, **LAYER).area.max() / 4046.8564224 * LAYER["buildable_fraction"]
     assert 40 * LAYER["buildable_fraction"] < acres <= np.ceil(largest)
     assert not (tmp_path / "r").exists()
+
+
+def test_a_negative_campus_distance_is_refused_with_every_problem(tmp_path):
+    args = ["solve", "--campus-km", "-1", "--mode", "fast", "--reports-dir", str(tmp_path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "--campus-km: must be a distance (found -1.0, expected 0 <= km <= 50)" in said
+    assert "--mode: unknown mode (found fast" in said

@@ -180,3 +180,18 @@ def test_an_unlinked_hall_across_a_road_fails_the_check():
         "data hall on parcel N across a road, not linked"
         in verify_solution(sol, data, bom).failures
     )
+
+
+def test_the_rounding_links_a_building_only_when_the_hall_needs_it():
+    """hall_plan on remote_data's site S1: 2 acres of room on S1; a 3-acre hall buys N across
+    the road and links it; a 2-acre hall stays on S1; with S1 full of PV N's 2 acres leave 1
+    acre short."""
+    from optimizer.model.campus import hall_plan
+
+    data, none = remote_data(), np.zeros(4, dtype=bool)
+    extra, short, homes = hall_plan(data, 0, np.zeros(4), none, 3.0)
+    assert (extra.tolist(), short, homes.tolist()) == ([1], 0.0, [1])
+    extra, short, homes = hall_plan(data, 0, np.zeros(4), none, 2.0)
+    assert (extra.tolist(), short, homes.tolist()) == ([], 0.0, [])
+    extra, short, homes = hall_plan(data, 0, np.array([0.2, 0, 0, 0]), none, 3.0)
+    assert (extra.tolist(), homes.tolist()) == ([1], [1]) and short == pytest.approx(1.0)

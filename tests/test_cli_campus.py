@@ -69,6 +69,7 @@ def test_the_hall_is_split_into_buildings_with_priced_links(campus_run):
     assert site["parcel_id"].iloc[0] == summary["land"]["compute_site"]["parcel_id"]
     far = site[site["where"] == "across a road"]
     assert len(far) >= 1 and (far["link_km"] > 0.2).all() and (far["link_km"] <= 2.0).all()
+    assert parcels.loc[far["parcel_id"], "decision"].str.contains("across a road").all()
     bom = book["BOM"]
     links = bom[bom["price_key"] == "campus_link_usd_per_km"]
     assert len(links) == len(far)

@@ -218,6 +218,9 @@ def site_parcel_columns(p, run):
     p["hall_acres"] = site.hall_per_parcel(len(p))
     hall = p["hall_acres"].to_numpy() > 1e-6
     p.loc[hall, "decision"] = p.loc[hall, "decision"] + " + data hall"
+    if site.buildings is not None:
+        far = hall & np.asarray(site.buildings, bool)
+        p.loc[far, "decision"] = p.loc[far, "decision"] + " (building across a road, linked)"
     p.loc[site.parcel, "decision"] = p.loc[site.parcel, "decision"] + " + compute site"
     p["distance_to_site_km"] = s.parcel_site_km[:, site.site]
     p["collector_hub"] = [f"H{h + 1}" for h in s.hub]

@@ -176,8 +176,9 @@ def _release_empty_buildings(m: pyo.ConcreteModel) -> None:
 
 def design_from_summary(summary: dict, data: ModelData) -> tuple[Design | None, list[str]]:
     """The design of an earlier run's ``summary.json`` mapped onto ``data`` by id (parcel ids,
-    reservoir site ids, chip names, the compute site's parcel id); ids that no longer exist are
-    dropped and listed. Returns (None, notes) when nothing of it maps."""
+    reservoir site ids, chip names, the compute site's parcel id, the hall buildings across a
+    road of its Site table); ids that no longer exist are dropped and listed. Returns (None,
+    notes) when nothing of it maps."""
     notes = []
     pid = {p: i for i, p in enumerate(data.land.ids)}
     buy = np.zeros(len(data.land.ids), dtype=bool)
@@ -211,4 +212,8 @@ def design_from_summary(summary: dict, data: ModelData) -> tuple[Design | None, 
         return None, notes
     if not buy.any() or not count.any():
         return None, notes + ["no parcels or chips of the earlier design remain"]
-    return Design(buy=buy, build=build, count=count, site=site, liion=liion), notes
+    rows = (summary.get("components") or {}).get("site")
+    hall = None if rows is None else np.array(
+        [pid[r["parcel_id"]] for r in rows if r.get("link_km", 0) > 0 and r["parcel_id"] in pid],
+        dtype=int)  # fmt: skip
+    return Design(buy=buy, build=build, count=count, site=site, liion=liion, hall=hall), notes

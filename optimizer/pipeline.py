@@ -202,7 +202,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress):
         strategy = solve_with_gap(
             data,
             opts.solve,
-            opts.coarse_block_h or 2,
+            "direct" if (opts.coarse_block_h or 2) <= 1 else "search",
             explain_infeasible=lambda: _why_infeasible(data, opts, progress),
             progress=progress,
             start=start,

@@ -213,31 +213,11 @@ class ComputeData:
     target_pflops: float
     mode: str = "sustained"
     max_unserved: float = 0.0
-    prune_dominated: bool = False  # average mode: no running chips for dominated types
     hall_fom_musd_per_mw_it_yr: float = 0.0
-
-    def undominated(self) -> np.ndarray:
-        """Indices of chip types worth considering when chips may idle (``average`` mode).
-
-        Type j is dropped when an unlimited type i is at least as good in capital cost per
-        PFLOPS (chip + data hall) and in IT power per PFLOPS, and strictly better in one.
-        """
-        cost = self.musd_per_chip + self.hall_musd_per_mw_it * self.it_mw_per_chip
-        cost = cost / self.pflops_per_chip
-        power = self.it_mw_per_chip / self.pflops_per_chip
-        keep = []
-        for j in range(len(self.names)):
-            dominated = any(
-                np.isinf(self.max_count[i])
-                and cost[i] <= cost[j]
-                and power[i] <= power[j]
-                and (cost[i] < cost[j] or power[i] < power[j])
-                for i in range(len(self.names))
-                if i != j
-            )
-            if not dominated:
-                keep.append(j)
-        return np.array(keep, dtype=int)
+    #: ``average`` mode: the types that get running chips (None: every type); the others are
+    #: fixed at zero (a relaxation only with the lowered target of
+    #: :func:`optimizer.model.bounds.dominance`)
+    runs: tuple[int, ...] | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.model.campus import hall_by_parcel, hall_plan
+from optimizer.model.compute import AVERAGE_TARGET_TOL
 from optimizer.model.data import ModelData
 from optimizer.model.registry import integer_decisions, present
 from optimizer.model.site import rank_sites
@@ -75,6 +76,15 @@ class _Buildings:
         return int(j == self.site and int(p) in self.hall)
 
 
+def same_design(a: Design | None, b: Design | None) -> bool:
+    """Whether two designs make the same decisions."""
+    if a is None or b is None:
+        return a is b
+    return (a.site, a.liion) == (b.site, b.liion) and all(
+        np.array_equal(x, y) for x, y in ((a.buy, b.buy), (a.build, b.build), (a.count, b.count))
+    )
+
+
 def _v(x) -> float:
     val = pyo.value(x, exception=False)
     return 0.0 if val is None or (isinstance(val, float) and math.isnan(val)) else float(val)
@@ -104,6 +114,16 @@ def whole_chips(x: np.ndarray, data: ModelData) -> np.ndarray:
     return n.astype(np.int64)
 
 
+def _target_scale(m: pyo.ConcreteModel, data: ModelData) -> float:
+    """How much ``data``'s target exceeds the target ``m`` was built for (>= 1): a relaxation
+    may lower it (:func:`~optimizer.model.bounds.dominance`), and its chips are scaled up by
+    this before rounding so that the design meets the real target."""
+    built = float(pyo.value(m.compute.target.lower, exception=False) or 0.0)
+    if built <= 0:
+        return 1.0
+    return max(data.compute.target_pflops * (1 - AVERAGE_TARGET_TOL) / built, 1.0)
+
+
 def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None) -> Design:
     """Round the solved (relaxed) model ``m`` built on ``data`` to a design: every parcel with
     PV on it bought, every site with volume built, a whole chip mix; the compute site is
@@ -118,7 +138,8 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
         if phs
         else np.zeros(0, dtype=bool)
     )
-    count = whole_chips(np.array([_v(m.compute.count[c]) for c in m.compute.C]), data)
+    count = np.array([_v(m.compute.count[c]) for c in m.compute.C]) * _target_scale(m, data)
+    count = whole_chips(count, data)
     liion = present(m, "battery") and _v(m.battery.energy_mwh) > EPS
     s = data.land.site
     if s is not None:

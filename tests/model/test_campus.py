@@ -58,18 +58,18 @@ def campus_data(adjacent: bool = True):
     return data
 
 
-def _solved(data, block_h):
+def _solved(data, method):
     r = solve_with_gap(
-        data, EXACT, block_h=block_h, explain_infeasible=lambda: explain_infeasible(data)
+        data, EXACT, method=method, explain_infeasible=lambda: explain_infeasible(data)
     )
     sol = extract_solution(r.model, r.data)
     return r, sol
 
 
-@pytest.mark.parametrize("block_h", [1, 2])
-def test_hall_spans_two_adjacent_parcels(block_h):
+@pytest.mark.parametrize("method", ["direct", "search"])
+def test_hall_spans_two_adjacent_parcels(method):
     data = campus_data()
-    r, sol = _solved(data, block_h)
+    r, sol = _solved(data, method)
     site = sol.site
     assert r.upper_bound == pytest.approx(1.22, rel=1e-9)
     assert data.land.ids[site.parcel] == "S1"
@@ -84,7 +84,7 @@ def test_hall_spans_two_adjacent_parcels(block_h):
 
 def test_verify_rejects_a_hall_off_the_campus_or_on_land_not_bought():
     data = campus_data()
-    _, sol = _solved(data, 1)
+    _, sol = _solved(data, "direct")
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
     site = sol.site
     site.hall_parcel_acres = np.array([2.0, 0.0, 0.0, 1.0])  # 1 acre on P: not on the campus
@@ -102,7 +102,7 @@ def test_parcels_not_adjacent_cannot_hold_the_hall_and_say_so():
         "S1 and the 0 parcels adjacent to it\\) has 2 buildable acres"
     )
     with pytest.raises(InfeasibleError, match=f"footprint limits the design.*{words}"):
-        _solved(data, 2)
+        _solved(data, "search")
     year = campus_data(adjacent=False)  # the check before any model: on a year of hours
     year.pv = replace(year.pv, cf=np.ones((1, 8760)))
     assert target_beyond_resources(year) == explain_infeasible(data)
@@ -118,7 +118,7 @@ def test_a_campus_changes_nothing_when_one_parcel_holds_the_hall(c_mw_km):
     _, before, r0 = site_case(c_mw_km)
     data = site_data(c_mw_km)
     data.land.site.campus = [np.array([0, 1]), np.array([1, 0])]
-    r = solve_with_gap(data, EXACT, block_h=2)
+    r = solve_with_gap(data, EXACT, method="search")
     assert r.upper_bound == pytest.approx(r0.upper_bound, rel=1e-9)
     if c_mw_km == 0.1:
         assert extract_site(r.model, r.data).parcel == before.site.parcel
@@ -129,7 +129,7 @@ def test_a_campus_lets_the_site_parcel_carry_pv():
     the PV onto S1 (1 acre, no trunk line): 1.1 + 0.10 + 0.01 = 1.21 < 1.25 on S1 alone."""
     data = site_data(0.2)
     data.land.site.campus = [np.array([0, 2]), np.array([1])]
-    r, sol = _solved(data, 2)
+    r, sol = _solved(data, "search")
     assert r.upper_bound == pytest.approx(1.21, rel=1e-9)
     assert sol.site.hall_per_parcel(3) == pytest.approx([0.0, 0.0, 1.0], abs=1e-7)
     assert sol.parcel_mw_dc == pytest.approx([0.1, 0.0, 0.0], abs=1e-7)
@@ -144,12 +144,12 @@ def remote_data(link_musd_per_km: float = 0.04):
     return data
 
 
-@pytest.mark.parametrize("block_h", [1, 2])
-def test_a_hall_building_across_a_road_pays_its_link(block_h):
+@pytest.mark.parametrize("method", ["direct", "search"])
+def test_a_hall_building_across_a_road_pays_its_link(method):
     """S1's campus holds the hall only with a building on N, linked over 0.5 km at $0.04M/km:
     1.22 + 0.02 = $1.24M; the relaxation (site relaxed) bounds it from below."""
     data = remote_data()
-    r, sol = _solved(data, block_h)
+    r, sol = _solved(data, method)
     assert r.upper_bound == pytest.approx(1.24, rel=1e-9)
     assert r.lower_bound <= r.upper_bound * (1 + 1e-9)
     assert sol.site.buildings.tolist() == [False, True, False, False]
@@ -173,7 +173,7 @@ def test_the_relaxation_prices_the_nearest_link():
 
 def test_an_unlinked_hall_across_a_road_fails_the_check():
     data = remote_data()
-    _, sol = _solved(data, 2)
+    _, sol = _solved(data, "search")
     sol.site.buildings = np.zeros(4, dtype=bool)
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
     assert (

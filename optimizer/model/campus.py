@@ -168,7 +168,12 @@ def hall_by_parcel(m: pyo.ConcreteModel, n_parcels: int) -> np.ndarray:
 
 
 def hall_plan(
-    data: ModelData, j: int, cap_mw: np.ndarray, bought: np.ndarray, hall_acres: float
+    data: ModelData,
+    j: int,
+    cap_mw: np.ndarray,
+    bought: np.ndarray,
+    hall_acres: float,
+    seed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float, np.ndarray]:
     """Campus parcels to buy and hall buildings to link so that site ``j``'s campus holds the
     hall, and the acres short.
@@ -178,8 +183,10 @@ def hall_plan(
     parcel comes free; while ``hall_acres`` [acre] exceed it, campus parcels are added in order
     of cost per acre of room: an unbought contiguous parcel its price per buildable acre (as
     ever), a parcel across a road its link (:math:`c_{link} \\ell_{jp}`) plus its price when
-    not bought, per acre of room. Returns (parcel indices to buy, acres still short [acre]; > 0:
-    the campus cannot hold the hall, parcel indices of the hall buildings that need a link).
+    not bought, per acre of room. ``seed``: campus parcels taken first, whatever they cost (the
+    hall parcels of an integral solution). Returns (parcel indices to buy, acres still short
+    [acre]; > 0: the campus cannot hold the hall, parcel indices of the hall buildings that need
+    a link).
     """
     s, land = data.land.site, data.land
     campus, acres, km = s.campus_of(j), land.buildable_acres, s.links_of(j)
@@ -193,9 +200,10 @@ def hall_plan(
     price = np.where(have[cand], 0.0, land.price_musd[cand])
     per_acre = np.where(far, (price + s.link_musd_per_km * km[pick]) / np.maximum(room[cand],
                         EPS_ACRES), land.price_musd[cand] / acres[cand])  # fmt: skip
+    first = np.isin(cand, [] if seed is None else np.asarray(seed, int))
     extra, buildings = [], []
-    for i in np.argsort(per_acre, kind="stable"):
-        if short <= EPS_ACRES * max(hall_acres, 1.0):
+    for i in np.lexsort((per_acre, ~first)):  # the seed first, then by cost per acre
+        if short <= EPS_ACRES * max(hall_acres, 1.0) and not first[i]:
             break
         p = int(cand[i])
         extra += [] if have[p] else [p]

@@ -144,17 +144,34 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
     s = data.land.site
     if s is not None:
         hall = s.hall_acres_per_mw_it * float(data.compute.it_mw_per_chip @ count)
+        whole, seed = _integral_site(m, data)
+        site = whole if site is None else site
         if site is None:
             line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if phs else 0
             design = {"cap_mw": cap, "bought": buy, "built": build, "line_mw": line,
                       "hall_acres": hall}  # fmt: skip
             site = int(np.argmin(rank_sites(data, design)))
-        extra, _, homes = hall_plan(data, site, cap, buy, hall)
+        seed = seed if site == whole else None
+        extra, _, homes = hall_plan(data, site, cap, buy, hall, seed=seed)
         buy = buy.copy()
         buy[int(s.site_parcel[site])] = True
         buy[extra] = True
         return Design(buy=buy, build=build, count=count, site=site, liion=liion, hall=homes)
     return Design(buy=buy, build=build, count=count, site=site, liion=liion)
+
+
+def _integral_site(m: pyo.ConcreteModel, data: ModelData) -> tuple[int | None, np.ndarray]:
+    """The compute site and hall parcels of ``m``'s solution when its land, site and hall
+    buildings are whole (a MILP's answer: rounding keeps its campus); else (None, [])."""
+    b = m.component("site")
+    if b is None or b.component("choose") is None:
+        return None, np.zeros(0, dtype=int)
+    values = [_v(v) for v in m.land.buy.values()] + [_v(b.choose[j]) for j in b.J]
+    values += [_v(b.building[k]) for k in b.B] if b.component("building") is not None else []
+    if any(min(x, 1.0 - x) > 1e-6 for x in values):
+        return None, np.zeros(0, dtype=int)
+    site = max(b.J, key=lambda j: _v(b.choose[j]))
+    return int(site), np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS)
 
 
 def fix_design(m: pyo.ConcreteModel, design: Design) -> None:

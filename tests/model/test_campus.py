@@ -195,3 +195,65 @@ def test_the_rounding_links_a_building_only_when_the_hall_needs_it():
     assert (extra.tolist(), short, homes.tolist()) == ([], 0.0, [])
     extra, short, homes = hall_plan(data, 0, np.array([0.2, 0, 0, 0]), none, 3.0)
     assert (extra.tolist(), homes.tolist()) == ([1], [1]) and short == pytest.approx(1.0)
+
+
+def random_campus(seed: int):
+    """Six parcels, two candidate sites and hall buildings across roads, drawn from ``seed``:
+    S1's campus S1 + N (adjacent or across a road) + R1 + R2 (across roads), S2's S2 + R2;
+    random acres, prices, link lengths [km] and price [$M/km], hall 20-60 acres per MW_IT."""
+    rng = np.random.default_rng(seed)
+    data = tiny_data([1, 1, 1, 1], target_pflops=100.0)
+    acres = rng.uniform(1.0, 3.0, 6)
+    acres[5] = 20.0  # P: room for the PV
+    data.land = LandData(
+        ids=["S1", "N", "R1", "R2", "S2", "P"],
+        buildable_acres=acres,
+        price_musd=rng.uniform(0.01, 0.1, 6),
+        profile=np.zeros(6, dtype=int),
+        mw_dc_per_acre=0.1,
+    )
+    n_km = 0.0 if rng.uniform() < 0.5 else rng.uniform(0.2, 1.5)
+    data.land.site = SiteData(
+        site_parcel=np.array([0, 4]),
+        hall_acres_per_mw_it=float(rng.uniform(20.0, 60.0)),
+        hub=np.arange(6),
+        parcel_hub_km=np.zeros(6),
+        hub_site_km=rng.uniform(0.0, 2.0, (6, 2)),
+        parcel_site_km=np.zeros((6, 2)),
+        reservoir_site_km=np.zeros((0, 2)),
+        line_musd_per_km=0.0,
+        line_musd_per_mw_km=float(rng.uniform(0.0, 0.3)),
+        cluster=np.arange(6),
+        parcel_lat=np.zeros(6),
+        parcel_lon=np.zeros(6),
+        campus=[np.array([0, 1, 2, 3]), np.array([4, 3])],
+        link_km=[np.array([0.0, n_km, *rng.uniform(0.2, 1.5, 2)]),
+                 np.array([0.0, rng.uniform(0.2, 1.5)])],  # fmt: skip
+        link_musd_per_km=float(rng.uniform(0.0, 0.2)),
+        campus_km=2.0,
+    )
+    return data
+
+
+def _bounds(data, method: str, gap: float):
+    try:
+        r = solve_with_gap(data, SolveOptions(mip_rel_gap=gap, time_limit_s=120), method)
+    except InfeasibleError:
+        return InfeasibleError
+    return r.lower_bound, r.upper_bound, r.gap
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_search_bounds_hold_with_buildings_across_roads(seed):
+    """The search's lower bound never exceeds HiGHS's proven optimum of the full MILP (with
+    the buildings' binaries), and its answer is within its gap of it; both agree on
+    infeasibility (a hall larger than every campus)."""
+    ref = _bounds(random_campus(seed), "direct", 1e-7)
+    got = _bounds(random_campus(seed), "search", 1e-6)
+    if ref is InfeasibleError or got is InfeasibleError:
+        assert ref == got
+        return
+    (_, opt, gap_ref), (lo, up, gap) = ref, got
+    assert gap_ref <= 1e-6
+    assert lo <= opt * (1 + 1e-6) + 1e-6
+    assert up <= opt * (1 + gap + 1e-6) + 1e-6

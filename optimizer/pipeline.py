@@ -47,6 +47,7 @@ class RunOptions:
     compute_site_candidates: int = 6
     collector_radius_km: float = 5.0
     cluster_gap_m: float = 30.0
+    campus_km: float | None = None  # None: the price row campus_km
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)

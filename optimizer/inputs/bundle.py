@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from optimizer.choices import MODES  # noqa: F401 - re-exported (one list: optimizer/choices.py)
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.chips import PRECISIONS, read_chips
 from optimizer.inputs.exclusions import apply_exclusions, read_exclusions
@@ -19,8 +20,6 @@ from optimizer.inputs.reservoirs import read_reservoirs
 from optimizer.inputs.scenario import Scenario, load_scenario
 from optimizer.inputs.weather import WeatherData, read_weather
 from optimizer.paths import default_path
-
-MODES = ("sustained", "average", "peak")
 
 
 @dataclass

@@ -12,6 +12,9 @@ PRECISIONS = ("fp4", "fp8", "bf16")
 MOUNTS = ("single-axis", "fixed")
 OBJECTIVES = ("capex", "lifecycle")
 BACKUP_KINDS = ("gas", "diesel")
+#: how the solve proves its gap (``optimizer.solve.strategy``): a search by hand over LP
+#: relaxations, or HiGHS's branch and bound on the full MILP
+METHODS = ("search", "direct")
 
 #: long option name (as in ``zopt solve`` and a sweep spec) -> its choices
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -20,6 +23,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "mount": MOUNTS,
     "objective": OBJECTIVES,
     "backup": BACKUP_KINDS,
+    "method": METHODS,
 }
 
 

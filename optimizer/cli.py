@@ -9,7 +9,15 @@ import typer
 from rich.console import Console
 
 from optimizer import cli_yield
-from optimizer.choices import CHOICES, MODES, MOUNTS, OBJECTIVES, PRECISIONS, choice_list
+from optimizer.choices import (
+    CHOICES,
+    METHODS,
+    MODES,
+    MOUNTS,
+    OBJECTIVES,
+    PRECISIONS,
+    choice_list,
+)
 from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 
 app = typer.Typer(
@@ -58,11 +66,11 @@ TIME_LIMIT = typer.Option(
 MIP_GAP = typer.Option(
     1e-2, "--mip-gap", help="Proven relative gap at which the search stops (0.01 = 1 %)."
 )
-COARSE_HOURS = typer.Option(
-    None,
-    "--coarse-hours",
-    help="1 = solve the full MILP (site choice included) directly, for small cases; "
-    "otherwise the LP-bound-first strategy (see README, How it solves) [default: 2].",
+METHOD = _choice(
+    "method",
+    "search",
+    "How the gap is proven: search = a search by hand over LP relaxations (see README, How it "
+    "solves); direct = HiGHS's branch and bound on the full MILP (small cases, a reference).",
 )
 MAX_UNSERVED = typer.Option(
     0.0,
@@ -158,7 +166,7 @@ def solve(
     mip_gap: float = MIP_GAP,
     threads: int = typer.Option(1, "--threads", help="HiGHS threads (changes the search path)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed."),
-    coarse_hours: int | None = COARSE_HOURS,
+    method: str = METHOD,
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
     mount: str = _choice("mount", "single-axis", "PV mounting."),
     scenario: str = SCENARIO,
@@ -185,7 +193,7 @@ def solve(
         mode=mode,
         precision=precision,
         mount=mount,
-        coarse_block_h=coarse_hours or 2,
+        method=method,
         liion=not no_liion,
         max_unserved=max_unserved,
         max_distance_km=max_distance_km,
@@ -198,7 +206,7 @@ def solve(
         ),
         warm_start=warm_start,
     )
-    _check_solve_options(opts, coarse_hours)
+    _check_solve_options(opts)
     opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
@@ -209,14 +217,14 @@ def _say(msg: str) -> None:
     err.print(f"[dim]{msg}[/dim]")
 
 
-def _check_solve_options(opts, coarse_hours: int | None) -> None:
+def _check_solve_options(opts) -> None:
     """Check the ``zopt solve`` options (one :class:`~optimizer.pipeline.RunOptions`); report
     every problem and exit when any is wrong."""
     from optimizer.errors import Problem
 
     s = opts.solve
     problems = _option_problems(
-        opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, coarse_hours, opts.mount
+        opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, opts.method, opts.mount
     )
     problems += _unserved_problems(opts.max_unserved, opts.mode)
     problems += _land_option_problems(opts.max_distance_km, opts.max_sites, opts.campus_km)
@@ -311,7 +319,7 @@ def _unserved_problems(max_unserved: float, mode: str) -> list:
     return out
 
 
-def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
+def _option_problems(target, mode, time_limit, mip_gap, method, mount):
     from optimizer.errors import Problem
 
     checks = [
@@ -325,13 +333,7 @@ def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
         (mode in MODES, "--mode", "unknown mode", mode, choice_list("mode")),
         (time_limit > 0, "--time-limit", "must be positive", time_limit, "> 0 s"),
         (0 <= mip_gap < 1, "--mip-gap", "must be a fraction", mip_gap, "0 <= gap < 1"),
-        (
-            coarse_hours is None or (coarse_hours >= 1 and 8760 % coarse_hours == 0),
-            "--coarse-hours",
-            "must divide 8760",
-            coarse_hours,
-            "1, 2, 3, 4, 6, 8, 12 or 24",
-        ),
+        (method in METHODS, "--method", "unknown method", method, choice_list("method")),
         (mount in MOUNTS, "--mount", "unknown mount", mount, choice_list("mount")),
     ]
     return [

@@ -39,7 +39,7 @@ class RunOptions:
     precision: str = "fp8"
     mount: str = "single-axis"
     profile_radius_km: float = 30.0
-    coarse_block_h: int = 2  # 1: the full MILP directly; otherwise the LP-bound-first strategy
+    method: str = "search"  # search | direct (optimizer.solve.strategy)
     liion: bool = True
     max_unserved: float = 0.0
     max_distance_km: float | None = None
@@ -202,7 +202,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress):
         strategy = solve_with_gap(
             data,
             opts.solve,
-            "direct" if (opts.coarse_block_h or 2) <= 1 else "search",
+            opts.method,
             explain_infeasible=lambda: _why_infeasible(data, opts, progress),
             progress=progress,
             start=start,

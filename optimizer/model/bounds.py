@@ -8,10 +8,11 @@ faster the branch and bound, but :math:`\\bar x` must hold for *some* optimal de
 - **From the data.** Facility load: every optimal chip mix is minimal (a chip that could be
   removed while the target still holds costs money and load), so
   :math:`\\sum_c f_c n_c < F + \\max_c f_c` and the IT load is at most
-  :math:`\\max_c (w_c / f_c) (F + \\max_c f_c)` (``sustained``, ``peak``); in ``average`` mode idle chips make
-  it unbounded, and only an incumbent bounds it (below; :data:`AVERAGE_IT_FACTOR` is a guess
-  used only to find a first design). The turbine never needs to deliver more than the
-  facility load; pumps and Li-ion charging never take more than the largest PV output of all
+  :math:`\\max_c (w_c / f_c) (F + \\max_c f_c)` (``sustained``, ``peak``); in ``average``
+  mode idle chips make it unbounded, and only an incumbent bounds it (below;
+  :data:`AVERAGE_IT_FACTOR` is a guess used only to find a first design). The turbine never
+  needs to deliver more than the facility load; pumps and Li-ion charging never take more
+  than the largest PV output of all
   candidate land plus, with a dispatchable backup, the facility load. These two are assumptions,
   not proofs: that no storage is charged from another storage's discharge in the same step,
   and that a backup sized beyond the load only to charge storage is never needed (each only

@@ -40,7 +40,7 @@ OPTIONS: dict[str, tuple[str, str, type]] = {
     "mode": ("run", "mode", str),
     "precision": ("paths", "precision", str),
     "mount": ("run", "mount", str),
-    "coarse-hours": ("run", "coarse_block_h", int),
+    "method": ("run", "method", str),
     "no-liion": ("run", "no_liion", bool),
     "max-unserved": ("run", "max_unserved", float),
     "max-distance-km": ("run", "max_distance_km", float),

@@ -149,7 +149,10 @@ class Solver:
         """Proven LP bound [$M] under ``fixes``: its optimum when HiGHS proves it optimal, inf
         when it proves it infeasible, and -inf for anything else (a time limit, numerical
         trouble: nothing proven, the branch stays open at its parent's bound, and the stage
-        log says so)."""
+        log says so; also when the time limit has already passed, without a solve)."""
+        if self.run.out_of_time():
+            self.run.skip(f"{self.name}: {label}" if label else self.name)
+            return float("-inf")
         r = self.solve(fixes, label)
         if r.optimal or r.infeasible:
             return r.bound

@@ -60,6 +60,17 @@ class Search:
         """Seconds left of the whole solve's time limit (at least 1)."""
         return max(self.options.time_limit_s - (time.perf_counter() - self.t0), 1.0)
 
+    def out_of_time(self) -> bool:
+        """Whether the whole solve's time limit has passed (later solves are skipped)."""
+        return time.perf_counter() - self.t0 >= self.options.time_limit_s
+
+    def skip(self, stage: str) -> None:
+        """Record a solve skipped because the time limit had passed (it proves nothing)."""
+        self.stages.append({"stage": stage, "status": "not solved: time limit", "outcome":
+                            "stopped", "objective_musd": None, "bound_musd": None,
+                            "seconds": 0.0, "rows": 0, "integer_columns": 0,
+                            "time_limit_reached": True, "note": "skipped"})  # fmt: skip
+
     def log(self, r: SolveResult, seconds: float, note: str = "") -> None:
         """Record one solver call: its outcome, objective, proven bound and seconds."""
         self.stages.append(
@@ -86,6 +97,9 @@ class Search:
         """Evaluate ``design`` exactly (:class:`~optimizer.solve.evaluate.Evaluator`) and keep
         it when it is cheaper than the incumbent."""
         if design is None:
+            return
+        if self.out_of_time():
+            self.skip(name)
             return
         e = self.evaluator.evaluate(design, name)
         if e is not None and e.cost < self.best.cost:

@@ -107,8 +107,9 @@ class StrategyResult:
         if self.gap <= 1e-9:
             words = "optimal"
         if self.limits:
-            names = ", ".join(s["stage"] for s in self.limits)
-            words += f" (time limit reached in: {names})"
+            names = [s["stage"] for s in self.limits]
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            words += f" (time limit reached in: {', '.join(names[:3])}{more})"
         return words
 
 
@@ -150,7 +151,7 @@ def solve_with_gap(
         run.progress(f"gap {100 * (run.best.cost - run.lower) / run.best.cost:.2f}%: branching "
                      "on reservoirs and compute sites (warm LPs)")  # fmt: skip
         run.prove(branch_bound(run, root, site_data=lp, known=known))
-    if not run.closed():
+    if not run.closed() and not (run.out_of_time() and run.best.model is not None):
         _milp(run, exact, explain_infeasible)
     if run.best.model is None:
         raise NoSolutionError(

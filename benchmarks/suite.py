@@ -123,28 +123,29 @@ def road_gaps(folder: Path, n: int = 10_000) -> Path:
     return write_road_grid(folder / "road_gaps.gpkg", n)
 
 
+def square_parcels(path: Path, prefix: str, lon, lat, acres, price) -> Path:
+    """Write square parcels of ``acres`` centred on (``lon``, ``lat``) [deg] with prices
+    [$/acre] as a WGS84 GeoJSON layer ``path`` (ids ``prefix`` + number)."""
+    side_m = np.sqrt(np.asarray(acres) * 4046.86)
+    w = side_m / (111_320 * np.cos(np.radians(lat)))
+    h = side_m / 110_574
+    geoms = [box(x - a / 2, y - b / 2, x + a / 2, y + b / 2)
+             for x, y, a, b in zip(lon, lat, w, h, strict=True)]  # fmt: skip
+    ids = [f"{prefix}{i + 1:05d}" for i in range(len(geoms))]
+    gdf = gpd.GeoDataFrame({"parcel_id": ids, "price_usd_per_acre": np.round(price, 0)},
+                           geometry=geoms, crs="EPSG:4326")  # fmt: skip
+    gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
 def spread_layer(folder: Path, n: int = 4_000) -> Path:
     """``n`` parcels of 40-640 acres scattered over about 300 x 300 km of Arizona (31.9-34.6 N,
     114.0-110.8 W; WGS84 GeoJSON): about a hundred weather profiles of 30 km and well over a
     thousand collector hubs; prices 500-3,000 $/acre."""
     rng = np.random.default_rng(20261202)
-    lon = rng.uniform(-114.0, -110.8, n)
-    lat = rng.uniform(31.9, 34.6, n)
-    acres = rng.uniform(40, 640, n)
-    side_m = np.sqrt(acres * 4046.86)
-    w = side_m / (111_320 * np.cos(np.radians(lat)))
-    h = side_m / 110_574
-    geoms = [box(x - a / 2, y - b / 2, x + a / 2, y + b / 2)
-             for x, y, a, b in zip(lon, lat, w, h, strict=True)]  # fmt: skip
-    gdf = gpd.GeoDataFrame(
-        {"parcel_id": [f"W{i + 1:05d}" for i in range(n)],
-         "price_usd_per_acre": rng.uniform(500, 3000, n).round(0)},
-        geometry=geoms,
-        crs="EPSG:4326",
-    )  # fmt: skip
-    path = folder / "spread_parcels.geojson"
-    gdf.to_file(path, driver="GeoJSON")
-    return path
+    lon, lat = rng.uniform(-114.0, -110.8, n), rng.uniform(31.9, 34.6, n)
+    acres, price = rng.uniform(40, 640, n), rng.uniform(500, 3000, n)
+    return square_parcels(folder / "spread_parcels.geojson", "W", lon, lat, acres, price)
 
 
 #: pvlib's real typical year for Greensboro, NC (NSRDB 1991-2005 TMY3, humid East)
@@ -160,21 +161,9 @@ def cloudy_case(folder: Path) -> tuple[Path, Path, Path]:
     weather = Path(pvlib.__file__).parent / "data" / GREENSBORO_TMY3
     rng = np.random.default_rng(20261203)
     n = 60
-    lon = -79.94 + rng.uniform(-0.4, 0.4, n)
-    lat = 36.08 + rng.uniform(-0.3, 0.3, n)
-    side_m = np.sqrt(rng.uniform(160, 640, n) * 4046.86)
-    w = side_m / (111_320 * np.cos(np.radians(lat)))
-    h = side_m / 110_574
-    geoms = [box(x - a / 2, y - b / 2, x + a / 2, y + b / 2)
-             for x, y, a, b in zip(lon, lat, w, h, strict=True)]  # fmt: skip
-    gdf = gpd.GeoDataFrame(
-        {"parcel_id": [f"NC{i + 1:03d}" for i in range(n)],
-         "price_usd_per_acre": rng.uniform(4000, 12000, n).round(0)},
-        geometry=geoms,
-        crs="EPSG:4326",
-    )  # fmt: skip
-    parcels = folder / "nc_parcels.geojson"
-    gdf.to_file(parcels, driver="GeoJSON")
+    lon, lat = -79.94 + rng.uniform(-0.4, 0.4, n), 36.08 + rng.uniform(-0.3, 0.3, n)
+    acres, price = rng.uniform(160, 640, n), rng.uniform(4000, 12000, n)
+    parcels = square_parcels(folder / "nc_parcels.geojson", "NC", lon, lat, acres, price)
     res = folder / "nc_reservoirs.csv"
     res.write_text(
         "site_id,name,lon,lat,head_m,max_volume_m3,fixed_cost_usd,source,year\n"

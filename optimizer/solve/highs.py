@@ -12,7 +12,6 @@ silently altered is refused instead.
 
 from __future__ import annotations
 
-import enum
 import os
 import sys
 import time
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
+
+from optimizer.solve.outcome import Outcome, bounded_below, classify, proven_bound
 
 HIGHS_INF = 1e20
 MAX_ABS_COEFFICIENT = 1e12  # well inside HiGHS's 1e15 rejection limit
@@ -49,49 +50,6 @@ class SolveOptions:
     def as_dict(self) -> dict:
         """Return the options as a plain dict (for the run manifest)."""
         return dict(vars(self))
-
-
-class Outcome(enum.Enum):
-    """What a solve proves, read from HiGHS's model status (an enum, never its words).
-
-    - ``OPTIMAL``: an LP's value is its optimum (so a lower bound of every design the LP
-      covers); a MILP's incumbent is proven within ``mip_rel_gap``;
-    - ``INFEASIBLE``: nothing the model covers is feasible (HiGHS's "infeasible", or
-      "unbounded or infeasible" for a model whose objective is bounded below, see
-      :func:`classify`);
-    - ``STOPPED``: a limit or an interruption ended the run (time, iterations, solutions); an
-      LP proves nothing then, a MILP's dual bound still holds;
-    - ``FAILED``: anything else (numerical trouble, a solve error, an unknown status);
-      proves nothing.
-
-    An ``OPTIMAL`` LP whose unscaled primal residuals exceed :data:`ACCEPT_PRIMAL_INFEASIBILITY`
-    keeps its bound (HiGHS proved optimality of the scaled LP, within its tolerances) but has
-    no solution to load (``SolveResult.has_solution`` False): it is no design.
-    """
-
-    OPTIMAL = "optimal"
-    INFEASIBLE = "infeasible"
-    STOPPED = "stopped"
-    FAILED = "failed"
-
-
-def classify(model_status, bounded_below: bool) -> Outcome:
-    """The :class:`Outcome` of HiGHS's ``HighsModelStatus``.
-
-    ``bounded_below``: every cost coefficient and every column's lower bound is >= 0, so the
-    objective is >= 0 on every feasible point and "unbounded or infeasible" can only mean
-    infeasible (zopt's models: costs and sizes are non-negative)."""
-    import highspy
-
-    s = highspy.HighsModelStatus
-    if model_status == s.kOptimal:
-        return Outcome.OPTIMAL
-    if model_status == s.kInfeasible or (model_status == s.kUnboundedOrInfeasible
-                                         and bounded_below):  # fmt: skip
-        return Outcome.INFEASIBLE
-    if model_status in (s.kTimeLimit, s.kIterationLimit, s.kSolutionLimit, s.kInterrupt):
-        return Outcome.STOPPED
-    return Outcome.FAILED
 
 
 @dataclass
@@ -130,17 +88,6 @@ class SolveResult:
     def infeasible(self) -> bool:
         """Whether the solve proved the model infeasible."""
         return self.outcome is Outcome.INFEASIBLE
-
-
-def proven_bound(outcome: Outcome, is_mip: bool, objective: float, dual_bound: float) -> float:
-    """The lower bound [$M] a solve proves (see :class:`SolveResult`; NaN: none)."""
-    if outcome is Outcome.INFEASIBLE:
-        return float("inf")
-    if is_mip and outcome in (Outcome.OPTIMAL, Outcome.STOPPED):
-        return float(dual_bound)
-    if not is_mip and outcome is Outcome.OPTIMAL:
-        return float(objective)
-    return float("nan")
 
 
 class ScalingError(RuntimeError):
@@ -311,7 +258,7 @@ def run_and_load(h, repn, lp, integer, options: SolveOptions, stage: str, compil
             var.set_value(pyo.value(expr), skip_validation=True)
     is_mip = bool(integer.any())
     words = _status_words(h)
-    outcome = classify(h.getModelStatus(), _bounded_below(lp))
+    outcome = classify(h.getModelStatus(), bounded_below(lp))
     bound = proven_bound(outcome, is_mip, info.objective_function_value, info.mip_dual_bound)
     return SolveResult(
         status=words,
@@ -329,14 +276,6 @@ def run_and_load(h, repn, lp, integer, options: SolveOptions, stage: str, compil
         stage=stage,
         outcome=outcome,
     )
-
-
-def _bounded_below(lp) -> bool:
-    """Whether the objective of ``lp`` is >= its offset on every feasible point (every cost
-    coefficient and column lower bound >= 0)."""
-    cost = np.asarray(lp.col_cost_, dtype=float)
-    lower = np.asarray(lp.col_lower_, dtype=float)
-    return bool(np.all(cost >= 0) and np.all(lower >= 0))
 
 
 def solve_model(

@@ -25,7 +25,8 @@ from tiny import chips, tiny_data
 from optimizer.errors import InfeasibleError, NoSolutionError
 from optimizer.model.bounds import chip_objective_musd, dominance
 from optimizer.solve import branch
-from optimizer.solve.highs import Outcome, SolveOptions, SolveResult
+from optimizer.solve.highs import SolveOptions, SolveResult
+from optimizer.solve.outcome import Outcome
 from optimizer.solve.strategy import relaxation_data, solve_with_gap
 
 TOL = 1e-6
@@ -126,7 +127,7 @@ def _result(outcome_: Outcome, objective: float) -> SolveResult:
 )
 def test_only_an_optimal_lp_bounds_and_only_an_infeasible_one_prunes(outcome_, expected):
     stages = [{}]
-    run = SimpleNamespace(stages=stages, left_s=lambda: 10.0, solve_s=0.0,
+    run = SimpleNamespace(stages=stages, left_s=lambda: 10.0, solve_s=0.0, out_of_time=bool,
                           log=lambda *a: None)  # fmt: skip
     solver = branch.Solver.__new__(branch.Solver)  # no model: a session that answers outcome_
     solver.run, solver.name = run, "LP"

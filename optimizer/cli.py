@@ -25,7 +25,12 @@ LAYER = typer.Option(None, "--parcels-layer", help="Layer name inside a GeoPacka
 PRICES = typer.Option(None, "--prices", help="Prices: CSV, or a zopt bom.xlsx (Prices sheet).")
 CHIPS = typer.Option(None, "--chips", help="Chip catalogue CSV.")
 RESERVOIRS = typer.Option(None, "--reservoirs", help="Pumped-hydro candidate sites CSV.")
-WEATHER = typer.Option(None, "--weather", help="Typical-year weather: NSRDB PSM3, TMY3 or EPW.")
+WEATHER = typer.Option(
+    None,
+    "--weather",
+    help="Weather file or folder: NSRDB PSM3, TMY3, TMY2, EPW, PVGIS; repeatable (a record of "
+    "years at one place: the first is the design year, every year is stress-tested).",
+)
 SCENARIO = typer.Option(None, "--scenario", help="Named scenario in data/scenarios/ (e.g. seed).")
 PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLOPS).")
 EXCLUDE = typer.Option(
@@ -99,7 +104,7 @@ def _paths(parcels, layer, prices, chips, reservoirs, weather, scenario=None):
         prices=prices,
         chips=chips,
         reservoirs=reservoirs,
-        weather=weather,
+        weather=list(weather) or None if weather else None,
         parcels_layer=layer,
         scenario=scenario,
     )
@@ -125,7 +130,7 @@ def solve(
     prices: Path = PRICES,
     chips: Path = CHIPS,
     reservoirs: Path = RESERVOIRS,
-    weather: Path = WEATHER,
+    weather: list[Path] = WEATHER,
     reports_dir: Path = typer.Option(Path("reports"), "--reports-dir", help="Where runs go."),
     time_limit: float = TIME_LIMIT,
     mip_gap: float = MIP_GAP,
@@ -322,7 +327,7 @@ def validate(
     prices: Path = PRICES,
     chips: Path = CHIPS,
     reservoirs: Path = RESERVOIRS,
-    weather: Path = WEATHER,
+    weather: list[Path] = WEATHER,
     scenario: str = SCENARIO,
     exclude: list[Path] = EXCLUDE,
     exclude_buffer_m: float = EXCLUDE_BUFFER,
@@ -357,6 +362,16 @@ def validate(
         f"{len(inputs.prices)} prices, weather: "
         f"{'embedded default' if inputs.weather is None else inputs.weather.source}"
     )
+    _print_weather_years(inputs)
+
+
+def _print_weather_years(inputs) -> None:
+    """One line per weather year of a record of several years (nothing for one year)."""
+    from optimizer.inputs.weather_record import describe_record
+
+    if len(inputs.weather_years) > 1:
+        for line in describe_record(inputs.weather_years):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 cli_yield.register(app)

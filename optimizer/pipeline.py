@@ -91,8 +91,14 @@ def _read_inputs(
     timings["read"] = time.perf_counter() - t
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
-    for note in inputs.weather.notes if inputs.weather is not None else []:
-        progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
+    if len(inputs.weather_years) > 1:
+        from optimizer.inputs.weather_record import describe_record
+
+        for line in describe_record(inputs.weather_years):
+            progress(line)  # every year of a record, its file and what zopt changed
+    else:
+        for note in inputs.weather.notes if inputs.weather is not None else []:
+            progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
     return inputs, opts

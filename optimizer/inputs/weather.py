@@ -48,7 +48,8 @@ class WeatherData:
     fixed offset) and the columns ``ghi, dni, dhi`` [W/m2], ``temp_air`` [C],
     ``wind_speed`` [m/s]. ``latitude, longitude`` [deg], ``altitude_m`` [m]. ``notes`` says
     what zopt changed, e.g. ``"GHI computed from DNI and DHI and the solar position"``.
-    ``label`` is ``"typical"``, the calendar year (``"2017"``) or ``"synthetic N"``.
+    ``label`` is ``"typical"``, the calendar year (``"2017"``) or ``"synthetic N"``; ``file``
+    the file it was read from (empty for the embedded default).
     """
 
     df: pd.DataFrame
@@ -58,6 +59,7 @@ class WeatherData:
     source: str
     notes: list[str] = field(default_factory=list)
     label: str = "typical"
+    file: str = ""
 
 
 def detect_format(path: Path) -> str | None:
@@ -195,7 +197,7 @@ def _year_data(raw: RawWeather, year, path: Path, problems: ProblemCollector):
     label = "" if year.label == "typical" else f" {year.label}"
     source = f"{raw.fmt}:{path}{label}{_note(notes)}"
     return WeatherData(values, raw.latitude, raw.longitude, raw.altitude_m, source, notes,
-                       year.label)  # fmt: skip
+                       year.label, str(path))  # fmt: skip
 
 
 def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:

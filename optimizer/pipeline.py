@@ -50,6 +50,8 @@ class RunOptions:
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
+    #: synthetic weather years the design is replayed on with the embedded default weather
+    stress_years: int = 3
     #: the registry components' own options by name (e.g. ``backup``, ``max_backup_share`` of
     #: optimizer.model.backup), read by their ``data`` hooks and checked by their ``options``
     components: dict = field(default_factory=dict)
@@ -255,7 +257,7 @@ def run_solve(
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")
     dispatch = dispatch_frame(sol, data, _hour_index(inputs, data))
-    return RunResult(
+    run = RunResult(
         inputs=inputs,
         profiles=profiles,
         data=data,
@@ -268,6 +270,17 @@ def run_solve(
         timings_s=timings,
         lp_basis=basis.get("out"),
     )
+    _stress_test(run, opts, progress)
+    return run
+
+
+def _stress_test(run: RunResult, opts: RunOptions, progress) -> None:
+    """Replay the design on every weather year of the run (timed as ``stress`` [s])."""
+    from optimizer.results.stress import stress_of_run
+
+    t = time.perf_counter()
+    run.stress_design, run.weather_years = stress_of_run(run, opts.stress_years, progress)
+    run.timings_s["stress"] = time.perf_counter() - t
 
 
 def run_info(run: RunResult) -> dict:

@@ -77,6 +77,12 @@ MAX_BACKUP_SHARE = typer.Option(
     "--max-backup-share",
     help="Largest fraction of the year's facility energy the backup may supply.",
 )
+STRESS_YEARS = typer.Option(
+    3,
+    "--stress-years",
+    help="Synthetic weather years (embedded default weather) the design is replayed on; "
+    "0 = none. With --weather files, every year given is replayed instead.",
+)
 EXCLUDE_BUFFER = typer.Option(0.0, "--exclude-buffer-m", help="Buffer around every exclusion [m].")
 FIX_GEOMETRY = typer.Option(
     False, "--fix-geometry", help="Repair invalid polygons (make_valid) and report the change."
@@ -152,6 +158,7 @@ def solve(
     objective: str = OBJECTIVE,
     backup: str = BACKUP,
     max_backup_share: float = MAX_BACKUP_SHARE,
+    stress_years: int = STRESS_YEARS,
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.pipeline import RunOptions
@@ -173,6 +180,7 @@ def solve(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
         warm_start=warm_start,
+        stress_years=stress_years,
     )
     _check_solve_options(opts, coarse_hours)
     opts.solve.live = not quiet
@@ -201,6 +209,9 @@ def _check_solve_options(opts, coarse_hours: int | None) -> None:
         problems.append(Problem("command line", "", "--objective", "unknown objective",
                                 opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
     problems += _component_problems(opts)
+    if opts.stress_years < 0:
+        problems.append(Problem("command line", "", "--stress-years", "must not be negative",
+                                opts.stress_years, ">= 0"))  # fmt: skip
     if problems:
         _fail(InputError(problems))
 
@@ -226,8 +237,12 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
     except ZoptError as exc:
         _fail(exc)
     from optimizer.cli_table import summary_table
+    from optimizer.export.weather_years import stress_table
 
-    console.print(summary_table(summary_dict(run)))
+    summary = summary_dict(run)
+    console.print(summary_table(summary))
+    if (table := stress_table(summary.get("weather_years"))) is not None:
+        console.print(table)
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
 
 

@@ -311,6 +311,10 @@ def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> P
         plot_map(run, tmp / "map.png")
         write_parcels_gpkg(run, tmp / "parcels.gpkg")
         plot_dispatch(run, tmp / "dispatch.png")
+        if run.weather_years:
+            from optimizer.export.weather_years import plot_weather_years
+
+            plot_weather_years(run.weather_years, tmp / "weather_years.png")
         run.timings_s["export"] = time.perf_counter() - t
         write_summary(run, tmp)
         if run.lp_basis:

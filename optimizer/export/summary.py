@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.export.gis import land_summary
+from optimizer.export.weather_years import weather_years_summary
 from optimizer.results.run import RunResult
 
 #: Below this a size [MWh, MW] is nothing built, and a figure is printed as 0, never "-0".
@@ -138,6 +139,9 @@ def summary_dict(run: RunResult) -> dict:
             "check": {"passed": run.check.passed, **run.check.figures},
             "timings_s": run.timings_s,
             "bom_lines": bom_lines(run),
+            "weather_years": weather_years_summary(
+                run.stress_design, run.weather_years, run.timings_s.get("stress")
+            ),
         }
     )
 

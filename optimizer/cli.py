@@ -399,6 +399,10 @@ from optimizer import cli_sweep  # noqa: E402
 
 cli_sweep.register(app)
 
+from optimizer import cli_stress  # noqa: E402
+
+cli_stress.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""

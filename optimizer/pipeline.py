@@ -51,7 +51,8 @@ class RunOptions:
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
     #: synthetic weather years the design is replayed on with the embedded default weather
-    stress_years: int = 3
+    #: (``zopt solve`` asks for 3; library callers and sweeps for none unless they say)
+    stress_years: int = 0
     #: the registry components' own options by name (e.g. ``backup``, ``max_backup_share`` of
     #: optimizer.model.backup), read by their ``data`` hooks and checked by their ``options``
     components: dict = field(default_factory=dict)

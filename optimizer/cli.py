@@ -9,6 +9,15 @@ import typer
 from rich.console import Console
 
 from optimizer import cli_yield
+from optimizer.cli_weather import (
+    DESIGN_YEARS,
+    RELIABILITY,
+    STRESS_YEARS,
+    WEATHER_YEARS,
+    apply_reliability,
+    print_weather_years,
+    record_problems,
+)
 from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 
 app = typer.Typer(
@@ -76,12 +85,6 @@ MAX_BACKUP_SHARE = typer.Option(
     None,
     "--max-backup-share",
     help="Largest fraction of the year's facility energy the backup may supply.",
-)
-STRESS_YEARS = typer.Option(
-    3,
-    "--stress-years",
-    help="Synthetic weather years (embedded default weather) the design is replayed on; "
-    "0 = none. With --weather files, every year given is replayed instead.",
 )
 EXCLUDE_BUFFER = typer.Option(0.0, "--exclude-buffer-m", help="Buffer around every exclusion [m].")
 FIX_GEOMETRY = typer.Option(
@@ -159,6 +162,9 @@ def solve(
     backup: str = BACKUP,
     max_backup_share: float = MAX_BACKUP_SHARE,
     stress_years: int = STRESS_YEARS,
+    design_years: str = DESIGN_YEARS,
+    weather_years: int = WEATHER_YEARS,
+    reliability: float = RELIABILITY,
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.pipeline import RunOptions
@@ -181,8 +187,10 @@ def solve(
         ),
         warm_start=warm_start,
         stress_years=stress_years,
+        design_years=design_years,
+        weather_years=weather_years,
     )
-    _check_solve_options(opts, coarse_hours)
+    _check_solve_options(opts, coarse_hours, apply_reliability(opts, reliability, max_unserved))
     opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
@@ -193,7 +201,7 @@ def _say(msg: str) -> None:
     err.print(f"[dim]{msg}[/dim]")
 
 
-def _check_solve_options(opts, coarse_hours: int | None) -> None:
+def _check_solve_options(opts, coarse_hours: int | None, more: list = ()) -> None:
     """Check the ``zopt solve`` options (one :class:`~optimizer.pipeline.RunOptions`); report
     every problem and exit when any is wrong."""
     from optimizer.errors import Problem
@@ -209,6 +217,7 @@ def _check_solve_options(opts, coarse_hours: int | None) -> None:
         problems.append(Problem("command line", "", "--objective", "unknown objective",
                                 opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
     problems += _component_problems(opts)
+    problems += record_problems(opts) + list(more)
     if opts.stress_years < 0:
         problems.append(Problem("command line", "", "--stress-years", "must not be negative",
                                 opts.stress_years, ">= 0"))  # fmt: skip
@@ -377,16 +386,7 @@ def validate(
         f"{len(inputs.prices)} prices, weather: "
         f"{'embedded default' if inputs.weather is None else inputs.weather.source}"
     )
-    _print_weather_years(inputs)
-
-
-def _print_weather_years(inputs) -> None:
-    """One line per weather year of a record of several years (nothing for one year)."""
-    from optimizer.inputs.weather_record import describe_record
-
-    if len(inputs.weather_years) > 1:
-        for line in describe_record(inputs.weather_years):
-            console.print(line, markup=False, highlight=False, soft_wrap=True)
+    print_weather_years(inputs, console)
 
 
 cli_yield.register(app)

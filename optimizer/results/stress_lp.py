@@ -156,10 +156,16 @@ def least_unserved(
         h.setOptionValue("output_flag", False)
         for k, v in _OPTIONS.items():
             h.setOptionValue(k, v)
+    h.setOptionValue("threads", 1)  # simplex is serial; the design solve sets its own
     h.passModel(lp)
-    h.run()
-    x = np.asarray(h.getSolution().col_value)
-    status = h.modelStatusToString(h.getModelStatus())
+    try:
+        h.run()
+        x = np.asarray(h.getSolution().col_value)
+        status = h.modelStatusToString(h.getModelStatus())
+    finally:
+        # HiGHS's task scheduler is global: leave none behind, or the next solve with another
+        # thread count stops before it starts (status "Not Set")
+        highspy.Highs.resetGlobalScheduler(True)
     levels = sum((x[4 * n * k + 2 * n : 4 * n * k + 3 * n] for k in range(len(units))),
                  np.zeros(n))  # fmt: skip
     waived = sum(float(x[4 * n * k + 3 * n : 4 * n * (k + 1)].sum()) for k in range(len(units)))

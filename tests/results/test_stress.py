@@ -38,6 +38,24 @@ def test_lp_backup_share_and_an_empty_store_that_loses_water():
     assert out.waived_mwh == pytest.approx(0.4, abs=1e-6)
 
 
+def test_lp_leaves_no_global_scheduler_behind():
+    """A later HiGHS solve with another thread count still runs (HiGHS's scheduler is global;
+    without the reset it stopped with status "Not Set")."""
+    import highspy
+
+    unit = dict(eff_in=1.0, eff_out=1.0, loss_mwh_per_h=0.0, energy_mwh=1.0, charge_mw=1.0,
+                discharge_mw=1.0)  # fmt: skip
+    least_unserved([unit], np.ones(4), np.ones(4))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 3)
+    h.addVar(0.0, 1.0)
+    h.changeColCost(0, -1.0)
+    h.run()
+    assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
+    highspy.Highs.resetGlobalScheduler(True)
+
+
 def test_synthetic_years_are_seeded_and_differ():
     from optimizer.resource.synthetic_years import synthetic_year
 

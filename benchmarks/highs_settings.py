@@ -74,7 +74,8 @@ def dump_root_lp(name: str, folder: Path) -> Path:
 
     branch.LpSession = Dump
     try:
-        paths, opts = suite.cases(folder)[name]
+        make_paths, opts = suite.cases(folder)[name]
+        paths = make_paths()
         with contextlib.suppress(_StopError):
             run_solve(paths, opts)
     finally:

@@ -4,6 +4,8 @@ Run from the repository root (after the README's install)::
 
     PYTHONPATH=. python benchmarks/suite.py [--cases a,b,...] [--repeat N] [--json out.json]
 
+``--cases`` takes parts of case names (e.g. ``roads``).
+
 Each case is a full run through :mod:`optimizer.pipeline` (read, PV yield, solve, independent
 check, export to a temporary reports folder), at the default ``--mip-gap`` and time limit. Per
 case it records the wall time of each stage and of each solver call, the proven gap, the total
@@ -32,6 +34,7 @@ from optimizer.errors import ZoptError
 from optimizer.inputs.bundle import InputPaths
 from optimizer.paths import data_dir
 from optimizer.pipeline import RunOptions, export_run, run_solve
+from optimizer.solve.highs import new_highs
 
 UTM = "EPSG:32612"
 MILE_M = 1609.344
@@ -108,32 +111,158 @@ def small_parcels(folder: Path, n: int = 10_000) -> Path:
     return path
 
 
-def cases(folder: Path) -> dict[str, tuple[InputPaths, RunOptions]]:
-    """The suite: name -> (inputs, options)."""
-    far = far_layer(folder)
-    one = single_chip_catalogue(folder)
+def road_gaps(folder: Path, n: int = 10_000) -> Path:
+    """``n`` parcels of 40-160 acres on a grid with roads of 80-150 m between every column and
+    row (:mod:`benchmarks.road_grid`): no two parcels touch, none holds a 1e21 data hall, which
+    is split into buildings across the roads (issue 21)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from road_grid import write_road_grid
+
+    return write_road_grid(folder / "road_gaps.gpkg", n)
+
+
+def spread_layer(folder: Path, n: int = 4_000) -> Path:
+    """``n`` parcels of 40-640 acres scattered over about 300 x 300 km of Arizona (31.9-34.6 N,
+    114.0-110.8 W; WGS84 GeoJSON): about a hundred weather profiles of 30 km and well over a
+    thousand collector hubs; prices 500-3,000 $/acre."""
+    rng = np.random.default_rng(20261202)
+    lon = rng.uniform(-114.0, -110.8, n)
+    lat = rng.uniform(31.9, 34.6, n)
+    acres = rng.uniform(40, 640, n)
+    side_m = np.sqrt(acres * 4046.86)
+    w = side_m / (111_320 * np.cos(np.radians(lat)))
+    h = side_m / 110_574
+    geoms = [box(x - a / 2, y - b / 2, x + a / 2, y + b / 2)
+             for x, y, a, b in zip(lon, lat, w, h, strict=True)]  # fmt: skip
+    gdf = gpd.GeoDataFrame(
+        {"parcel_id": [f"W{i + 1:05d}" for i in range(n)],
+         "price_usd_per_acre": rng.uniform(500, 3000, n).round(0)},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )  # fmt: skip
+    path = folder / "spread_parcels.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
+#: pvlib's real typical year for Greensboro, NC (NSRDB 1991-2005 TMY3, humid East)
+GREENSBORO_TMY3 = "723170TYA.CSV"
+
+
+def cloudy_case(folder: Path) -> tuple[Path, Path, Path]:
+    """A cloudy climate: pvlib's Greensboro, NC TMY3 file, 60 parcels of 160-640 acres within
+    about 40 km of it, three illustrative pumped-hydro pairs in the Uwharrie and Sauratown
+    hills (heads 150-250 m). Returns (parcels, reservoirs, weather)."""
+    import pvlib
+
+    weather = Path(pvlib.__file__).parent / "data" / GREENSBORO_TMY3
+    rng = np.random.default_rng(20261203)
+    n = 60
+    lon = -79.94 + rng.uniform(-0.4, 0.4, n)
+    lat = 36.08 + rng.uniform(-0.3, 0.3, n)
+    side_m = np.sqrt(rng.uniform(160, 640, n) * 4046.86)
+    w = side_m / (111_320 * np.cos(np.radians(lat)))
+    h = side_m / 110_574
+    geoms = [box(x - a / 2, y - b / 2, x + a / 2, y + b / 2)
+             for x, y, a, b in zip(lon, lat, w, h, strict=True)]  # fmt: skip
+    gdf = gpd.GeoDataFrame(
+        {"parcel_id": [f"NC{i + 1:03d}" for i in range(n)],
+         "price_usd_per_acre": rng.uniform(4000, 12000, n).round(0)},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )  # fmt: skip
+    parcels = folder / "nc_parcels.geojson"
+    gdf.to_file(parcels, driver="GeoJSON")
+    res = folder / "nc_reservoirs.csv"
+    res.write_text(
+        "site_id,name,lon,lat,head_m,max_volume_m3,fixed_cost_usd,source,year\n"
+        "U1,Uwharrie (upper) / Badin,-80.05,35.42,250,20000000,70000000,illustrative,2025\n"
+        "S1,Sauratown (upper) / Dan River,-80.35,36.38,220,15000000,60000000,illustrative,2025\n"
+        "H1,Hanging Rock (upper) / Dan River,-80.26,36.41,150,10000000,40000000,illustrative,2025\n"
+    )
+    return parcels, res, weather
+
+
+def reference_lp_s(repeat: int = 3) -> float:
+    """The machine's speed: the median time [s] of one fixed LP (a 200 x 200 transportation
+    problem with seeded costs, dual simplex, one thread), so figures from different days
+    compare."""
+    import highspy
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(7)
+    n = 200
+    cost = rng.uniform(1, 100, n * n)
+    supply = rng.uniform(50, 150, n)
+    demand = np.full(n, supply.sum() / n)
+    rows = np.concatenate([np.repeat(np.arange(n), n), n + np.tile(np.arange(n), n)])
+    a = sp.csc_matrix((np.ones(2 * n * n), (rows, np.tile(np.arange(n * n), 2))))
+    times = []
+    for _ in range(repeat):
+        h = new_highs(quiet=True)
+        h.setOptionValue("threads", 1)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n * n, 2 * n
+        lp.col_cost_, lp.col_lower_ = cost, np.zeros(n * n)
+        lp.col_upper_ = np.full(n * n, highspy.kHighsInf)
+        lp.row_lower_ = np.concatenate([np.full(n, -highspy.kHighsInf), demand])
+        lp.row_upper_ = np.concatenate([supply, np.full(n, highspy.kHighsInf)])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_ = a.indptr, a.indices
+        lp.a_matrix_.value_ = a.data
+        h.passModel(lp)
+        t = time.perf_counter()
+        h.run()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def cases(folder: Path) -> dict[str, tuple]:
+    """The suite: name -> (a function making its inputs, options); the inputs of a case are
+    generated only when it runs."""
     base = RunOptions()
     return {
-        "embedded 1e21 sustained": (InputPaths(), base),
-        "embedded 1e21 average": (InputPaths(), replace(base, mode="average")),
-        "embedded 1e21 peak": (InputPaths(), replace(base, mode="peak")),
-        "embedded 1e20 sustained": (InputPaths(), replace(base, target_flops=1e20)),
+        "embedded 1e21 sustained": (InputPaths, base),
+        "embedded 1e21 average": (InputPaths, replace(base, mode="average")),
+        "embedded 1e21 peak": (InputPaths, replace(base, mode="peak")),
+        "embedded 1e20 sustained": (InputPaths, replace(base, target_flops=1e20)),
         "embedded 1e20 average": (
-            InputPaths(),
+            InputPaths,
             replace(base, target_flops=1e20, mode="average"),
         ),
-        "seed sustained": (InputPaths(scenario="seed"), base),
-        "seed average": (InputPaths(scenario="seed"), replace(base, mode="average")),
+        "seed sustained": (lambda: InputPaths(scenario="seed"), base),
+        "seed average": (lambda: InputPaths(scenario="seed"), replace(base, mode="average")),
         "30 sections 75-95 km away, 1e20": (
-            InputPaths(parcels=far),
+            lambda: InputPaths(parcels=far_layer(folder)),
             replace(base, target_flops=1e20),
         ),
-        "H100 only, no Li-ion, 1e21": (InputPaths(chips=one), replace(base, liion=False)),
+        "H100 only, no Li-ion, 1e21": (
+            lambda: InputPaths(chips=single_chip_catalogue(folder)),
+            replace(base, liion=False),
+        ),
         "10,000 parcels (benchmark layer) 1e21": (
-            InputPaths(parcels=ten_thousand(folder), column_map="parcel_id=APN"),
+            lambda: InputPaths(parcels=ten_thousand(folder), column_map="parcel_id=APN"),
             base,
         ),
-        "10,000 parcels of 40-160 acres 1e21": (InputPaths(parcels=small_parcels(folder)), base),
+        "10,000 parcels of 40-160 acres 1e21": (
+            lambda: InputPaths(parcels=small_parcels(folder)),
+            base,
+        ),
+        "10,000 parcels with 80-150 m roads 1e21": (
+            lambda: InputPaths(parcels=road_gaps(folder)),
+            base,
+        ),
+        "4,000 parcels spread over 300 x 300 km 1e21": (
+            lambda: InputPaths(parcels=spread_layer(folder)),
+            base,
+        ),
+        "cloudy: Greensboro NC TMY3, 60 parcels 1e20": (
+            lambda: InputPaths(**dict(zip(("parcels", "reservoirs", "weather"),
+                                          cloudy_case(folder), strict=True))),  # fmt: skip
+            replace(base, target_flops=1e20),
+        ),
     }
 
 
@@ -176,12 +305,16 @@ def row(name: str, r: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", default="", help="comma-separated name prefixes (default: all)")
+    ap.add_argument(
+        "--cases",
+        default="",
+        help="comma-separated parts of case names, e.g. 'roads' (default: all)",
+    )
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}\n"
+        f"{platform.python_version()}; reference LP {reference_lp_s():.2f} s\n"
     )
     print(
         "| case | total cost | proven gap | time limit | solve [s] (per call) | wall [s] | status |"
@@ -191,11 +324,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
-        for name, (paths, opts) in cases(folder).items():
-            if wanted and not any(name.startswith(w) for w in wanted):
+        for name, (make_paths, opts) in cases(folder).items():
+            if wanted and not any(w in name for w in wanted):
                 continue
-            out[name] = run_case(paths, opts, folder / "reports")
+            out[name] = run_case(make_paths(), opts, folder / "reports")
             print(row(name, out[name]), flush=True)
+    after = reference_lp_s()
+    print(f"\nreference LP after the suite: {after:.2f} s")
+    out["_machine"] = {"reference_lp_s_after": after}
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=float))
 

@@ -9,6 +9,15 @@ import typer
 from rich.console import Console
 
 from optimizer import cli_yield
+from optimizer.choices import (
+    CHOICES,
+    METHODS,
+    MODES,
+    MOUNTS,
+    OBJECTIVES,
+    PRECISIONS,
+    choice_list,
+)
 from optimizer.cli_weather import (
     DESIGN_YEARS,
     RELIABILITY,
@@ -27,6 +36,24 @@ app = typer.Typer(
     help="Plan the cheapest off-grid solar + storage machine that reaches a FLOPS target.",
 )
 console = Console(emoji=False)
+
+
+def _choice(name: str, default, help: str):
+    """A choice option: ``--help`` shows its choices (:data:`optimizer.choices.CHOICES`) as
+    ``<a|b|c>``; any other value is refused with the list by the option checks
+    (:func:`_option_problems` and the components' ``options`` hooks), with every other problem
+    of the command line at once (exit 2)."""
+    return typer.Option(default, f"--{name}", metavar=f"<{'|'.join(CHOICES[name])}>", help=help)
+
+
+def _scenario_metavar() -> str:
+    """The scenario choices for ``--help`` (the folders of ``data/scenarios/``; any other name
+    is refused with this list by :func:`optimizer.inputs.scenario.load_scenario`)."""
+    from optimizer.inputs.scenario import available_scenarios
+
+    return "<" + ("|".join(available_scenarios()) or "str") + ">"
+
+
 err = Console(stderr=True, emoji=False, highlight=False)
 
 PARCELS = typer.Option(None, "--parcels", help="Parcels: GeoJSON, GeoPackage or Shapefile.")
@@ -40,8 +67,10 @@ WEATHER = typer.Option(
     help="Weather file or folder: NSRDB PSM3, TMY3, TMY2, EPW, PVGIS; repeatable (a record of "
     "years at one place: the first is the design year, every year is stress-tested).",
 )
-SCENARIO = typer.Option(None, "--scenario", help="Named scenario in data/scenarios/ (e.g. seed).")
-PRECISION = typer.Option("fp8", "--precision", help="fp4 | fp8 | bf16 (dense FLOPS).")
+SCENARIO = typer.Option(
+    None, "--scenario", metavar=_scenario_metavar(), help="Named scenario in data/scenarios/."
+)
+PRECISION = _choice("precision", "fp8", "Which dense FLOPS figure of a chip counts.")
 EXCLUDE = typer.Option(
     None, "--exclude", help="Exclusion polygons (GIS layer) subtracted from parcels; repeatable."
 )
@@ -51,11 +80,11 @@ TIME_LIMIT = typer.Option(
 MIP_GAP = typer.Option(
     1e-2, "--mip-gap", help="Proven relative gap at which the search stops (0.01 = 1 %)."
 )
-COARSE_HOURS = typer.Option(
-    None,
-    "--coarse-hours",
-    help="1 = solve the full MILP (site choice included) directly, for small cases; "
-    "otherwise the LP-bound-first strategy (see README, How it solves) [default: 2].",
+METHOD = _choice(
+    "method",
+    "search",
+    "How the gap is proven: search = a search by hand over LP relaxations (see README, How it "
+    "solves); direct = HiGHS's branch and bound on the full MILP (small cases, a reference).",
 )
 MAX_UNSERVED = typer.Option(
     0.0,
@@ -65,6 +94,12 @@ MAX_UNSERVED = typer.Option(
 MAX_DISTANCE = typer.Option(
     None, "--max-distance-km", help="Farthest parcel or reservoir from the compute site [km]."
 )
+CAMPUS_KM = typer.Option(
+    None,
+    "--campus-km",
+    help="Farthest a data hall building may stand from the compute site's parcel, linked by "
+    "fibre and a road [km] (0: only parcels touching it) [default: campus_km in the prices].",
+)
 MAX_SITES = typer.Option(
     None, "--max-sites", help="Most separate clusters of touching parcels to buy."
 )
@@ -72,15 +107,13 @@ WARM_START = typer.Option(
     None, "--warm-start", help="An earlier run folder: its design is evaluated first."
 )
 QUIET = typer.Option(False, "--quiet", help="No live progress line (for scripts).")
-OBJECTIVE = typer.Option(
+OBJECTIVE = _choice(
+    "objective",
     "capex",
-    "--objective",
-    help="capex = least capital cost; lifecycle = least net present cost over the plant "
+    "capex = least capital cost; lifecycle = least net present cost over the plant "
     "life (replacements, O&M, salvage, discounted).",
 )
-BACKUP = typer.Option(
-    None, "--backup", help="A dispatchable backup generator: gas | diesel (off by default)."
-)
+BACKUP = _choice("backup", None, "A dispatchable backup generator (off by default).")
 MAX_BACKUP_SHARE = typer.Option(
     None,
     "--max-backup-share",
@@ -125,14 +158,16 @@ def _fail(exc: ZoptError) -> None:
             err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         err.print(f"{len(exc.problems)} input problem(s); nothing was written.", style="red")
     else:
-        err.print(f"{type(exc).__name__}: {exc}", markup=False, highlight=False, soft_wrap=True)
+        err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
 
 @app.command()
 def solve(
     target: float = typer.Option(1e21, "--target", help="Compute target [FLOPS], e.g. 1e21."),
-    mode: str = typer.Option("sustained", "--mode", help="sustained | average | peak"),
+    mode: str = _choice(
+        "mode", "sustained", "What reaching the target means (README: Target modes)."
+    ),
     precision: str = PRECISION,
     parcels: Path = PARCELS,
     parcels_layer: str = LAYER,
@@ -145,9 +180,9 @@ def solve(
     mip_gap: float = MIP_GAP,
     threads: int = typer.Option(1, "--threads", help="HiGHS threads (changes the search path)."),
     seed: int = typer.Option(0, "--seed", help="HiGHS random seed."),
-    coarse_hours: int | None = COARSE_HOURS,
+    method: str = METHOD,
     no_liion: bool = typer.Option(False, "--no-liion", help="Leave Li-ion out of the design."),
-    mount: str = typer.Option("single-axis", "--mount", help="single-axis | fixed"),
+    mount: str = _choice("mount", "single-axis", "PV mounting."),
     scenario: str = SCENARIO,
     max_unserved: float = MAX_UNSERVED,
     exclude: list[Path] = EXCLUDE,
@@ -156,6 +191,7 @@ def solve(
     column_map: str = COLUMN_MAP,
     max_distance_km: float = MAX_DISTANCE,
     max_sites: int = MAX_SITES,
+    campus_km: float = CAMPUS_KM,
     warm_start: Path = WARM_START,
     quiet: bool = QUIET,
     objective: str = OBJECTIVE,
@@ -175,11 +211,12 @@ def solve(
         mode=mode,
         precision=precision,
         mount=mount,
-        coarse_block_h=coarse_hours or 2,
+        method=method,
         liion=not no_liion,
         max_unserved=max_unserved,
         max_distance_km=max_distance_km,
         max_sites=max_sites,
+        campus_km=campus_km,
         objective=objective,
         components={"backup": backup, "max_backup_share": max_backup_share},
         solve=SolveOptions(
@@ -190,7 +227,7 @@ def solve(
         design_years=design_years,
         weather_years=weather_years,
     )
-    _check_solve_options(opts, coarse_hours, apply_reliability(opts, reliability, max_unserved))
+    _check_solve_options(opts, apply_reliability(opts, reliability, max_unserved))
     opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
@@ -201,21 +238,23 @@ def _say(msg: str) -> None:
     err.print(f"[dim]{msg}[/dim]")
 
 
-def _check_solve_options(opts, coarse_hours: int | None, more: list = ()) -> None:
+def _check_solve_options(opts, more: list = ()) -> None:
     """Check the ``zopt solve`` options (one :class:`~optimizer.pipeline.RunOptions`); report
     every problem and exit when any is wrong."""
     from optimizer.errors import Problem
-    from optimizer.model.lifecycle import OBJECTIVES
 
     s = opts.solve
     problems = _option_problems(
-        opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, coarse_hours, opts.mount
+        opts.target_flops, opts.mode, s.time_limit_s, s.mip_rel_gap, opts.method, opts.mount
     )
     problems += _unserved_problems(opts.max_unserved, opts.mode)
-    problems += _land_option_problems(opts.max_distance_km, opts.max_sites)
+    problems += _land_option_problems(opts.max_distance_km, opts.max_sites, opts.campus_km)
+    if opts.precision not in PRECISIONS:
+        problems.append(Problem("command line", "", "--precision", "unknown precision",
+                                opts.precision, choice_list("precision")))  # fmt: skip
     if opts.objective not in OBJECTIVES:
         problems.append(Problem("command line", "", "--objective", "unknown objective",
-                                opts.objective, " | ".join(OBJECTIVES)))  # fmt: skip
+                                opts.objective, choice_list("objective")))  # fmt: skip
     problems += _component_problems(opts)
     problems += record_problems(opts) + list(more)
     if opts.stress_years < 0:
@@ -255,10 +294,13 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
 
 
-def _land_option_problems(max_distance_km, max_sites):
+def _land_option_problems(max_distance_km, max_sites, campus_km=None):
     from optimizer.errors import Problem
 
     out = []
+    if campus_km is not None and not 0 <= campus_km <= 50:
+        out.append(Problem("command line", "", "--campus-km", "must be a distance",
+                           campus_km, "0 <= km <= 50"))  # fmt: skip
     if max_distance_km is not None and not max_distance_km > 0:
         out.append(
             Problem(
@@ -306,9 +348,8 @@ def _unserved_problems(max_unserved: float, mode: str) -> list:
     return out
 
 
-def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
+def _option_problems(target, mode, time_limit, mip_gap, method, mount):
     from optimizer.errors import Problem
-    from optimizer.inputs.bundle import MODES
 
     checks = [
         (
@@ -318,23 +359,11 @@ def _option_problems(target, mode, time_limit, mip_gap, coarse_hours, mount):
             target,
             "e.g. 1e21",
         ),
-        (mode in MODES, "--mode", "unknown mode", mode, " | ".join(MODES)),
+        (mode in MODES, "--mode", "unknown mode", mode, choice_list("mode")),
         (time_limit > 0, "--time-limit", "must be positive", time_limit, "> 0 s"),
         (0 <= mip_gap < 1, "--mip-gap", "must be a fraction", mip_gap, "0 <= gap < 1"),
-        (
-            coarse_hours is None or (coarse_hours >= 1 and 8760 % coarse_hours == 0),
-            "--coarse-hours",
-            "must divide 8760",
-            coarse_hours,
-            "1, 2, 3, 4, 6, 8, 12 or 24",
-        ),
-        (
-            mount in ("single-axis", "fixed"),
-            "--mount",
-            "unknown mount",
-            mount,
-            "single-axis | fixed",
-        ),
+        (method in METHODS, "--method", "unknown method", method, choice_list("method")),
+        (mount in MOUNTS, "--mount", "unknown mount", mount, choice_list("mount")),
     ]
     return [
         Problem("command line", "", opt, msg, found, expected)

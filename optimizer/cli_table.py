@@ -16,11 +16,27 @@ def _economics_rows(t: Table, summary: dict) -> None:
         if e.get("usd_per_pflop_hour") is not None:
             t.add_row("cost per PFLOP-hour", f"${e['usd_per_pflop_hour']:,.4f}")
     for name, rows in (summary.get("components") or {}).items():
+        if name == "site":
+            _hall_row(t, rows)
+            continue
         for row in rows:
             share = row.get("share_fraction")
             extra = f", {100 * share:.1f}% of the facility energy" if share is not None else ""
             t.add_row(name, f"{row.get('technology', name)}: {row.get('capacity_mw', 0):,.1f} MW"
                       + extra)  # fmt: skip
+
+
+def _hall_row(t: Table, rows: list[dict]) -> None:
+    """The data hall's buildings: how many, on which parcels, the links across roads."""
+    if not rows:
+        return
+    far = [r for r in rows if r.get("link_km", 0) > 0]
+    text = f"{sum(r['hall_acres'] for r in rows):,.1f} acres in {len(rows)} building(s) on " + (
+        ", ".join(str(r["parcel_id"]) for r in rows[:6]) + (" ..." if len(rows) > 6 else "")
+    )
+    if far:
+        text += f"; {len(far)} across a road, {sum(r['link_km'] for r in far):,.2f} km of links"
+    t.add_row("data hall", text)
 
 
 def summary_table(summary: dict) -> Table:

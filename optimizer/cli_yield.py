@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from optimizer.choices import MOUNTS, choice_list
 from optimizer.errors import EXIT_BAD_INPUT, EXIT_WRITE_FAILED, Problem, ProblemCollector
 
 #: Largest accepted distance between --lat/--lon and a weather file's own location [deg].
@@ -21,15 +22,13 @@ PNG_HEATMAP = "yield_average_day.png"
 
 
 def _check_arguments(lat: float, lon: float, mount: str, tilt: float | None) -> list[Problem]:
-    from optimizer.resource.solar import MOUNTS
-
     args = ProblemCollector("command line")
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
         args.add("", "--lat", "latitude out of range", found=lat, expected="-90..90")
     if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
         args.add("", "--lon", "longitude out of range", found=lon, expected="-180..180")
     if mount not in MOUNTS:
-        args.add("", "--mount", "unknown mount", found=mount, expected=" or ".join(MOUNTS))
+        args.add("", "--mount", "unknown mount", found=mount, expected=choice_list("mount"))
     if tilt is not None and not (0.0 <= tilt <= 90.0):
         args.add("", "--tilt", "tilt out of range", found=tilt, expected="0..90 deg")
     if tilt is not None and mount != "fixed":
@@ -147,7 +146,9 @@ def yield_command(
     weather: Path | None = typer.Option(
         None, "--weather", help="NSRDB PSM3 CSV, TMY3 CSV or EPW file"
     ),
-    mount: str = typer.Option("single-axis", "--mount", help="single-axis or fixed"),
+    mount: str = typer.Option(
+        "single-axis", "--mount", metavar=f"<{'|'.join(MOUNTS)}>", help="PV mounting"
+    ),
     tilt: float | None = typer.Option(None, "--tilt", help="fixed tilt [deg]; default latitude"),
     prices: Path | None = typer.Option(None, "--prices", help="price/assumption table (CSV)"),
     as_json: bool = typer.Option(False, "--json", help="print only a JSON object"),

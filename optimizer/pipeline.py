@@ -40,7 +40,7 @@ class RunOptions:
     precision: str = "fp8"
     mount: str = "single-axis"
     profile_radius_km: float = 30.0
-    coarse_block_h: int = 2  # 1: the full MILP directly; otherwise the LP-bound-first strategy
+    method: str = "search"  # search | direct (optimizer.solve.strategy)
     liion: bool = True
     max_unserved: float = 0.0
     max_distance_km: float | None = None
@@ -48,6 +48,7 @@ class RunOptions:
     compute_site_candidates: int = 6
     collector_radius_km: float = 5.0
     cluster_gap_m: float = 30.0
+    campus_km: float | None = None  # None: the price row campus_km
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
@@ -261,7 +262,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress):
         strategy = solve_with_gap(
             data,
             opts.solve,
-            opts.coarse_block_h or 2,
+            opts.method,
             explain_infeasible=lambda: _why_infeasible(data, opts, progress),
             progress=progress,
             start=start,

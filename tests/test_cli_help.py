@@ -12,7 +12,7 @@ runner = CliRunner()
     ("command", "expected"),
     [
         ("solve", ["all stages [s]", "compute site [km]", "every exclusion [m]", "[FLOPS]",
-                   "[default: 2]",
+                   "[default: search]",
                    "[default: 300.0]", "[default: sustained]"]),
         ("yield", ["latitude [deg north]", "[deg east, west negative]", "fixed tilt [deg]"]),
         ("validate", ["every exclusion [m]", "[default: fp8]"]),

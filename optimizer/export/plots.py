@@ -126,6 +126,48 @@ def _plot_site(run: RunResult, ax, cx, cy) -> None:
                label=f"compute site (Parcel {run.data.land.ids[site.parcel]})")  # fmt: skip
 
 
+def _plot_campus(run: RunResult, ax, cx, cy, gdf) -> None:
+    """The data hall's campus: every hall building (a square on its parcel), the fibre and road
+    link of each building across a road to the site parcel (priced) and the campus distance (a
+    dotted circle around the site parcel); with links, also in an inset zoomed on the campus
+    (``gdf``: the parcels in km from the site, ``selected`` per parcel)."""
+    from optimizer.model.site_results import hall_buildings
+
+    site, s = run.solution.site, run.data.land.site
+    if site is None:
+        return
+    homes = hall_buildings(run.solution, run.data)
+    linked = any(km > 0 for *_, km in homes)
+    axes = [ax]
+    if linked:
+        inset = ax.inset_axes([0.64, 0.02, 0.35, 0.35])
+        r = 1.3 * s.campus_km
+        near = gdf.cx[-r:r, -r:r]
+        if (~near["selected"]).any():
+            near[~near["selected"]].boundary.plot(ax=inset, color="0.6", linewidth=0.4)
+        near[near["selected"]].plot(ax=inset, facecolor="#f2a900", edgecolor="#8a5a00", lw=0.4)
+        inset.set_xlim(-r, r), inset.set_ylim(-r, r), inset.set_aspect("equal")
+        inset.set_xlabel("km east", fontsize=6), inset.set_ylabel("km north", fontsize=6)
+        inset.tick_params(labelsize=6)
+        inset.set_title(f"campus, {s.campus_km:g} km around the site parcel", fontsize=7)
+        axes.append(inset)
+    x0, y0 = cx[site.parcel], cy[site.parcel]
+    for a in axes:
+        for k, (p, _, km) in enumerate(homes):
+            first = a is ax and k == 0
+            a.scatter(cx[p], cy[p], marker="s", s=60 if a is ax else 30, color="#6a3d9a",
+                      edgecolor="k", zorder=4,
+                      label="data hall building (Site sheet)" if first else None)  # fmt: skip
+            if km > 0:
+                first = a is ax and k == min(i for i, h in enumerate(homes) if h[2] > 0)
+                a.plot([cx[p], x0], [cy[p], y0], color="#6a3d9a", lw=1.8, zorder=4,
+                       label="campus link, fibre and road (priced)" if first else None)  # fmt: skip
+        if linked:
+            a.add_patch(plt.Circle((x0, y0), s.campus_km, fill=False, ls=":", color="#6a3d9a",
+                                   label=f"campus distance ({s.campus_km:g} km)" if a is ax
+                                   else None))  # fmt: skip
+
+
 def _plot_reservoirs(run: RunResult, ax, utm, km: _Km, site_xy) -> None:
     res = run.inputs.reservoirs
     if res is None or not len(res):
@@ -185,7 +227,8 @@ def plot_map(run: RunResult, path: Path) -> Path:
     cx, cy = km(cent.x.to_numpy(), cent.y.to_numpy())
     fig, ax = plt.subplots(figsize=(12, 8))
     lw = 0.6 if len(gdf) < 2000 else 0.2
-    gdf[~gdf["selected"]].boundary.plot(ax=ax, color="0.6", linewidth=lw)
+    if (~gdf["selected"]).any():
+        gdf[~gdf["selected"]].boundary.plot(ax=ax, color="0.6", linewidth=lw)
     gdf[gdf["selected"]].plot(ax=ax, facecolor="#f2a900", edgecolor="#8a5a00", linewidth=lw)
     ax.plot([], [], color="#f2a900", lw=6, label="parcel bought (label = BOM 'Parcel <id>')")
     ax.plot([], [], color="0.6", lw=1, label="candidate parcel, not bought")
@@ -195,6 +238,7 @@ def plot_map(run: RunResult, path: Path) -> Path:
                         va="center", fontsize=5.5, color="#3a2600")  # fmt: skip
     _plot_exclusions(run, ax, utm, km)
     _plot_site(run, ax, cx, cy)
+    _plot_campus(run, ax, cx, cy, gdf)
     _plot_reservoirs(run, ax, utm, km, (0.0, 0.0) if site else None)
     ax.set_aspect("equal")
     _scale_bar_and_north(ax)

@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from optimizer.choices import MODES  # noqa: F401 - re-exported (one list: optimizer/choices.py)
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.chips import PRECISIONS, read_chips
 from optimizer.inputs.exclusions import apply_exclusions, read_exclusions
@@ -20,8 +21,6 @@ from optimizer.inputs.scenario import Scenario, load_scenario
 from optimizer.inputs.weather import WeatherData
 from optimizer.inputs.weather_record import read_weather_record
 from optimizer.paths import default_path
-
-MODES = ("sustained", "average", "peak")
 
 
 @dataclass

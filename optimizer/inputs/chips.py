@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.choices import PRECISIONS  # one list: optimizer/choices.py
 from optimizer.errors import ProblemCollector
 from optimizer.inputs.tables import (
     check_unique,
@@ -15,7 +16,6 @@ from optimizer.inputs.tables import (
     row_number,
 )
 
-PRECISIONS = ("fp4", "fp8", "bf16")
 REQUIRED = ["chip", "tdp_w", "price_usd"]
 NUMERIC_OPTIONAL = ["max_count", "overhead_usd", "overhead_w"]
 

@@ -30,12 +30,12 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from optimizer import units as u
+from optimizer.choices import BACKUP_KINDS as KINDS  # one list: optimizer/choices.py
 from optimizer.model.component import Component
 from optimizer.model.compute import facility_load_mw, facility_mw
 from optimizer.model.limits import Limit, mwh_words
 from optimizer.model.steps import expand_steps
 
-KINDS = ("gas", "diesel")
 FIELDS = {  # field -> (price key stem, unit, largest value allowed)
     "capex_usd_per_kw": ("capex_usd_per_kw", "$/kW", 1e5),
     "heat_rate_btu_per_kwh": ("heat_rate_btu_per_kwh", "Btu/kWh", 1e5),

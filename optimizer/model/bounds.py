@@ -8,9 +8,17 @@ faster the branch and bound, but :math:`\\bar x` must hold for *some* optimal de
 - **From the data.** Facility load: every optimal chip mix is minimal (a chip that could be
   removed while the target still holds costs money and load), so
   :math:`\\sum_c f_c n_c < F + \\max_c f_c` and the IT load is at most
-  :math:`\\max_c (w_c / f_c) (F + \\max_c f_c)` (``sustained``, ``peak``). The turbine never needs
-  to deliver more than the facility load; pumps never take more than the largest PV output of
-  all candidate land.
+  :math:`\\max_c (w_c / f_c) (F + \\max_c f_c)` (``sustained``, ``peak``); in ``average``
+  mode idle chips make it unbounded, and only an incumbent bounds it (below;
+  :data:`AVERAGE_IT_FACTOR` is a guess used only to find a first design). The turbine never
+  needs to deliver more than the facility load; pumps and Li-ion charging never take more
+  than the largest PV output of all
+  candidate land plus, with a dispatchable backup, the facility load. These two are assumptions,
+  not proofs: that no storage is charged from another storage's discharge in the same step,
+  and that a backup sized beyond the load only to charge storage is never needed (each only
+  loses energy; not proven to be never needed when one unit's power is the binding limit).
+  The property test (``tests/solve/test_search_bounds.py``) compares the bounds with HiGHS's
+  optimum on plants with both storages and a backup.
 - **From an incumbent** of total cost :math:`\\bar Z` [$M] (the optimum is at most
   :math:`\\bar Z`; every cost term is non-negative). With :math:`Z_0` a lower bound on the cost
   every design pays (the cheapest chips reaching the target, their data hall, and the PV whose
@@ -55,6 +63,7 @@ class Bounds:
     liion_energy_mwh: float
     liion_power_mw: float
     incumbent_musd: float = float("inf")
+    heuristic: bool = False
 
 
 def chips_lower_bound_musd(data: ModelData) -> float:
@@ -113,21 +122,25 @@ def pv_lower_bound_musd(data: ModelData) -> float:
     return per_mw * min_facility_energy_mwh(data) / yield_h
 
 
-#: ``average`` mode without an incumbent: installed chips are assumed to need at most this many
-#: times the IT load of a sustained design (a heuristic, used only when no sustained design
-#: exists; the strategy states it)
+#: ``average`` mode without any design known: installed chips are assumed to need at most this
+#: many times the IT load of a sustained design. A heuristic, not a bound: the strategy uses it
+#: only to find a first design, then bounds every model it proves anything with from that
+#: design's cost (:attr:`Bounds.heuristic` says when it is in force)
 AVERAGE_IT_FACTOR = 10.0
 
 
-def _it_mw_from_data(data: ModelData) -> float:
+def _it_mw_from_data(data: ModelData) -> tuple[float, bool]:
+    """Largest IT load [MW] some optimal design needs, from the data alone, and whether it is
+    the :data:`AVERAGE_IT_FACTOR` heuristic (``average`` mode: idle chips make the load
+    unbounded without a cost budget, unless every type has a ``max_count``)."""
     d = data.compute
     finite = np.isfinite(d.max_count)
     cap = float(np.sum(d.max_count[finite] * d.it_mw_per_chip[finite])) if finite.all() else np.inf
     ratio = float(np.max(d.it_mw_per_chip / d.pflops_per_chip))
     sustained = ratio * (d.target_pflops + float(np.max(d.pflops_per_chip)))
     if d.mode == "average":
-        return min(cap, AVERAGE_IT_FACTOR * sustained)
-    return min(cap, sustained)
+        return (cap, False) if np.isfinite(cap) else (AVERAGE_IT_FACTOR * sustained, True)
+    return min(cap, sustained), False
 
 
 def _land_pv_max_mw(data: ModelData) -> tuple[float, float]:
@@ -149,7 +162,7 @@ def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bou
     pv_lb = pv_lower_bound_musd(data)
     budget = incumbent_musd * (1 + SLACK) - chips_lower_bound_musd(data)
     storage_budget = max(budget - pv_lb, 0.0)
-    it_mw = _it_mw_from_data(data)
+    it_mw, heuristic = _it_mw_from_data(data)
     counts = np.where(np.isfinite(d.max_count), d.max_count, np.inf)
     if d.mode != "average":  # a minimal mix: no type beyond the target on its own
         counts = np.minimum(counts, np.ceil(d.target_pflops / d.pflops_per_chip - 1e-9))
@@ -157,14 +170,18 @@ def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bou
         per_chip = d.musd_per_chip + d.hall_musd_per_mw_it * d.it_mw_per_chip
         chip_budget = incumbent_musd * (1 + SLACK) - pv_lb
         counts = np.minimum(counts, np.floor(chip_budget / per_chip))
-        if d.mode == "average":
-            it_mw = min(it_mw, chip_budget * float(np.max(d.it_mw_per_chip / per_chip)))
+        if d.mode == "average":  # with a budget the data's heuristic is no longer needed
+            budget_it = chip_budget * float(np.max(d.it_mw_per_chip / per_chip))
+            it_mw = budget_it if heuristic else min(it_mw, budget_it)
+            heuristic = False
     facility = d.pue * it_mw
     land_mw, land_ac_mw = _land_pv_max_mw(data)
     pv_cap = land_mw
     if np.isfinite(budget) and data.pv.musd_per_mw_dc > 0:
         pv_cap = min(pv_cap, budget / data.pv.musd_per_mw_dc)
     pv_ac = min(land_ac_mw, pv_cap * float(data.pv.cf.max(initial=0.0)))
+    if dispatchable_share(data) > 0:  # a backup may charge storage too, up to its capacity
+        pv_ac += facility
     vol, pump, turb = _phs_bounds(data, storage_budget, facility, pv_ac)
     e_li, p_li = _liion_bounds(data, storage_budget, facility, pv_ac)
     return Bounds(
@@ -178,6 +195,7 @@ def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bou
         liion_energy_mwh=e_li,
         liion_power_mw=p_li,
         incumbent_musd=incumbent_musd,
+        heuristic=heuristic,
     )
 
 
@@ -217,30 +235,62 @@ def _liion_bounds(data: ModelData, budget: float, facility_mw: float, pv_ac_mw: 
     return energy * (1 + SLACK), power * (1 + SLACK)
 
 
-def dominated_slack_musd(data: ModelData) -> float:
-    """How much dearer [$M] the ``average`` model without dominated chip types
-    (``ComputeData.prune_dominated``) can be than the full one.
+def chip_objective_musd(data: ModelData) -> np.ndarray:
+    """Objective cost of one chip of each type [$M]: its price, its data hall and the hall's
+    fixed O&M, each with its weight in the objective
+    (:meth:`~optimizer.model.lifecycle.LifecycleData.objective_factor` of its life class; the
+    O&M's present value over the plant life only where the objective counts O&M).
 
-    Type j is dominated by an unlimited type i that is no worse in capital cost (chip + hall)
-    and in IT power per PFLOPS. In an optimal design the chips of j deliver less than one chip
-    of i (else swap them for one: no dearer, no more power), and replacing them by one chip of
-    i that runs to deliver the same FLOP in every hour draws no more power, so PV and storage
-    are unchanged: the restriction costs at most one chip of the cheapest dominator, chip and
-    hall, per dominated type, :math:`\\delta = \\sum_j \\min_i (p_i + h w_i)`. (The hall's extra
-    footprint, :math:`\\alpha w_i` acres per type, is assumed to fit.) 0 outside average mode.
+    .. math:: u_c = \\phi_{chips} p_c + \\phi_{hall} h w_c + [\\text{O\\&M counted}] A o_h w_c
+    """
+    from optimizer.model.registry import life_class  # the registry imports the model modules
+
+    d, lc = data.compute, data.lifecycle
+    unit = lc.objective_factor(life_class("chips")) * d.musd_per_chip
+    hall = lc.objective_factor(life_class("data_hall")) * d.hall_musd_per_mw_it
+    unit = unit + hall * d.it_mw_per_chip
+    if lc.counts(om=True):
+        unit = unit + lc.annuity * d.hall_fom_musd_per_mw_it_yr * d.it_mw_per_chip
+    return unit
+
+
+def dominance(data: ModelData) -> tuple[list[int], float]:
+    """Chip types worth running in ``average`` mode, and the target reduction [PFLOPS] that
+    keeps a model without the others a relaxation.
+
+    Type j is *dominated* by an unlimited type i (``max_count`` inf) no dearer in objective
+    cost per PFLOPS (:func:`chip_objective_musd`, so the objective's own weights: under
+    ``lifecycle`` chips count about 3x and the hall about 1.2x) and in IT power per PFLOPS,
+    and better in one; i can be taken undominated (dominance is transitive). Returns the
+    undominated types and :math:`\\delta = \\sum_j f_{i(j)}`, the PFLOPS of one dominator chip
+    per dominated type (0 outside ``average`` mode or without dominated types).
+
+    Why the model with only undominated types running and the target lowered by
+    :math:`\\delta` bounds the full model from below: take any feasible design D with
+    :math:`n_j` chips of a dominated j and replace them by
+    :math:`k = \\lfloor n_j f_j / f_i \\rfloor` chips of i, running
+    :math:`\\min(r_{jt} f_j / f_i, k)` more of them in each hour t. The objective does not
+    rise (:math:`k u_i \\le n_j f_j u_i / f_i \\le n_j u_j`), the installed IT load, hence
+    the hall, its acres and every line, does not rise (:math:`k w_i \\le n_j w_j`), the
+    hourly load does not rise (power per PFLOPS of i is no more than j's), and each hour
+    loses less than :math:`f_i` PFLOPS (:math:`r_{jt} f_j / f_i \\le n_j f_j / f_i < k + 1`).
+    So D' is feasible for the lowered target at no more cost; every bound of the reduced model
+    is a bound of the full one. No cost slack is needed, and designs are always evaluated on
+    the full model.
     """
     d = data.compute
     if d.mode != "average":
-        return 0.0
-    keep = set(int(c) for c in d.undominated())
-    unit = d.musd_per_chip + d.hall_musd_per_mw_it * d.it_mw_per_chip
-    per_pf = unit / d.pflops_per_chip
+        return list(range(len(d.names))), 0.0
+    cost = chip_objective_musd(data) / d.pflops_per_chip
     power = d.it_mw_per_chip / d.pflops_per_chip
-    slack = 0.0
-    for j in range(len(d.names)):
-        if j in keep:
-            continue
-        doms = [i for i in range(len(d.names)) if i != j and np.isinf(d.max_count[i])
-                and per_pf[i] <= per_pf[j] and power[i] <= power[j]]  # fmt: skip
-        slack += float(min(unit[i] for i in doms))
-    return slack
+
+    def dominates(i: int, j: int) -> bool:
+        no_worse = cost[i] <= cost[j] and power[i] <= power[j]
+        better = cost[i] < cost[j] or power[i] < power[j]
+        return bool(i != j and np.isinf(d.max_count[i]) and no_worse and better)
+
+    n = len(d.names)
+    keep = [j for j in range(n) if not any(dominates(i, j) for i in range(n))]
+    lost = sum(min(float(d.pflops_per_chip[i]) for i in keep if dominates(i, j))
+               for j in range(n) if j not in keep)  # fmt: skip
+    return keep, float(lost)

@@ -14,9 +14,8 @@ Target modes (``F`` target [PFLOPS], :math:`f_c` PFLOPS per chip):
 - ``average``: chips may idle. Running chips :math:`r_{c,t} \\le n_c`,
   :math:`D_t = PUE \\sum_c w_c r_{c,t}` and
   :math:`\\frac{1}{\\sum_t w_t}\\sum_{c,t} w_t f_c r_{c,t} \\ge F`. With
-  ``prune_dominated`` only types not dominated in cost and power per PFLOPS get hourly
-  variables (a restriction costing at most
-  :func:`~optimizer.model.bounds.dominated_slack_musd`).
+  ``runs`` only the listed types get hourly variables, the others none (with the lowered
+  target of :func:`~optimizer.model.bounds.dominance`, a relaxation).
 
 :math:`\\bar n_c` is ``max_count``, :math:`\\hat n_c` the bound some optimal design meets
 (:mod:`optimizer.model.bounds`). Costs [$M]: chips (with server/network share)
@@ -85,8 +84,8 @@ def _add_average_mode(m: pyo.ConcreteModel, b: pyo.Block, data: ModelData) -> No
     """Hourly running chips: the year's delivered FLOP must average at least the target."""
     d = data.compute
     # a type dominated per PFLOPS can still be the cheapest whole-chip remainder, so every type
-    # runs unless the caller prunes (LP bounds, see optimizer.model.bounds.dominated_slack_musd)
-    keep = [int(c) for c in d.undominated()] if d.prune_dominated else list(b.C)
+    # runs unless the caller prunes (relaxations, see optimizer.model.bounds.dominance)
+    keep = list(b.C) if d.runs is None else [int(c) for c in d.runs]
     for c in b.C:
         if c not in keep:
             b.count[c].fix(0)

@@ -40,7 +40,11 @@ class SiteData:
     reservoir s to site j over ``reservoir_site_km[s, j]``. ``parcel_site_km[p, j]`` is the direct
     distance used by the optional limit ``max_distance_km``. Line costs [$M/km], [$M/MW-km];
     data hall footprint [acre/MW_IT]. ``campus[j]``: the parcels the hall of site j may use
-    (the site parcel first, then the parcels adjacent to it; None: the site parcel alone).
+    (the site parcel first, then the parcels adjacent to it, then the parcels within
+    ``campus_km`` [km] of it; None: the site parcel alone); ``link_km[j]`` (aligned with
+    ``campus[j]``): the length [km] of the fibre and road link a hall building on that parcel
+    needs to the site parcel (0 on the site parcel and the parcels adjacent to it, which are
+    contiguous with it; None: no links), priced at ``link_musd_per_km`` [$M/km].
     ``cluster[p]`` labels contiguous parcels; with ``max_clusters`` set, bought parcels may
     form at most that many clusters.
     """
@@ -65,6 +69,9 @@ class SiteData:
     relaxed: bool = False
     campus: list[np.ndarray] | None = None
     hub_flows: bool = False
+    link_km: list[np.ndarray] | None = None
+    link_musd_per_km: float = 0.0
+    campus_km: float = 0.0
 
     @property
     def n_hubs(self) -> int:
@@ -83,6 +90,18 @@ class SiteData:
         if self.campus is None:
             return np.array([int(self.site_parcel[j])])
         return np.asarray(self.campus[j], dtype=int)
+
+    def links_of(self, j: int) -> np.ndarray:
+        """Link length [km] of a hall building on each parcel of :meth:`campus_of` ``(j)`` to
+        the site parcel (0: the site parcel or a parcel adjacent to it)."""
+        if self.link_km is None:
+            return np.zeros(len(self.campus_of(j)))
+        return np.asarray(self.link_km[j], dtype=float)
+
+    def remote_of(self, j: int) -> dict[int, float]:
+        """Parcel -> link length [km] of the campus parcels of ``j`` that need a link."""
+        return {int(p): float(k) for p, k in zip(self.campus_of(j), self.links_of(j),
+                                                 strict=True) if k > 0}  # fmt: skip
 
     def campus_acres(self, buildable_acres: np.ndarray) -> np.ndarray:
         """Buildable acres [acre] of each candidate's campus."""
@@ -194,31 +213,11 @@ class ComputeData:
     target_pflops: float
     mode: str = "sustained"
     max_unserved: float = 0.0
-    prune_dominated: bool = False  # average mode: no running chips for dominated types
     hall_fom_musd_per_mw_it_yr: float = 0.0
-
-    def undominated(self) -> np.ndarray:
-        """Indices of chip types worth considering when chips may idle (``average`` mode).
-
-        Type j is dropped when an unlimited type i is at least as good in capital cost per
-        PFLOPS (chip + data hall) and in IT power per PFLOPS, and strictly better in one.
-        """
-        cost = self.musd_per_chip + self.hall_musd_per_mw_it * self.it_mw_per_chip
-        cost = cost / self.pflops_per_chip
-        power = self.it_mw_per_chip / self.pflops_per_chip
-        keep = []
-        for j in range(len(self.names)):
-            dominated = any(
-                np.isinf(self.max_count[i])
-                and cost[i] <= cost[j]
-                and power[i] <= power[j]
-                and (cost[i] < cost[j] or power[i] < power[j])
-                for i in range(len(self.names))
-                if i != j
-            )
-            if not dominated:
-                keep.append(j)
-        return np.array(keep, dtype=int)
+    #: ``average`` mode: the types that get running chips (None: every type); the others are
+    #: fixed at zero (a relaxation only with the lowered target of
+    #: :func:`optimizer.model.bounds.dominance`)
+    runs: tuple[int, ...] | None = None
 
 
 @dataclass

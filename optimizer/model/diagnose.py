@@ -27,24 +27,42 @@ def _n(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.3g}"
 
 
+def campus_words(data: ModelData) -> tuple[str, float]:
+    """The largest campus within reach of a candidate site in words and its buildable acres,
+    e.g. "the largest campus within reach (parcel B07 and the 6 parcels adjacent to it or
+    within 2 km of it)"."""
+    s, land = data.land.site, data.land
+    campus = s.campus_acres(land.buildable_acres)
+    j = int(np.argmax(campus))
+    n = len(s.campus_of(j)) - 1
+    reach = (
+        f"adjacent to it or within {s.campus_km:g} km of it"
+        if s.campus_km > 0
+        else ("adjacent to it")
+    )
+    return (
+        f"the largest campus within reach (parcel {land.ids[s.site_parcel[j]]} and the {n} "
+        f"parcels {reach})",
+        float(campus[j]),
+    )
+
+
 def hall_limit(data: ModelData, it_mw: float) -> str:
     """The hall's footprint [acre] for ``it_mw`` [MW_IT] against the largest campus of a
-    candidate site (its parcel and the parcels adjacent to it), or '' when it fits."""
-    s, land = data.land.site, data.land
+    candidate site (its parcel, the parcels adjacent to it and those within the campus
+    distance), or '' when it fits."""
+    s = data.land.site
     if s is None or not len(s.site_parcel):
         return ""
     need = s.hall_acres_per_mw_it * it_mw
-    campus = s.campus_acres(land.buildable_acres)
-    j = int(np.argmax(campus))
-    if need <= campus[j]:
+    words, acres = campus_words(data)
+    if need <= acres:
         return ""
-    n_adj = len(s.campus_of(j)) - 1
     return (
         f"The data hall's footprint limits the design: the target needs at least {_n(it_mw)} "
         f"MW of IT load, a hall of {_n(need)} acres ({s.hall_acres_per_mw_it:g} acres per "
-        f"MW_IT), but the largest candidate site campus (parcel {land.ids[s.site_parcel[j]]} "
-        f"and the {n_adj} parcels adjacent to it) has {_n(campus[j])} buildable acres. "
-        f"Add larger or adjacent parcels or lower data_hall_acres_per_mw_it."
+        f"MW_IT), but {words} has {_n(acres)} buildable acres. Add larger or nearer parcels, "
+        f"raise --campus-km or lower data_hall_acres_per_mw_it."
     )
 
 

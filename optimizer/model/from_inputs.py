@@ -135,10 +135,11 @@ def compute(
 def site_options(options: dict) -> dict:
     """Keyword arguments of :func:`~optimizer.model.site.site_data_from_inputs` from the run's
     options (``max_distance_km``, ``max_sites``, ``compute_site_candidates``,
-    ``collector_radius_km``, ``cluster_gap_m``; missing: the function's defaults)."""
+    ``collector_radius_km``, ``cluster_gap_m``, ``campus_km``; missing: the function's
+    defaults)."""
     names = {"max_distance_km": "max_distance_km", "max_sites": "max_clusters",
              "compute_site_candidates": "n_candidates", "collector_radius_km": "hub_radius_km",
-             "cluster_gap_m": "gap_m"}  # fmt: skip
+             "cluster_gap_m": "gap_m", "campus_km": "campus_km"}  # fmt: skip
     return {kw: options[k] for k, kw in names.items() if k in options}
 
 

@@ -41,8 +41,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-OBJECTIVES = ("capex", "lifecycle")
-
 
 @dataclass
 class LifecycleData:

@@ -200,16 +200,17 @@ def _cluster_words(data: ModelData, lifted: ModelData, m) -> str:
 
 
 def _hall_words(data: ModelData, lifted: ModelData, m) -> str:
-    s, land = data.land.site, data.land
+    s = data.land.site
     it = _val(m.compute.it_mw)
     need = s.hall_acres_per_mw_it * it
-    largest = float(s.campus_acres(land.buildable_acres).max(initial=0.0))
+    from optimizer.model.diagnose import campus_words
+
+    words, largest = campus_words(data) if len(s.site_parcel) else ("no campus", 0.0)
     return (
         f"The data hall's footprint limits the design: without it (0 acres per MW_IT) it "
         f"becomes feasible, and the lifted solution's {it:,.1f} MW_IT would need a hall "
-        f"of {need:,.1f} acres ({s.hall_acres_per_mw_it:g} acres per MW_IT) beside its PV; the "
-        f"largest candidate site campus (its parcel and the parcels adjacent to it) has "
-        f"{largest:,.1f} buildable acres."
+        f"of {need:,.1f} acres ({s.hall_acres_per_mw_it:g} acres per MW_IT) beside its PV; "
+        f"{words} has {largest:,.1f} buildable acres."
     )
 
 

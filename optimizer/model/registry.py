@@ -143,12 +143,15 @@ COMPONENTS: list[Component] = [
         "site",
         "site",
         add_site,
-        prices=(("line_usd_per_km", "$/km"), ("line_usd_per_mw_km", "$/MW-km")),
-        integers=("choose",),
-        life={"lines_km": "lines", "lines_mw_km": "lines"},
+        prices=(("line_usd_per_km", "$/km"), ("line_usd_per_mw_km", "$/MW-km"),
+                ("campus_km", "km", 0.0, 50.0),
+                ("campus_link_usd_per_km", "$/km", 0.0, 1e8)),  # fmt: skip
+        integers=("choose", "building"),
+        life={"lines_km": "lines", "lines_mw_km": "lines", "campus_links": "lines"},
         extract=site_results.extract_site_part,
         check=site_results.check_site,
         bom=site_results.site_bom,
+        table=site_results.site_table,
     ),
     BACKUP,
 ]

@@ -1,9 +1,11 @@
 """The compute site: which candidate parcel hosts the data hall, and the power lines to it.
 
 Choose one candidate site j (binary :math:`z_j`); the hall's footprint sits on its *campus*
-:math:`K_j`, the site parcel :math:`p_j` and the parcels adjacent to it
+:math:`K_j`, the site parcel :math:`p_j`, the parcels adjacent to it
 (:func:`optimizer.resource.geo.campuses`; a star around :math:`p_j`, contiguous since
-:math:`p_j` is bought), hall acres :math:`a_{jp}` on parcel :math:`p \\in K_j`:
+:math:`p_j` is bought) and the parcels within the campus distance of it, each of those a hall
+building of its own with a priced link (:mod:`optimizer.model.campus`), hall acres
+:math:`a_{jp}` on parcel :math:`p \\in K_j`:
 
 .. math::
     \\sum_j z_j = 1, \\quad z_j \\le y_{p_j}, \\quad \\sum_{j, p \\in K_j} a_{jp} = \\alpha \\, IT,
@@ -53,7 +55,8 @@ Two reduced forms serve the solve strategy (:mod:`optimizer.solve.strategy`):
   flow columns; the costs are
   :math:`c_{km} \\sum_s R_{sj^*} b_s + c_{MWkm} (\\sum_p D_{h(p)j^*} C_p + \\sum_s R_{sj^*} L_s)`.
 - *relaxation* (``SiteData.relaxation``): no :math:`z`; the hall may be split over the bought
-  parcels of every campus, :math:`a_p` on :math:`p \\in \\cup_j K_j`
+  parcels of every campus (a building across a road at its shortest link,
+  :mod:`optimizer.model.campus`), :math:`a_p` on :math:`p \\in \\cup_j K_j`
   (:math:`\\sum_p a_p = \\alpha IT`, :math:`C_p/d + a_p \\le A_p y_p`; a design with a site
   maps to :math:`a_p = \\sum_j a_{jp}`), and each line is priced at its nearest candidate,
   :math:`\\min_j D_{h(p)j}`, :math:`\\min_j R_{sj}`.
@@ -69,7 +72,14 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
-from optimizer.model.campus import EPS_ACRES, add_hall, hall_by_parcel, hall_purchase
+from optimizer.model.campus import (
+    EPS_ACRES,
+    add_hall,
+    buildings_of,
+    campuses_within,
+    hall_by_parcel,
+    hall_plan,
+)
 from optimizer.model.data import LandData, ModelData, SiteData
 from optimizer.resource import geo
 
@@ -83,22 +93,30 @@ def site_data_from_inputs(
     hub_radius_km: float = 5.0,
     gap_m: float = 30.0,
     min_it_mw: float = 0.0,
+    campus_km: float | None = None,
 ) -> SiteData:
     """Candidate sites, campuses, hubs, distances and clusters of validated inputs (model units).
 
     Parcels within ``gap_m`` [m] of each other are adjacent (clusters and campuses);
     ``min_it_mw`` [MW] is the least IT load of the target, whose hall decides whether the
-    candidates are ranked by parcel or by campus acres (:func:`geo.candidate_sites`).
+    candidates are ranked by parcel or by campus acres (:func:`geo.candidate_sites`);
+    ``campus_km`` [km] (None: the price row ``campus_km``) is the campus distance: parcels
+    whose centroid lies within it of the site parcel's may hold hall buildings, each linked to
+    the site parcel (:func:`~optimizer.model.campus.campuses_within`).
     """
     parcels, pr, res = inputs.parcels, inputs.prices, inputs.reservoirs
     lat, lon = parcels["lat"].to_numpy(float), parcels["lon"].to_numpy(float)
     alpha = pr.value("data_hall_acres_per_mw_it")
+    reach_km = float(pr.value("campus_km") if campus_km is None else campus_km)
     adjacency = geo.parcel_adjacency(parcels, gap_m)
+    reach = adjacency
+    if alpha * min_it_mw > land.buildable_acres.max(initial=0.0) and reach_km > 0:
+        reach = adjacency + geo.within_km(lat, lon, reach_km)  # ranks sites when no parcel holds it
     sites = geo.candidate_sites(
-        parcels, n_candidates, hall_acres=alpha * min_it_mw, adjacency=adjacency
+        parcels, n_candidates, hall_acres=alpha * min_it_mw, adjacency=adjacency, reach=reach
     )
-    usable = land.buildable_acres > 0  # a campus keeps its site parcel and usable neighbours
-    campus = [k[usable[k] | (k == k[0])] for k in geo.campuses(adjacency, sites)]
+    site_km = geo.distance_matrix_km(lat, lon, lat[sites], lon[sites])
+    campus, link_km = campuses_within(adjacency, sites, site_km, land.buildable_acres > 0, reach_km)
     hub, hub_lat, hub_lon = geo.collector_hubs(lat, lon, hub_radius_km)
     rlat = res["lat"].to_numpy(float) if res is not None else np.zeros(0)
     rlon = res["lon"].to_numpy(float) if res is not None else np.zeros(0)
@@ -108,7 +126,7 @@ def site_data_from_inputs(
         hub=hub,
         parcel_hub_km=geo.haversine_km(lat, lon, hub_lat[hub], hub_lon[hub]),
         hub_site_km=geo.distance_matrix_km(hub_lat, hub_lon, lat[sites], lon[sites]),
-        parcel_site_km=geo.distance_matrix_km(lat, lon, lat[sites], lon[sites]),
+        parcel_site_km=site_km,
         reservoir_site_km=geo.distance_matrix_km(rlat, rlon, lat[sites], lon[sites]),
         line_musd_per_km=pr.value("line_usd_per_km") / u.USD_PER_MUSD,
         line_musd_per_mw_km=pr.value("line_usd_per_mw_km") / u.USD_PER_MUSD,
@@ -120,6 +138,9 @@ def site_data_from_inputs(
         max_distance_km=float("inf") if max_distance_km is None else float(max_distance_km),
         max_clusters=max_clusters,
         campus=campus,
+        link_km=link_km,
+        link_musd_per_km=pr.value("campus_link_usd_per_km") / u.USD_PER_MUSD,
+        campus_km=reach_km,
     )
 
 
@@ -299,8 +320,9 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
 
     ``design``: ``cap_mw`` and ``bought`` per parcel, ``built`` per reservoir, ``line_mw``
     (reservoir line rating [MW]) and ``hall_acres``. Cost: the site parcel's land (unless
-    bought for PV) + the campus parcels bought for the hall beside the PV
-    (:func:`hall_purchase`) + trunk lines :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir
+    bought for PV) + the campus parcels bought for the hall beside the PV and the links of its
+    buildings across a road (:func:`~optimizer.model.campus.hall_plan`) + trunk lines
+    :math:`c_{MWkm} \\sum_p D_{h(p)j} C_p` + reservoir
     lines; +1e6 per violated limit (the hall exceeds the campus's buildable acres, a bought
     parcel or built reservoir beyond the maximum distance). PV that the hall displaces is left
     to the evaluation at the site (the LP with the design fixed).
@@ -313,7 +335,8 @@ def rank_sites(data: ModelData, design: dict) -> np.ndarray:
         lines = s.line_musd_per_mw_km * float(s.hub_site_km[s.hub, j] @ design["cap_mw"])
         lines += float(km.sum()) * (s.line_musd_per_km + s.line_musd_per_mw_km * design["line_mw"])
         bad = int((bought & (s.parcel_site_km[:, j] > s.max_distance_km)).sum())
-        extra, _ = hall_purchase(data, j, design["cap_mw"], bought, design["hall_acres"])
+        extra, _, homes = hall_plan(data, j, design["cap_mw"], bought, design["hall_acres"])
+        lines += s.link_musd_per_km * sum(s.remote_of(j)[int(q)] for q in homes)
         bad += int((km > s.max_distance_km).sum()) + int(
             design["hall_acres"] > campus_acres[j] + EPS_ACRES * max(design["hall_acres"], 1.0)
         )
@@ -329,7 +352,8 @@ class SiteSolution:
 
     ``site`` index into the candidates, ``parcel`` its parcel index, ``hall_acres`` [acre] in
     all, ``reservoir_line_mw`` [MW] per reservoir site, ``choose`` the raw binary values,
-    ``hall_parcel_acres`` [acre] the hall per parcel (None: all on the site parcel).
+    ``hall_parcel_acres`` [acre] the hall per parcel (None: all on the site parcel),
+    ``buildings`` whether each parcel holds a hall building across a road (None: none).
     """
 
     site: int
@@ -338,6 +362,7 @@ class SiteSolution:
     reservoir_line_mw: np.ndarray
     choose: np.ndarray
     hall_parcel_acres: np.ndarray | None = None
+    buildings: np.ndarray | None = None
 
     def hall_per_parcel(self, n_parcels: int) -> np.ndarray:
         """Hall acres [acre] per parcel (all on the site parcel when not recorded)."""
@@ -370,4 +395,5 @@ def extract_site(m: pyo.ConcreteModel, data: ModelData) -> SiteSolution | None:
         reservoir_line_mw=lines,
         choose=choose,
         hall_parcel_acres=hall,
+        buildings=buildings_of(m, len(data.land.ids)),
     )

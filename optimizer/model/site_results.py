@@ -10,6 +10,7 @@ model.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 
 from optimizer.model.component import tol_mw
@@ -81,6 +82,7 @@ def _check_hall(sol, data: ModelData, site, report) -> None:
             f"data hall on {len(outside)} parcels outside the campus of site "
             f"{land.ids[site.parcel]}: {', '.join(land.ids[q] for q in outside[:5])}"
         )
+    _check_buildings(hall, data, site, report)
     for q in np.flatnonzero((hall > 1e-6) & ~sol.parcel_selected):
         if q != site.parcel:  # reported above
             report.failures.append(f"data hall on parcel {land.ids[q]}, which is not bought")
@@ -90,6 +92,40 @@ def _check_hall(sol, data: ModelData, site, report) -> None:
             f"parcel {land.ids[q]}: hall {hall[q]:.2f} acres + PV {pv[q]:.2f} acres exceed "
             f"its {land.buildable_acres[q]:.2f} buildable acres"
         )
+
+
+def _check_buildings(hall: np.ndarray, data: ModelData, site, report) -> None:
+    """Every hall building across a road (on a campus parcel not contiguous with the site
+    parcel) is linked, and its parcel's centroid lies within the campus distance of the site
+    parcel's (recomputed here, great circle)."""
+    s, ids = data.land.site, data.land.ids
+    remote = s.remote_of(site.site)
+    linked = site.buildings if site.buildings is not None else np.zeros(len(hall), bool)
+    far = [q for q in np.flatnonzero(hall > 1e-6) if int(q) in remote]
+    report.figures["data hall buildings across a road"] = len(far)
+    for q in far:
+        if not linked[q]:
+            report.failures.append(f"data hall on parcel {ids[q]} across a road, not linked")
+        km = float(haversine_km(s.parcel_lat[q], s.parcel_lon[q], s.parcel_lat[site.parcel],
+                                s.parcel_lon[site.parcel]))  # fmt: skip
+        if km > s.campus_km * (1 + 1e-9) + 1e-9:
+            report.failures.append(f"hall building on parcel {ids[q]} lies {km:.2f} km from the "
+                                   f"site parcel (> --campus-km {s.campus_km:g})")  # fmt: skip
+
+
+def hall_buildings(sol, data: ModelData) -> list[tuple[int, float, float]]:
+    """The hall's buildings of a solution: (parcel index, hall acres [acre], link [km]) per
+    parcel holding hall acres, the site parcel first; link 0: contiguous with the site parcel.
+    A linked building without hall acres (let go of after the solve) is not listed."""
+    s, site = data.land.site, sol.site
+    if s is None or site is None:
+        return []
+    hall = site.hall_per_parcel(len(data.land.ids))
+    remote = s.remote_of(site.site)
+    linked = site.buildings if site.buildings is not None else np.zeros(len(hall), bool)
+    out = [(int(q), float(hall[q]), remote.get(int(q), 0.0) if linked[q] else 0.0)
+           for q in np.flatnonzero(hall > 1e-6)]  # fmt: skip
+    return sorted(out, key=lambda x: (x[0] != site.parcel, x[2], x[0]))
 
 
 def _check_reservoir_lines(sol, data: ModelData, site, report) -> None:
@@ -145,6 +181,29 @@ def site_bom(b, part: dict, sol, data: ModelData) -> None:
     text = f"Lines, reservoirs to the compute site ({site})"
     b.price("Power lines", f"{text}: length", q["reservoir_km"], "line_usd_per_km")
     b.price("Power lines", f"{text}: capacity x length", q["reservoir_mw_km"], "line_usd_per_mw_km")
+    for p, acres, km in hall_buildings(sol, data):
+        if km > 0:
+            b.price("Campus links", f"Fibre and road, hall building on Parcel "
+                    f"{parcels.iloc[p]['parcel_id']} ({acres:,.1f} acres) to the site parcel "
+                    f"({site}): length", km, "campus_link_usd_per_km")  # fmt: skip
+
+
+def site_table(part: dict | None, run):
+    """The Site sheet: one row per data hall building (its parcel, hall acres, whether it is
+    the site parcel, contiguous with it or across a road, and its link [km], [$]); None
+    without a compute site."""
+    if part is None or part.get("solution") is None:
+        return None
+    data, ids = run.data, run.data.land.ids
+    usd = data.land.site.link_musd_per_km * 1e6
+    rows = []
+    for i, (p, acres, km) in enumerate(hall_buildings(run.solution, data)):
+        where = ("site parcel" if p == part["solution"].parcel
+                 else "across a road" if km > 0 else "contiguous with the site parcel")  # fmt: skip
+        rows.append({"building": f"hall {i + 1}", "parcel_id": ids[p], "hall_acres": acres,
+                     "where": where, "link_km": km, "link_usd": km * usd})  # fmt: skip
+    return pd.DataFrame(rows, columns=["building", "parcel_id", "hall_acres", "where",
+                                       "link_km", "link_usd"])  # fmt: skip
 
 
 def site_parcel_columns(p, run):
@@ -159,6 +218,9 @@ def site_parcel_columns(p, run):
     p["hall_acres"] = site.hall_per_parcel(len(p))
     hall = p["hall_acres"].to_numpy() > 1e-6
     p.loc[hall, "decision"] = p.loc[hall, "decision"] + " + data hall"
+    if site.buildings is not None:
+        far = hall & np.asarray(site.buildings, bool)
+        p.loc[far, "decision"] = p.loc[far, "decision"] + " (building across a road, linked)"
     p.loc[site.parcel, "decision"] = p.loc[site.parcel, "decision"] + " + compute site"
     p["distance_to_site_km"] = s.parcel_site_km[:, site.site]
     p["collector_hub"] = [f"H{h + 1}" for h in s.hub]

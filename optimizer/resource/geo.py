@@ -69,6 +69,23 @@ def campuses(adjacency: csr_matrix, site_parcel: np.ndarray) -> list[np.ndarray]
     return out
 
 
+def within_km(lat: np.ndarray, lon: np.ndarray, km: float) -> csr_matrix:
+    """Which parcels' centroids lie within ``km`` [km] of each other (great circle): an n x n
+    boolean sparse matrix, diagonal included (a KD-tree on local km, each pair confirmed by
+    :func:`haversine_km`)."""
+    from scipy.spatial import cKDTree
+
+    n = len(lat)
+    if n == 0 or not km > 0:
+        return identity(n, dtype=bool, format="csr")
+    pairs = cKDTree(_local_xy_km(lat, lon)).query_pairs(km * 1.02, output_type="ndarray")
+    i, j = pairs[:, 0], pairs[:, 1]
+    keep = haversine_km(lat[i], lon[i], lat[j], lon[j]) <= km
+    i, j = i[keep], j[keep]
+    graph = coo_matrix((np.ones(2 * len(i), bool), (np.r_[i, j], np.r_[j, i])), shape=(n, n))
+    return (graph.tocsr() + identity(n, dtype=bool, format="csr")).astype(bool)
+
+
 def collector_hubs(
     lat: np.ndarray, lon: np.ndarray, radius_km: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,7 +132,12 @@ def weighted_kmeans(xy: np.ndarray, weight: np.ndarray, k: int) -> np.ndarray:
 
 
 def candidate_sites(
-    parcels, n_sites: int, min_quantile: float = 0.75, hall_acres: float = 0.0, adjacency=None
+    parcels,
+    n_sites: int,
+    min_quantile: float = 0.75,
+    hall_acres: float = 0.0,
+    adjacency=None,
+    reach=None,
 ) -> np.ndarray:
     """Indices of the candidate compute-site parcels.
 
@@ -125,7 +147,9 @@ def candidate_sites(
     hall can fit. The size is a parcel's buildable acres; when no parcel holds ``hall_acres``
     [acre] (the least hall of the target) and ``adjacency`` (:func:`parcel_adjacency`) is
     given, its campus acres (its own plus its neighbours', :func:`campuses`), among the
-    parcels whose campus holds the hall (all, when none does). Sorted, unique.
+    parcels whose campus holds the hall (all, when none does); when no such campus holds it
+    and ``reach`` is given (adjacency or :func:`within_km` of the campus distance, a boolean
+    n x n matrix), the acres within reach instead. Sorted, unique.
     """
     acres = parcels["buildable_acres"].to_numpy(float)
     flagged = parcels.get("compute_site")
@@ -139,6 +163,8 @@ def candidate_sites(
     size, pool = acres, usable
     if adjacency is not None and hall_acres > acres.max():
         size = adjacency @ acres  # campus acres [acre]
+        if reach is not None and not (size[usable] >= hall_acres).any():
+            size = reach @ acres  # the campus within reach [acre]
         fits = usable[size[usable] >= hall_acres]
         pool = fits if len(fits) else usable
     large = pool[size[pool] >= np.quantile(size[pool], min_quantile)]

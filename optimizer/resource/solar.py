@@ -20,10 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.choices import MOUNTS  # one list: optimizer/choices.py
 from optimizer.inputs.weather import WeatherData
 from optimizer.inputs.weather_checks import cos_zenith
-
-MOUNTS = ("single-axis", "fixed")
 
 
 @dataclass(frozen=True)

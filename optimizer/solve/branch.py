@@ -16,8 +16,10 @@ variant a warm re-solve of one compiled LP (:class:`~optimizer.solve.session.LpS
 
 The patterns cover every design, and so do the sites, so
 :math:`\\min_{j,p} LB_{j,p}` (a leaf not solved counts with :math:`\\max(LB_p, LB_j)`, which
-bounds it from below) is a valid lower bound of the problem. The cheapest leaves are rounded to
-designs and evaluated exactly.
+bounds it from below) is a valid lower bound of the problem. An :math:`LB` is the optimum of an
+LP that HiGHS proved optimal (+inf when it proved it infeasible); an LP that stopped for any
+other reason proves nothing, and its group counts with its parent's bound (:meth:`Solver.bound`).
+The cheapest leaves are rounded to designs and evaluated exactly.
 """
 
 from __future__ import annotations
@@ -35,9 +37,13 @@ from optimizer.solve.design import round_design
 from optimizer.solve.highs import SolveResult
 from optimizer.solve.session import LpSession
 
-#: leaves rounded to designs and evaluated, cheapest bound first
+#: leaves rounded to designs and evaluated, cheapest bound first (set by hand, not measured:
+#: an evaluation costs 0.1-2 s against the leaves' 1-40 s; changes only the incumbent, never a
+#: bound)
 MAX_EVALUATIONS = 4
-#: pattern designs evaluated right after the pattern level, cheapest bound first
+#: pattern designs evaluated right after the pattern level, cheapest bound first (issue 10:
+#: at 1e20 on the embedded data the best pattern design then prunes the site level and its 30
+#: leaves, 140 s -> 47 s; see benchmarks/RESULTS.md)
 PATTERN_EVALUATIONS = 2
 NO_RESERVOIR = "no reservoir"
 
@@ -140,12 +146,15 @@ class Solver:
         return r
 
     def bound(self, fixes: list, label: str) -> float:
-        """LP bound [$M] under ``fixes``: inf when infeasible, -inf when stopped by the time
-        limit (no bound proven: the leaf stays open)."""
+        """Proven LP bound [$M] under ``fixes``: its optimum when HiGHS proves it optimal, inf
+        when it proves it infeasible, and -inf for anything else (a time limit, numerical
+        trouble: nothing proven, the branch stays open at its parent's bound, and the stage
+        log says so)."""
         r = self.solve(fixes, label)
-        if r.time_limit_reached:
-            return float("-inf")
-        return r.objective if r.has_solution else float("inf")
+        if r.optimal or r.infeasible:
+            return r.bound
+        self.run.stages[-1]["note"] = "proves nothing: the branch stays open at its parent's bound"
+        return float("-inf")
 
 
 def _level(solver: Solver, cases: dict, site_of) -> dict[str, Leaf]:
@@ -173,30 +182,23 @@ def _without_reservoirs(run, data: ModelData) -> Leaf:
     return leaf
 
 
-def _evaluate_best(leaves, count: int, target_of, evaluate) -> None:
+def _evaluate_best(run, leaves, count: int) -> None:
     """Evaluate the designs of the ``count`` cheapest leaves still below the target."""
     ranked = sorted((x for x in leaves if x.design is not None), key=lambda x: x.bound)
     for leaf in ranked[:count]:
-        if leaf.bound >= target_of():
+        if leaf.bound >= run.target():
             break
         site = "ranked site" if leaf.site is None else f"site {leaf.site}"
-        evaluate(leaf.design, f"leaf design ({leaf.pattern}, {site})")
+        run.offer(leaf.design, f"leaf design ({leaf.pattern}, {site})")
 
 
 def branch_bound(
-    run,
-    root: Solver,
-    best,
-    lower: float,
-    evaluate,
-    slack: float = 0.0,
-    site_data: ModelData | None = None,
-    known: dict | None = None,
+    run, root: Solver, site_data: ModelData | None = None, known: dict | None = None
 ) -> float:
     """Enumerate patterns and sites on ``root`` (solved, its basis current; see
-    :meth:`Solver.keep_root`), then the leaves; evaluate the best designs with
-    ``evaluate(design, name)``; return the new lower bound [$M] (never below ``lower``; the LPs
-    may be a restriction costing at most ``slack`` [$M]).
+    :meth:`Solver.keep_root`), then the leaves; offer the best designs to ``run``
+    (:class:`~optimizer.solve.state.Search`); return the lower bound [$M] they prove (never
+    below ``run.lower``).
 
     The site level comes first when the root LP builds whole reservoirs (its pattern is
     settled) or when fixing the compute site raised the bound more than fixing the root
@@ -205,26 +207,25 @@ def branch_bound(
     ``root`` when it models the site choice, else on a session per site of ``site_data``;
     ``known``: site-level leaves already solved, ``name -> (leaf, its solver)``.
     """
-    gap, s, known = run.options.mip_rel_gap, root.data.land.site, known or {}
-    target = lambda: best.cost * (1 - gap)  # noqa: E731 (falls as the incumbent improves)
+    s, known = root.data.land.site, known or {}
     multi = s is not None and len(s.candidates) > 1
     sites, probed = None, {}
     if multi:
         first, probed = _sites_first(root, known)
         if first:
             solvers, sites = _site_level(run, root, site_data, known)
-            _evaluate_best(sites.values(), PATTERN_EVALUATIONS, target, evaluate)
-            if min(x.bound for x in sites.values()) >= target():
-                return _lower(sites.values(), lower, slack)
+            _evaluate_best(run, sites.values(), PATTERN_EVALUATIONS)
+            if min(x.bound for x in sites.values()) >= run.target():
+                return _lower(sites.values(), run.lower)
     pats = _pattern_level(run, root, probed)
-    _evaluate_best(pats.values(), PATTERN_EVALUATIONS, target, evaluate)
+    _evaluate_best(run, pats.values(), PATTERN_EVALUATIONS)
     leaves = pats
-    if multi and min(x.bound for x in pats.values()) < target():
+    if multi and min(x.bound for x in pats.values()) < run.target():
         if sites is None:
             solvers, sites = _site_level(run, root, site_data, known)
-        leaves = _leaves(solvers, sites, pats, lower, target)
-    _evaluate_best(leaves.values(), MAX_EVALUATIONS, target, evaluate)
-    return _lower(leaves.values(), lower, slack)
+        leaves = _leaves(solvers, sites, pats, run.lower, run.target)
+    _evaluate_best(run, leaves.values(), MAX_EVALUATIONS)
+    return _lower(leaves.values(), run.lower)
 
 
 def _sites_first(root: Solver, known: dict) -> tuple[bool, dict[str, Leaf]]:
@@ -255,9 +256,10 @@ def _pattern_of(root: Solver) -> str | None:
     return pattern_name(_ids(root.data), np.flatnonzero(design.build))
 
 
-def _lower(leaves, lower: float, slack: float) -> float:
-    """The bound the leaves prove [$M]: their smallest, less ``slack``, never below ``lower``."""
-    return max(lower, min((x.bound for x in leaves), default=lower + slack) - slack)
+def _lower(leaves, lower: float) -> float:
+    """The bound the leaves prove [$M]: their smallest (they cover every design; an open leaf
+    counts with its parent's bound ``lower``), never below ``lower``."""
+    return max(lower, min((x.bound for x in leaves), default=lower))
 
 
 def _pattern_level(run, root: Solver, known: dict[str, Leaf] | None = None) -> dict[str, Leaf]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyomo.environ as pyo
 
-from optimizer.model.campus import hall_by_parcel, hall_purchase
+from optimizer.model.campus import hall_by_parcel, hall_plan
+from optimizer.model.compute import AVERAGE_TARGET_TOL
 from optimizer.model.data import ModelData
 from optimizer.model.registry import integer_decisions, present
 from optimizer.model.site import rank_sites
@@ -27,7 +28,9 @@ EPS = 1e-6
 @dataclass
 class Design:
     """Integer decisions: ``buy`` per parcel, ``build`` per reservoir site, ``count`` per chip
-    type, ``site`` (candidate index or None) and ``liion`` (False: Li-ion fixed at zero).
+    type, ``site`` (candidate index or None), ``liion`` (False: Li-ion fixed at zero) and
+    ``hall`` (parcel indices of the hall buildings across a road, each linked to the site
+    parcel; None: every bought parcel of the site's campus that needs a link may hold one).
 
     :attr:`values` names them as the component registry does
     (:func:`~optimizer.model.registry.integer_decisions`), so fixing a model and handing a MIP
@@ -39,11 +42,13 @@ class Design:
     count: np.ndarray
     site: int | None
     liion: bool = True
+    hall: np.ndarray | None = None
 
     @property
     def values(self) -> dict[str, np.ndarray]:
         """Registry name of each integer decision -> its value per index."""
-        return {"land.buy": self.buy, "pumped_hydro.build": self.build, "compute.count": self.count}
+        return {"land.buy": self.buy, "pumped_hydro.build": self.build, "compute.count": self.count,
+                "site.building": _Buildings(self)}  # fmt: skip
 
     def _pairs(self, m: pyo.ConcreteModel) -> list:
         values, pairs = self.values, []
@@ -55,6 +60,29 @@ class Design:
     def start(self, m: pyo.ConcreteModel) -> list:
         """(variable, value) pairs of ``m`` for a HiGHS MIP start."""
         return self._pairs(m)
+
+
+class _Buildings:
+    """``site.building`` of a design by the variable's index: (j, p) with a site choice, p in
+    the relaxation; 1 for a hall building of :attr:`Design.hall` at the design's site."""
+
+    def __init__(self, design: Design):
+        self.site = design.site
+        hall = design.hall if design.hall is not None else np.flatnonzero(design.buy)
+        self.hall = {int(p) for p in hall}
+
+    def __getitem__(self, k) -> int:
+        j, p = k if isinstance(k, tuple) else (self.site, k)
+        return int(j == self.site and int(p) in self.hall)
+
+
+def same_design(a: Design | None, b: Design | None) -> bool:
+    """Whether two designs make the same decisions."""
+    if a is None or b is None:
+        return a is b
+    return (a.site, a.liion) == (b.site, b.liion) and all(
+        np.array_equal(x, y) for x, y in ((a.buy, b.buy), (a.build, b.build), (a.count, b.count))
+    )
 
 
 def _v(x) -> float:
@@ -86,11 +114,22 @@ def whole_chips(x: np.ndarray, data: ModelData) -> np.ndarray:
     return n.astype(np.int64)
 
 
+def _target_scale(m: pyo.ConcreteModel, data: ModelData) -> float:
+    """How much ``data``'s target exceeds the target ``m`` was built for (>= 1): a relaxation
+    may lower it (:func:`~optimizer.model.bounds.dominance`), and its chips are scaled up by
+    this before rounding so that the design meets the real target."""
+    built = float(pyo.value(m.compute.target.lower, exception=False) or 0.0)
+    if built <= 0:
+        return 1.0
+    return max(data.compute.target_pflops * (1 - AVERAGE_TARGET_TOL) / built, 1.0)
+
+
 def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None) -> Design:
     """Round the solved (relaxed) model ``m`` built on ``data`` to a design: every parcel with
     PV on it bought, every site with volume built, a whole chip mix; the compute site is
     ``site`` or, when None, the best ranked for the design (:func:`rank_sites`); its parcel
-    and the campus parcels the hall needs beside the PV (:func:`hall_purchase`) bought."""
+    and the campus parcels the hall needs beside the PV bought, and its buildings across a road
+    linked (:func:`~optimizer.model.campus.hall_plan`)."""
     cap = np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P])
     buy = cap > EPS
     phs = present(m, "pumped_hydro")
@@ -99,21 +138,40 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
         if phs
         else np.zeros(0, dtype=bool)
     )
-    count = whole_chips(np.array([_v(m.compute.count[c]) for c in m.compute.C]), data)
+    count = np.array([_v(m.compute.count[c]) for c in m.compute.C]) * _target_scale(m, data)
+    count = whole_chips(count, data)
     liion = present(m, "battery") and _v(m.battery.energy_mwh) > EPS
     s = data.land.site
     if s is not None:
         hall = s.hall_acres_per_mw_it * float(data.compute.it_mw_per_chip @ count)
+        whole, seed = _integral_site(m, data)
+        site = whole if site is None else site
         if site is None:
             line = max((_v(m.phs.house_mw[g]) for g in m.phs.U), default=0.0) if phs else 0
             design = {"cap_mw": cap, "bought": buy, "built": build, "line_mw": line,
                       "hall_acres": hall}  # fmt: skip
             site = int(np.argmin(rank_sites(data, design)))
-        extra, _ = hall_purchase(data, site, cap, buy, hall)
+        seed = seed if site == whole else None
+        extra, _, homes = hall_plan(data, site, cap, buy, hall, seed=seed)
         buy = buy.copy()
         buy[int(s.site_parcel[site])] = True
         buy[extra] = True
+        return Design(buy=buy, build=build, count=count, site=site, liion=liion, hall=homes)
     return Design(buy=buy, build=build, count=count, site=site, liion=liion)
+
+
+def _integral_site(m: pyo.ConcreteModel, data: ModelData) -> tuple[int | None, np.ndarray]:
+    """The compute site and hall parcels of ``m``'s solution when its land, site and hall
+    buildings are whole (a MILP's answer: rounding keeps its campus); else (None, [])."""
+    b = m.component("site")
+    if b is None or b.component("choose") is None:
+        return None, np.zeros(0, dtype=int)
+    values = [_v(v) for v in m.land.buy.values()] + [_v(b.choose[j]) for j in b.J]
+    values += [_v(b.building[k]) for k in b.B] if b.component("building") is not None else []
+    if any(min(x, 1.0 - x) > 1e-6 for x in values):
+        return None, np.zeros(0, dtype=int)
+    site = max(b.J, key=lambda j: _v(b.choose[j]))
+    return int(site), np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS)
 
 
 def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
@@ -134,6 +192,7 @@ def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
         keep = {int(s.site_parcel[j]) for j in m.site.J if _v(m.site.choose[j]) > 0.5}
         keep |= set(np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS).tolist())
     freed = []
+    _release_empty_buildings(m)
     for p in m.land.P:
         if p in keep or _v(m.land.buy[p]) < 0.5 or _v(m.land.cap_mw_dc[p]) > EPS:
             continue
@@ -143,10 +202,21 @@ def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
     return freed
 
 
+def _release_empty_buildings(m: pyo.ConcreteModel) -> None:
+    """Let go of the hall buildings (and their links) that hold no hall acres."""
+    b = m.component("site")
+    if b is None or b.component("building") is None:
+        return
+    for k in b.B:
+        if _v(b.building[k]) > 0.5 and _v(b.hall_acres[k]) <= EPS:
+            b.building[k].set_value(0)
+
+
 def design_from_summary(summary: dict, data: ModelData) -> tuple[Design | None, list[str]]:
     """The design of an earlier run's ``summary.json`` mapped onto ``data`` by id (parcel ids,
-    reservoir site ids, chip names, the compute site's parcel id); ids that no longer exist are
-    dropped and listed. Returns (None, notes) when nothing of it maps."""
+    reservoir site ids, chip names, the compute site's parcel id, the hall buildings across a
+    road of its Site table); ids that no longer exist are dropped and listed. Returns (None,
+    notes) when nothing of it maps."""
     notes = []
     pid = {p: i for i, p in enumerate(data.land.ids)}
     buy = np.zeros(len(data.land.ids), dtype=bool)
@@ -180,4 +250,8 @@ def design_from_summary(summary: dict, data: ModelData) -> tuple[Design | None, 
         return None, notes
     if not buy.any() or not count.any():
         return None, notes + ["no parcels or chips of the earlier design remain"]
-    return Design(buy=buy, build=build, count=count, site=site, liion=liion), notes
+    rows = (summary.get("components") or {}).get("site")
+    hall = None if rows is None else np.array(
+        [pid[r["parcel_id"]] for r in rows if r.get("link_km", 0) > 0 and r["parcel_id"] in pid],
+        dtype=int)  # fmt: skip
+    return Design(buy=buy, build=build, count=count, site=site, liion=liion, hall=hall), notes

@@ -81,18 +81,19 @@ class Evaluator:
 
     def evaluate(self, design: Design, name: str) -> Evaluated | None:
         """Solve ``design`` exactly; None when it has no feasible operation."""
-        fixes = None
+        fixes, rows = None, ()
         if self.root is not None and design.site is not None:
             session, at = self.root.session, self.root.data
             fixes = _fixes(session.model, design) + site_fix(session.model, design.site)
             fixes = fixes if self._fits(session, fixes) else None
+            rows = self._full_target(session.model, at)
         if fixes is None:
-            session, at = self._session(design.site)
+            session, at, rows = *self._session(design.site), ()
             fixes = _fixes(session.model, design)
         m = session.model
         t = time.perf_counter()
         fresh = len(at.land.ids) >= FRESH_MIN_PARCELS
-        r = session.solve(fixes, name, self.run.left_s(), fresh=fresh)
+        r = session.solve(fixes, name, self.run.left_s(), fresh=fresh, row_scale=rows)
         self.run.solve_s += time.perf_counter() - t
         self.run.log(r, time.perf_counter() - t)
         if not r.has_solution:
@@ -103,6 +104,16 @@ class Evaluator:
         for p in freed:  # the session's bounds, not Pyomo's, fix the next design
             m.land.buy[p].unfix()
         return Evaluated(cost, m, at, r, design, values, session)
+
+    def _full_target(self, m: pyo.ConcreteModel, at: ModelData) -> tuple:
+        """The target row of the root model ``m`` scaled back to the full target: a relaxation
+        may lower it (:func:`~optimizer.strategy.relaxation_data`), an evaluation never does
+        (the types the relaxation leaves out are fixed at zero there, so a design with any of
+        them gets a session of its own, :meth:`_fits`)."""
+        full, built = self.data.compute.target_pflops, at.compute.target_pflops
+        if built >= full or m.compute.component("target") is None:
+            return ()
+        return ((m.compute.target, full / built),)
 
     @staticmethod
     def restore(best: Evaluated) -> None:

@@ -12,6 +12,7 @@ silently altered is refused instead.
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
 import time
@@ -50,9 +51,60 @@ class SolveOptions:
         return dict(vars(self))
 
 
+class Outcome(enum.Enum):
+    """What a solve proves, read from HiGHS's model status (an enum, never its words).
+
+    - ``OPTIMAL``: an LP's value is its optimum (so a lower bound of every design the LP
+      covers); a MILP's incumbent is proven within ``mip_rel_gap``;
+    - ``INFEASIBLE``: nothing the model covers is feasible (HiGHS's "infeasible", or
+      "unbounded or infeasible" for a model whose objective is bounded below, see
+      :func:`classify`);
+    - ``STOPPED``: a limit or an interruption ended the run (time, iterations, solutions); an
+      LP proves nothing then, a MILP's dual bound still holds;
+    - ``FAILED``: anything else (numerical trouble, a solve error, an unknown status);
+      proves nothing.
+
+    An ``OPTIMAL`` LP whose unscaled primal residuals exceed :data:`ACCEPT_PRIMAL_INFEASIBILITY`
+    keeps its bound (HiGHS proved optimality of the scaled LP, within its tolerances) but has
+    no solution to load (``SolveResult.has_solution`` False): it is no design.
+    """
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+def classify(model_status, bounded_below: bool) -> Outcome:
+    """The :class:`Outcome` of HiGHS's ``HighsModelStatus``.
+
+    ``bounded_below``: every cost coefficient and every column's lower bound is >= 0, so the
+    objective is >= 0 on every feasible point and "unbounded or infeasible" can only mean
+    infeasible (zopt's models: costs and sizes are non-negative)."""
+    import highspy
+
+    s = highspy.HighsModelStatus
+    if model_status == s.kOptimal:
+        return Outcome.OPTIMAL
+    if model_status == s.kInfeasible or (model_status == s.kUnboundedOrInfeasible
+                                         and bounded_below):  # fmt: skip
+        return Outcome.INFEASIBLE
+    if model_status in (s.kTimeLimit, s.kIterationLimit, s.kSolutionLimit, s.kInterrupt):
+        return Outcome.STOPPED
+    return Outcome.FAILED
+
+
 @dataclass
 class SolveResult:
-    """What the solver said: status words, objective [$M], bound, gap and timings [s]."""
+    """What the solver said: status words, objective [$M], bound, gap and timings [s].
+
+    ``outcome`` (:class:`Outcome`) is what the solve proves; ``status`` HiGHS's words, for
+    people. ``bound`` [$M] is a proven lower bound of the model's optimum or NaN when the
+    solve proves none: an LP's optimum (``OPTIMAL`` only: a primal feasible point of an LP
+    stopped early lies *above* its optimum and bounds nothing), a MILP's dual bound (``OPTIMAL``
+    or ``STOPPED``), +inf when ``INFEASIBLE``. ``has_solution``: a primal solution whose values
+    were loaded (its objective is the cost of a feasible point, an upper bound).
+    """
 
     status: str
     has_solution: bool
@@ -67,6 +119,28 @@ class SolveResult:
     highs_version: str
     time_limit_reached: bool = False
     stage: str = ""
+    outcome: Outcome = Outcome.FAILED
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the solve proved its optimum (see :class:`Outcome`)."""
+        return self.outcome is Outcome.OPTIMAL
+
+    @property
+    def infeasible(self) -> bool:
+        """Whether the solve proved the model infeasible."""
+        return self.outcome is Outcome.INFEASIBLE
+
+
+def proven_bound(outcome: Outcome, is_mip: bool, objective: float, dual_bound: float) -> float:
+    """The lower bound [$M] a solve proves (see :class:`SolveResult`; NaN: none)."""
+    if outcome is Outcome.INFEASIBLE:
+        return float("inf")
+    if is_mip and outcome in (Outcome.OPTIMAL, Outcome.STOPPED):
+        return float(dual_bound)
+    if not is_mip and outcome is Outcome.OPTIMAL:
+        return float(objective)
+    return float("nan")
 
 
 class ScalingError(RuntimeError):
@@ -237,11 +311,13 @@ def run_and_load(h, repn, lp, integer, options: SolveOptions, stage: str, compil
             var.set_value(pyo.value(expr), skip_validation=True)
     is_mip = bool(integer.any())
     words = _status_words(h)
+    outcome = classify(h.getModelStatus(), _bounded_below(lp))
+    bound = proven_bound(outcome, is_mip, info.objective_function_value, info.mip_dual_bound)
     return SolveResult(
         status=words,
         has_solution=has_solution,
         objective=float(info.objective_function_value) if has_solution else float("nan"),
-        bound=float(info.mip_dual_bound) if is_mip else float(info.objective_function_value),
+        bound=bound,
         mip_gap=float(info.mip_gap) if is_mip and has_solution else 0.0,
         compile_s=compile_s,
         solve_s=solve_s,
@@ -249,9 +325,18 @@ def run_and_load(h, repn, lp, integer, options: SolveOptions, stage: str, compil
         columns=int(lp.num_col_),
         integers=int(integer.sum()),
         highs_version=f"{h.version()} (git {h.githash()})",
-        time_limit_reached=words == "Time limit reached",
+        time_limit_reached=h.getModelStatus() == highspy.HighsModelStatus.kTimeLimit,
         stage=stage,
+        outcome=outcome,
     )
+
+
+def _bounded_below(lp) -> bool:
+    """Whether the objective of ``lp`` is >= its offset on every feasible point (every cost
+    coefficient and column lower bound >= 0)."""
+    cost = np.asarray(lp.col_cost_, dtype=float)
+    lower = np.asarray(lp.col_lower_, dtype=float)
+    return bool(np.all(cost >= 0) and np.all(lower >= 0))
 
 
 def solve_model(
@@ -288,8 +373,8 @@ def solve_model(
 def trivially_infeasible(stage: str, exc: Exception) -> SolveResult:
     """The result of a model Pyomo refuses to compile because a constraint whose variables
     are all fixed is violated (status ``Infeasible``, no solution; HiGHS not called)."""
-    return SolveResult(f"Infeasible ({exc})", False, float("nan"), float("nan"), 0.0, 0.0, 0.0,
-                       0, 0, 0, "", stage=stage)  # fmt: skip
+    return SolveResult(f"Infeasible ({exc})", False, float("nan"), float("inf"), 0.0, 0.0, 0.0,
+                       0, 0, 0, "", stage=stage, outcome=Outcome.INFEASIBLE)  # fmt: skip
 
 
 def read_basis_file(h, content: bytes) -> None:

@@ -45,7 +45,6 @@ from optimizer.solve.highs import SolveOptions, prepare, run_and_load
 
 #: time the diagnosis may take after a failed solve [s]
 DIAGNOSIS_BUDGET_S = 120.0
-INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
 #: longest a MILP may take to price a feasible lift [s] (its first design is kept otherwise)
 PRICED_MILP_S = 20.0
 #: reach limits: when lifting one of these alone is enough, land is not to blame
@@ -113,7 +112,7 @@ class _Probe:
         self.solves += 1
         if r.has_solution:
             return True, m
-        return (False if any(w in r.status for w in INFEASIBLE_WORDS) else None), None
+        return (False if r.infeasible else None), None
 
     @staticmethod
     def _at(data: ModelData, level: str, j: int | None) -> ModelData:
@@ -243,8 +242,8 @@ def explain(diag: Diagnosis, fallback: str = "") -> str:
         return " ".join(p for p in ("No design meets the target.", fallback, text, tail) if p)
     if diag.level == "feasible":
         return (
-            f"The LP-first strategy found no design, but the full MILP has one (cost "
-            f"{diag.cost_musd:,.1f} $M): rerun with --coarse-hours 1. {tail}"
+            f"The search found no design, but the full MILP has one (cost "
+            f"{diag.cost_musd:,.1f} $M): rerun with --method direct. {tail}"
         )
     at = f" at candidate site {diag.site}" if diag.site else ""
     spread = ", the hall spread over the candidate sites" if diag.with_site else ""

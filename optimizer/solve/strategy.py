@@ -1,34 +1,40 @@
-"""Solve with a proven gap: LP bound first, rounded designs as answers, the MILP only when needed.
+"""Solve with a proven gap: one search a newcomer can follow.
 
-Every model here is built on the *exact* time steps (:func:`optimizer.model.steps.exact_steps`:
-nights merged, same optimum as the 8,760-hour problem), with the big-M's of
-:mod:`optimizer.model.bounds`.
+Two methods (``--method``):
 
-1. **Bound.** The LP relaxation bounds every design from below. While the flow columns of the
-   site choice stay few (candidates x parcels, else candidates x collector hubs, at most
-   :data:`MAX_SITE_FLOWS`) it keeps the site choice with :math:`z` continuous, so one compiled
-   LP (:class:`~optimizer.solve.branch.Solver`) then serves the bound, the chosen site, every
-   branch and the evaluations, each a warm re-solve; otherwise the compute site is *relaxed*
-   (:meth:`~optimizer.model.data.SiteData.relaxation`: lines priced at the nearest candidate,
-   the hall on any bought campus parcel).
-2. **Designs.** Its solution is rounded to a design (parcels and reservoirs with anything on
-   them bought, chips rounded to a whole mix that meets the target), the compute site ranked for
-   it (:func:`~optimizer.model.site.rank_sites`); the LP at that site is rounded and the design
-   evaluated exactly: the LP with every integer fixed at that site. In ``average`` mode the
-   sustained design is evaluated first (chips may always run, so it is feasible): average mode
-   can never answer dearer than that design. The cheapest evaluated design is the incumbent
-   (an upper bound).
-3. **Branching** (:mod:`optimizer.solve.branch`, while the gap exceeds ``mip_rel_gap``):
-   reservoir build patterns, then compute sites and their leaves, warm; the cheapest patterns'
-   designs are evaluated as soon as the pattern level ends.
-4. **Search** (only while the gap still exceeds ``mip_rel_gap``): with bounds tightened by the
-   incumbent's cost, HiGHS solves the site-relaxed MILP from the incumbent's design as a MIP
-   start; its dual bound replaces the LP bound, its incumbent is evaluated as in 2.
+- ``direct``: HiGHS's own branch and bound on the full MILP (site choice included); its dual
+  bound is the lower bound. Best for tiny cases and as the reference the tests compare with.
+- ``search`` (default): a search by hand over LP relaxations, which wins on the cases whose
+  LP relaxation is loose only in a few decisions with large fixed costs (which reservoirs,
+  which compute site). :func:`solve_with_gap` reads top to bottom:
 
-The reported gap ``(upper - lower) / upper`` is proven: ``lower`` is a bound of a relaxation of
-the hourly problem, ``upper`` the cost of a design that passed the hourly LP. A time limit in
-any stage is recorded in :attr:`StrategyResult.limits`. ``block_h <= 1`` solves the full MILP
-(site choice included) directly, for tiny cases and tests.
+  1. **Exact steps** (:func:`~optimizer.model.steps.exact_steps`): nights merged, the same
+     optimum as the 8,760-hour problem.
+  2. **Known designs** are evaluated first (:meth:`~optimizer.solve.state.Search.offer`: the LP
+     with every integer fixed, an upper bound): an earlier run's (``--warm-start``) and, in
+     ``average`` mode, the sustained design (chips may always run, so it is feasible). The big-M
+     bounds of every later model then come from the incumbent's cost
+     (:func:`~optimizer.model.bounds.compute_bounds`); without any design in ``average`` mode a
+     first one is found on a heuristic cap (:data:`~optimizer.model.bounds.AVERAGE_IT_FACTOR`)
+     and the bounds are recomputed from it before anything is proven.
+  3. **Root LP** (:func:`_root`): the LP relaxation, on the relaxation data of
+     :func:`relaxation_data` (``average``: dominated chip types do not run and the target is
+     lowered so that it stays a relaxation, :func:`~optimizer.model.bounds.dominance`). Only an
+     *optimal* LP gives a bound (:class:`~optimizer.solve.highs.Outcome`). Its solution rounded
+     (:func:`~optimizer.solve.design.round_design`) and the LP at the rounded design's compute
+     site give the first designs.
+  4. **Branching** (:mod:`optimizer.solve.branch`) while the gap exceeds ``mip_rel_gap``:
+     reservoir patterns and compute sites, each a warm re-solve of the root LP; the smallest
+     bound over groups that cover every design is a lower bound.
+  5. **MILP** while the gap still exceeds ``mip_rel_gap``, or when no rounding found a design:
+     HiGHS on the site-relaxed MILP with bounds from the incumbent (from its design as a MIP
+     start); its dual bound is a bound, its incumbent is evaluated as in 2.
+
+The reported gap ``(upper - lower) / upper`` is proven: ``lower`` is a proven bound of a
+relaxation of the hourly problem, ``upper`` the cost of a design that passed the exact LP. A
+lower bound above ``upper`` stops the run (:class:`~optimizer.solve.state.WrongBoundError`,
+exit 4). A time limit in any stage is recorded in :attr:`StrategyResult.limits`; an LP stopped
+by it proves nothing and leaves its branch open at its parent's bound.
 """
 
 from __future__ import annotations
@@ -38,21 +44,29 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import InfeasibleError, NoSolutionError
-from optimizer.model.bounds import compute_bounds, dominated_slack_musd
+from optimizer.model.bounds import (
+    AVERAGE_IT_FACTOR,
+    compute_bounds,
+    dominance,
+    objective_floor,
+)
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import exact_steps
 from optimizer.solve.branch import Leaf, Solver, branch_bound, has_site_choice, site_fix
-from optimizer.solve.design import Design, round_design
-from optimizer.solve.evaluate import Evaluated, Evaluator
-from optimizer.solve.highs import SolveOptions, SolveResult, solve_model
+from optimizer.solve.design import Design, round_design, same_design
+from optimizer.solve.evaluate import Evaluator
+from optimizer.solve.highs import SolveResult, solve_model
+from optimizer.solve.state import Search
 
-INFEASIBLE_WORDS = ("Infeasible", "Primal infeasible or unbounded")
-#: largest (candidate sites x parcels) for which the root LP models the site choice
+METHODS = ("search", "direct")
+#: largest number of site flow columns (candidate sites x parcels, else x collector hubs) for
+#: which the root LP keeps the site choice: one compiled LP then serves every site, leaf and
+#: evaluation warm. Measured (benchmarks/RESULTS.md, issue 10): 10,000 parcels x 6 candidates
+#: per parcel (60,000 columns) made the root 6-9 s per site cold; 340 hubs x 6 warm 2.3-4.1 s
 MAX_SITE_FLOWS = 5_000
 
 
@@ -60,9 +74,9 @@ MAX_SITE_FLOWS = 5_000
 class StrategyResult:
     """The model holding the answer (built on ``data``), and what each stage reported.
 
-    ``stages``: one entry per solver call (name, status, objective, bound, seconds, rows,
-    integer columns, time limit reached); ``limits``: the stages that stopped on their time
-    limit (empty when none did).
+    ``stages``: one entry per solver call (name, status, outcome, objective, bound, seconds,
+    rows, integer columns, time limit reached); ``limits``: the stages that stopped on their
+    time limit (empty when none did).
     """
 
     model: pyo.ConcreteModel
@@ -98,115 +112,10 @@ class StrategyResult:
         return words
 
 
-def _is_infeasible(result: SolveResult) -> bool:
-    return any(w in result.status for w in INFEASIBLE_WORDS)
-
-
-class _Run:
-    """Timers, the stage log and the time left of one solve."""
-
-    def __init__(self, options: SolveOptions, progress: Callable[[str], None]):
-        self.options, self.progress = options, progress
-        self.t0 = time.perf_counter()
-        self.build_s = self.solve_s = 0.0
-        self.stages: list[dict] = []
-        self.evaluator: Evaluator | None = None
-
-    def left_s(self) -> float:
-        """Seconds left of the whole solve's time limit."""
-        return max(self.options.time_limit_s - (time.perf_counter() - self.t0), 1.0)
-
-    def solve(self, data: ModelData, name: str, fix=None, start=None, relax=False, basis=None):
-        """Build ``data``, apply ``fix(model)``, solve; log the stage; return (model, result)."""
-        t = time.perf_counter()
-        m = build_model(data)
-        if fix is not None:
-            fix(m)
-        if callable(start):
-            start = start(m)
-        self.build_s += time.perf_counter() - t
-        opts = replace(self.options, time_limit_s=self.left_s())
-        t = time.perf_counter()
-        r = solve_model(m, opts, start, relax=relax, stage=name, basis=basis)
-        self.solve_s += time.perf_counter() - t
-        self.log(r, r.compile_s + r.solve_s)
-        return m, r
-
-    def log(self, r: SolveResult, seconds: float) -> None:
-        """Record one solver call in the stage log."""
-        self.stages.append(
-            {
-                "stage": r.stage,
-                "status": r.status,
-                "objective_musd": r.objective if math.isfinite(r.objective) else None,
-                "bound_musd": r.bound if math.isfinite(r.bound) else None,
-                "seconds": seconds,
-                "rows": r.rows,
-                "integer_columns": r.integers,
-                "time_limit_reached": r.time_limit_reached,
-            }
-        )
-
-
-@dataclass
-class _Best:
-    """The cheapest evaluated design: its model, data, result and cost [$M]."""
-
-    cost: float = math.inf
-    model: pyo.ConcreteModel | None = None
-    data: ModelData | None = None
-    result: SolveResult | None = None
-    design: Design | None = None
-    evaluated: Evaluated | None = None
-
-
-def _evaluate(run: _Run, data: ModelData, design: Design | None, best: _Best, name: str) -> None:
-    """Solve the LP with ``design`` fixed at its site (warm, :mod:`optimizer.solve.evaluate`);
-    keep it when it beats ``best`` (``data``: the exact steps ``run.evaluator`` was made
-    for)."""
-    if design is None:
-        return
-    e = run.evaluator.evaluate(design, name)
-    if e is not None and e.cost < best.cost:
-        best.cost, best.model, best.data, best.result, best.design = (
-            e.cost, e.model, e.data, e.result, design)  # fmt: skip
-        best.evaluated = e
-
-
-def _same(a: Design | None, b: Design | None) -> bool:
-    """Whether two designs make the same decisions."""
-    if a is None or b is None:
-        return a is b
-    return (a.site, a.liion) == (b.site, b.liion) and all(
-        np.array_equal(x, y) for x, y in ((a.buy, b.buy), (a.build, b.build), (a.count, b.count))
-    )
-
-
-def _sustained_design(data: ModelData, run: _Run) -> Design | None:
-    """The rounded design of the sustained-mode LP relaxation (a start for average mode)."""
-    sus = replace(data, compute=replace(data.compute, mode="sustained"), bounds=None)
-    m, r = run.solve(sus.site_relaxed(), "sustained LP relaxation", relax=True)
-    return round_design(m, sus) if r.has_solution else None
-
-
-def _direct(data: ModelData, run: _Run, explain) -> StrategyResult:
-    """The full MILP with the site choice, solved by HiGHS (tiny cases, tests)."""
-    m, r = run.solve(data, "MILP")
-    if _is_infeasible(r):
-        raise InfeasibleError(explain() if explain else r.status)
-    if not r.has_solution:
-        raise NoSolutionError(f"the solver stopped without a solution: {r.status}")
-    lower = min(max(r.bound, 0.0), r.objective)
-    gap = max(r.objective - lower, 0.0) / max(abs(r.objective), 1e-9)
-    return StrategyResult(
-        m, data, r, lower, r.objective, gap, run.build_s, run.solve_s, None, run.stages
-    )
-
-
 def solve_with_gap(
     data: ModelData,
-    options: SolveOptions,
-    block_h: int = 2,
+    options,
+    method: str = "search",
     explain_infeasible: Callable[[], str] | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
     start: Design | None = None,
@@ -214,93 +123,172 @@ def solve_with_gap(
 ) -> StrategyResult:
     """Solve ``data`` (an hourly year) and return the answer with a proven gap.
 
-    ``start``: a design from an earlier run (``--warm-start``), evaluated first; ``basis``:
-    ``{"in": bytes}`` the earlier run's LP-relaxation basis (the first LP starts from it),
-    ``basis["out"]`` receives this run's. Raises
-    :class:`InfeasibleError` (with ``explain_infeasible()`` as its message) when the target cannot
-    be met and :class:`NoSolutionError` when the time limit ends the search without a design.
+    ``options``: :class:`~optimizer.solve.highs.SolveOptions`; ``method``: ``"search"`` or
+    ``"direct"`` (see the module docstring); ``start``: a design from an earlier run
+    (``--warm-start``), evaluated first; ``basis``: ``{"in": bytes}`` the earlier run's
+    LP-relaxation basis (the root LP starts from it), ``basis["out"]`` receives this run's.
+    Raises :class:`InfeasibleError` (with ``explain_infeasible()`` as its message) when a
+    relaxation proves the target cannot be met, :class:`NoSolutionError` when the limits end the
+    search without a design, :class:`~optimizer.solve.state.WrongBoundError` when a bound
+    exceeds the answer.
     """
-    run = _Run(options, progress)
+    if method not in METHODS:
+        raise ValueError(f"method {method!r} is not one of {', '.join(METHODS)}")
+    run = Search(options, progress)
     exact = exact_steps(data)
-    if block_h <= 1:
+    if method == "direct":
         return _direct(exact, run, explain_infeasible)
     progress(f"LP bound: {exact.hours:,} exact steps (nights merged)")
     run.evaluator = Evaluator(run, exact)
-    best = _starts(run, exact, start)
-    if best.cost < math.inf:
-        exact = replace(exact, bounds=compute_bounds(exact, best.cost))
-    lp, slack = _pruned(exact)
-    root, first, lower = _root(run, lp, slack, basis, explain_infeasible)
-    known = {}
-    if not _closed(best, lower, options):
-        known = _site_design(run, exact, root, first, best)
-    if not _same(first, best.design):  # warm at its site: cheap, and often the better one
-        _evaluate(run, exact, first, best, "rounded LP design (LP, integers fixed)")
-    if best.model is None:
-        raise InfeasibleError(explain_infeasible() if explain_infeasible else "no design found")
-    if not _closed(best, lower, options):
-        run.progress(f"gap {100 * (best.cost - lower) / best.cost:.2f}%: branching on reservoirs "
-                     "and compute sites (warm LPs)")  # fmt: skip
-        lower = branch_bound(
-            run,
-            root,
-            best,
-            lower,
-            lambda d, name: _evaluate(run, exact, d, best, name),
-            slack,
-            site_data=lp,
-            known=known,
+    exact = _known_designs(run, exact, start, explain_infeasible)
+    lp = relaxation_data(exact)
+    root, first = _root(run, lp, basis, explain_infeasible)
+    known = {} if run.closed() else _site_design(run, root, first)
+    if not same_design(first, run.best.design):  # warm at its site: cheap, often the better one
+        run.offer(first, "rounded LP design (LP, integers fixed)")
+    if not run.closed() and run.best.model is not None:
+        run.progress(f"gap {100 * (run.best.cost - run.lower) / run.best.cost:.2f}%: branching "
+                     "on reservoirs and compute sites (warm LPs)")  # fmt: skip
+        run.prove(branch_bound(run, root, site_data=lp, known=known))
+    if not run.closed():
+        _milp(run, exact, explain_infeasible)
+    if run.best.model is None:
+        raise NoSolutionError(
+            f"no design found within the limits: the relaxation is feasible (lower bound "
+            f"{run.lower:,.1f} $M) but neither rounding nor HiGHS's MILP found a design in "
+            f"{options.time_limit_s:,.0f} s; raise --time-limit or try --method direct"
         )
-    if not _closed(best, lower, options):
-        lower = _search(run, exact, lp, best, lower, slack)
-    Evaluator.restore(best.evaluated)
-    gap = max(best.cost - lower, 0.0) / max(abs(best.cost), 1e-9)
-    return StrategyResult(best.model, best.data, best.result, lower, best.cost, gap,
+    Evaluator.restore(run.best.evaluated)
+    best = run.best
+    return StrategyResult(best.model, best.data, best.result, run.lower, best.cost, run.gap(),
                           run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip
 
 
-def _root(run: _Run, lp: ModelData, slack: float, basis: dict | None, explain):
-    """Solve the root LP (from ``basis["in"]``, its basis to ``basis["out"]``); return
-    ``(solver, rounded design, lower bound [$M])``. Raises when it is infeasible or stops
-    without a solution."""
+def relaxation_data(exact: ModelData) -> ModelData:
+    """The data every relaxation (root LP, branches, MILP search) is built on: ``exact``
+    itself, except in ``average`` mode with dominated chip types, where only the undominated
+    types run and the target is lowered by one dominator chip per dominated type, which keeps
+    it a relaxation of ``exact`` (the argument: :func:`~optimizer.model.bounds.dominance`)."""
+    keep, lost_pflops = dominance(exact)
+    if len(keep) == len(exact.compute.names):
+        return exact
+    c = exact.compute
+    compute = replace(c, runs=tuple(keep), target_pflops=c.target_pflops - lost_pflops)
+    bounds = exact.bounds
+    lp = replace(exact, compute=compute, bounds=None)
+    if bounds is not None and math.isfinite(bounds.incumbent_musd):
+        lp.bounds = compute_bounds(lp, bounds.incumbent_musd * objective_floor(exact))
+    return lp
+
+
+def _known_designs(run: Search, exact: ModelData, start: Design | None, explain) -> ModelData:
+    """Evaluate the designs known before any bound (an earlier run's, and in ``average`` mode
+    the sustained design, else a first design found on the heuristic cap); return ``exact``
+    with big-M bounds from the incumbent's cost (from the data alone without one)."""
+    run.offer(start, "warm start design (LP, integers fixed)")
+    if exact.compute.mode == "average":
+        run.offer(_sustained_design(exact, run), "sustained design (LP)")
+        if run.best.model is None:
+            run.progress("average mode: no sustained design; a first design on a heuristic cap")
+            _heuristic_design(run, exact, explain)
+    if run.best.cost < math.inf:
+        return replace(exact, bounds=compute_bounds(exact, run.best.cost))
+    return exact
+
+
+def _heuristic_design(run: Search, exact: ModelData, explain) -> None:
+    """``average`` mode without a sustained design: the relaxation with installed chips capped
+    at :data:`~optimizer.model.bounds.AVERAGE_IT_FACTOR` times a sustained design's IT load (a
+    guess, not a bound: nothing is proven with it) rounded and evaluated, else HiGHS's MILP
+    under the same cap (any solution is a design). Raises when neither finds a design (an
+    infeasible answer is said with the cap it assumed)."""
+    capped = replace(exact, bounds=compute_bounds(exact))
+    m, r = _solve(run, _root_data(relaxation_data(capped)), "LP relaxation (heuristic cap)",
+                  relax=True)  # fmt: skip
+    if r.has_solution:
+        run.offer(round_design(m, exact), "rounded heuristic design (LP)")
+    if run.best.model is None:
+        m, r = _solve(run, capped, "MILP (heuristic cap)")
+        if r.has_solution:
+            run.offer(round_design(m, exact), "heuristic MILP design (LP, integers fixed)")
+    if run.best.model is not None:
+        return
+    cap = (f"average mode without a sustained design; installed chips were assumed to need at "
+           f"most {AVERAGE_IT_FACTOR:g}x the IT load of a sustained design")  # fmt: skip
+    if r.infeasible:
+        raise InfeasibleError(f"{explain() if explain else r.status} ({cap})")
+    raise NoSolutionError(f"no design found within the limits ({cap}): {r.status}")
+
+
+def _sustained_design(data: ModelData, run: Search) -> Design | None:
+    """The rounded design of the sustained-mode LP relaxation (a start for average mode)."""
+    sus = replace(data, compute=replace(data.compute, mode="sustained"), bounds=None)
+    m, r = _solve(run, sus.site_relaxed(), "sustained LP relaxation", relax=True)
+    return round_design(m, sus) if r.has_solution else None
+
+
+def _solve(run: Search, data: ModelData, name: str, relax=False, start=None):
+    """Build ``data``, solve it (``relax``: as an LP; ``start``: MIP start pairs or a function
+    of the model giving them), log the stage; return ``(model, result)``."""
+    t = time.perf_counter()
+    m = build_model(data)
+    if callable(start):
+        start = start(m)
+    run.build_s += time.perf_counter() - t
+    opts = replace(run.options, time_limit_s=run.left_s())
+    t = time.perf_counter()
+    r = solve_model(m, opts, start, relax=relax, stage=name)
+    run.solve_s += time.perf_counter() - t
+    run.log(r, r.compile_s + r.solve_s)
+    return m, r
+
+
+def _direct(data: ModelData, run: Search, explain) -> StrategyResult:
+    """The full MILP with the site choice, solved by HiGHS from the rounded LP design as a MIP
+    start (when rounding finds a feasible one): HiGHS's dual bound is the lower bound (0 when
+    it proves none: every cost is >= 0); its incumbent, or the start's evaluation when HiGHS
+    stops without one, is the answer."""
+    m_lp, r_lp = _solve(run, _root_data(data), "LP relaxation (MIP start)", relax=True)
+    start = None
+    if r_lp.has_solution:
+        run.evaluator = Evaluator(run, data)
+        run.offer(round_design(m_lp, data), "rounded LP design (MIP start)")
+        start = run.best.design.start if run.best.design is not None else None
+    m, r = _solve(run, data, "MILP", start=start)
+    if r.infeasible:
+        raise InfeasibleError(explain() if explain else r.status)
+    if not r.infeasible:
+        run.prove(r.bound)
+    if r.has_solution and r.objective <= run.best.cost:
+        run.best.cost = r.objective
+        gap = run.gap()
+        return StrategyResult(m, data, r, run.lower, r.objective, gap, run.build_s, run.solve_s,
+                              None, run.stages)  # fmt: skip
+    if run.best.model is None:
+        raise NoSolutionError(f"the solver stopped without a solution: {r.status}")
+    Evaluator.restore(run.best.evaluated)
+    best = run.best
+    return StrategyResult(best.model, best.data, best.result, run.lower, best.cost, run.gap(),
+                          run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip
+
+
+def _root(run: Search, lp: ModelData, basis: dict | None, explain) -> tuple[Solver, Design | None]:
+    """Solve the root LP (from ``basis["in"]``, its basis to ``basis["out"]``), prove its bound
+    and return ``(solver, rounded design)`` (None: no solution to round). Raises when it is
+    infeasible (proven) or proves no bound."""
     root = Solver(run, _root_data(lp), "LP relaxation", basis.get("in") if basis else None)
     r0 = root.solve([], "")
     if basis is not None:
         basis["out"] = root.session.basis_bytes()
-    if _is_infeasible(r0):
+    if r0.infeasible:
         raise InfeasibleError(explain() if explain else r0.status)
-    if not r0.has_solution:
-        raise NoSolutionError(f"the LP relaxation stopped without a solution: {r0.status}")
-    first = round_design(root.m, root.data)
+    if not r0.optimal:
+        raise NoSolutionError(f"the LP relaxation ended without a proven optimum: {r0.status}")
+    run.prove(r0.bound)
+    first = round_design(root.m, root.data) if r0.has_solution else None
     root.keep_root(r0.objective, first)
     run.evaluator.use_root(root)
-    return root, first, max(r0.objective - slack, 0.0)
-
-
-def _starts(run: _Run, exact: ModelData, start: Design | None) -> _Best:
-    """Evaluate the designs known before any bound: an earlier run's (``start``) and, in
-    ``average`` mode, the sustained design (chips may always run, so it is feasible there)."""
-    best = _Best()
-    if start is not None:
-        _evaluate(run, exact, start, best, "warm start design (LP, integers fixed)")
-    if exact.compute.mode == "average":
-        _evaluate(run, exact, _sustained_design(exact, run), best, "sustained design (LP)")
-    return best
-
-
-def _closed(best: _Best, lower: float, options: SolveOptions) -> bool:
-    """True when the incumbent is proven within ``mip_rel_gap`` of ``lower``."""
-    return best.cost < math.inf and (best.cost - lower) <= options.mip_rel_gap * abs(best.cost)
-
-
-def _pruned(exact: ModelData) -> tuple[ModelData, float]:
-    """The data the LP relaxations and the search use, and what that restriction may cost
-    [$M]: in ``average`` mode without running chips for dominated types
-    (:func:`~optimizer.model.bounds.dominated_slack_musd`), else ``exact`` itself and 0."""
-    if exact.compute.mode != "average":
-        return exact, 0.0
-    lp = replace(exact, compute=replace(exact.compute, prune_dominated=True))
-    return lp, dominated_slack_musd(exact)
+    return root, first
 
 
 def _root_data(lp: ModelData) -> ModelData:
@@ -308,7 +296,7 @@ def _root_data(lp: ModelData) -> ModelData:
     the bound, the site level, the leaves and the evaluations) with PV flows per (parcel,
     site) while they stay few, else per (hub, site) (:meth:`~optimizer.model.data.SiteData.by_hub`),
     else the site relaxation (:meth:`~optimizer.model.data.SiteData.relaxation`, no flow
-    columns)."""
+    columns); all within :data:`MAX_SITE_FLOWS`."""
     s = lp.land.site
     if s is None or s.fixed_site is not None:
         return lp
@@ -319,11 +307,11 @@ def _root_data(lp: ModelData) -> ModelData:
     return lp.site_relaxed()
 
 
-def _site_design(run: _Run, exact: ModelData, root: Solver, first: Design, best: _Best) -> dict:
+def _site_design(run: Search, root: Solver, first: Design | None) -> dict:
     """Solve the root LP at ``first``'s compute site (a session of that site alone when the
-    root has no site choice), round it and evaluate it on ``exact``; return the site-level
-    leaf it gives the branching, ``{name: (leaf, solver)}`` (``{}`` without a site)."""
-    if first.site is None:
+    root has no site choice), round it and evaluate it; return the site-level leaf it gives
+    the branching, ``{name: (leaf, solver)}`` (``{}`` without a site)."""
+    if first is None or first.site is None:
         return {}
     name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
     at = root.data.at_site(first.site)
@@ -333,27 +321,35 @@ def _site_design(run: _Run, exact: ModelData, root: Solver, first: Design, best:
         solver = Solver(run, at, f"LP at {name}")
         value = solver.bound([], "the chosen site")
     leaf = Leaf(first.site, name, value)
-    if abs(value) < math.inf:
+    if math.isfinite(value):
         leaf.design = round_design(solver.m, at, site=first.site)
-        _evaluate(run, exact, leaf.design, best, "site design (LP, integers fixed)")
+        run.offer(leaf.design, "site design (LP, integers fixed)")
     return {name: (leaf, solver)}
 
 
-def _search(
-    run: _Run, exact: ModelData, lp: ModelData, best: _Best, lower: float, slack: float
-) -> float:
-    """Branch and bound on the site-relaxed model (of ``lp``, whose restriction may cost
-    ``slack`` [$M]) with bounds from the incumbent; return the new lower bound [$M] (``best``
-    updated when the search finds a cheaper design, evaluated on ``exact``)."""
-    run.progress(
-        f"gap {100 * (best.cost - lower) / best.cost:.2f}% > "
-        f"{100 * run.options.mip_rel_gap:g}%: MILP search from the incumbent"
-    )
-    tight = replace(lp.site_relaxed(), bounds=compute_bounds(exact, best.cost))
-    m, r = run.solve(tight, "MILP search", start=best.design.start)
+def _milp(run: Search, exact: ModelData, explain) -> None:
+    """HiGHS's branch and bound, from the best bound: its dual bound is proven, its incumbent
+    rounded and evaluated on ``exact``.
+
+    With an incumbent: the model of ``exact`` in the root's form (:func:`_root_data`: the
+    exact MILP while its site flows stay few, else the site relaxation; every chip type runs,
+    so no lowered target holds the bound below the optimum) with big-M bounds from the
+    incumbent's cost, from its design as a MIP start (an "infeasible" answer proves
+    nothing here: the model holds an optimal design). Without one (rounding found no design):
+    the full MILP of ``exact``, so that "infeasible" is a proof (raised with ``explain()``)."""
+    if run.best.model is None:
+        run.progress("no design found by rounding: HiGHS's MILP on the full model")
+        m, r = _solve(run, exact, "MILP (full model)")
+        if r.infeasible:
+            raise InfeasibleError(explain() if explain else r.status)
+    else:
+        gap = 100 * (run.best.cost - run.lower) / run.best.cost
+        run.progress(f"gap {gap:.2f}% > {100 * run.options.mip_rel_gap:g}%: MILP search from "
+                     "the incumbent")  # fmt: skip
+        tight = _root_data(exact)  # every chip type: no lowered target to cap the proof
+        tight = replace(tight, bounds=compute_bounds(tight, run.best.cost))
+        m, r = _solve(run, tight, "MILP search", start=run.best.design.start)
     if r.has_solution:
-        design = round_design(m, exact)
-        _evaluate(run, exact, design, best, "MILP design (LP, integers fixed)")
-    if r.bound == r.bound:  # not NaN
-        lower = max(lower, min(r.bound - slack, best.cost))
-    return lower
+        run.offer(round_design(m, exact), "MILP design (LP, integers fixed)")
+    if not r.infeasible:
+        run.prove(r.bound)

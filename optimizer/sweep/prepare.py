@@ -50,9 +50,8 @@ def _option_problems(case: Case, file: str, where: str) -> list[Problem]:
     from optimizer.cli import _land_option_problems, _option_problems, _unserved_problems
 
     o = run_options(case.options)
-    coarse = o.coarse_block_h if "coarse-hours" in case.options else None
     out = _option_problems(o.target_flops, o.mode, o.solve.time_limit_s, o.solve.mip_rel_gap,
-                           coarse, o.mount)  # fmt: skip
+                           o.method, o.mount)  # fmt: skip
     out += _unserved_problems(o.max_unserved, o.mode)
     out += _land_option_problems(o.max_distance_km, o.max_sites)
     if o.solve.threads < 1:

@@ -29,6 +29,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from optimizer.choices import CHOICES, choice_list
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.prices import price_schema
 
@@ -39,7 +40,7 @@ OPTIONS: dict[str, tuple[str, str, type]] = {
     "mode": ("run", "mode", str),
     "precision": ("paths", "precision", str),
     "mount": ("run", "mount", str),
-    "coarse-hours": ("run", "coarse_block_h", int),
+    "method": ("run", "method", str),
     "no-liion": ("run", "no_liion", bool),
     "max-unserved": ("run", "max_unserved", float),
     "max-distance-km": ("run", "max_distance_km", float),
@@ -119,7 +120,8 @@ class _Collector:
 
 
 def _coerce(name: str, value, where: str, c: _Collector, base_dir: Path):
-    """``value`` converted to the option's type, or None with a problem recorded."""
+    """``value`` converted to the option's type, or None with a problem recorded (a choice
+    option's value must be one of :data:`optimizer.choices.CHOICES`, like on the command line)."""
     _, _, typ = OPTIONS[name]
     if typ is bool:
         if isinstance(value, bool):
@@ -138,6 +140,9 @@ def _coerce(name: str, value, where: str, c: _Collector, base_dir: Path):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return [base_dir / Path(v) for v in value]
     elif isinstance(value, str):
+        if name in CHOICES and value not in CHOICES[name]:
+            c.add(where, name, f"unknown {name}", value, choice_list(name))
+            return None
         return value
     c.add(where, name, "wrong type", repr(value), typ.__name__)
     return None

@@ -34,7 +34,7 @@ def wb(run_folder):
 def test_sheets_in_order(wb):
     assert wb.sheetnames == [
         "Summary", "BOM", "Cash flow", "Chips", "Parcels", "Reservoirs", "Storage", "Dispatch",
-        "Prices", "Run info", "Monthly", "Charts", "Run values",
+        "Prices", "Run info", "Monthly", "Charts", "Site", "Run values",
     ]  # fmt: skip
     assert wb["Run values"].sheet_state == "hidden"
     assert wb["Dispatch"].max_row == 8761

@@ -269,7 +269,7 @@ SOLVE_OPTIONS = {
     "solve-target": (["--target", "-1"], "--target:", "must be a positive FLOPS figure"),
     "solve-mode": (["--mode", "always"], "--mode:", "unknown mode"),
     "solve-mip-gap": (["--mip-gap", "2"], "--mip-gap:", "must be a fraction"),
-    "solve-coarse-hours": (["--coarse-hours", "7"], "--coarse-hours:", "must divide 8760"),
+    "solve-method": (["--method", "milp"], "--method:", "unknown method"),
     "solve-unserved-mode": (
         ["--max-unserved", "0.1", "--mode", "average"],
         "--max-unserved:",

@@ -31,7 +31,7 @@ def _solve(fuel=None, share=0.5):
     data = tiny_data(CF, battery=BATTERY)
     if fuel is not None:
         data.parts["backup"] = BackupData("gas", CAPEX, HEAT_RATE, fuel, 0.0, 440.0, share)
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     return r.model, (r.data, data)  # the solved model's (merged-step) data and the hourly data
 
 

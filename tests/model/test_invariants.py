@@ -1,7 +1,7 @@
 """Property-based invariants on small random plants (hypothesis), solved exactly.
 
 Each instance: two parcels, one pumped-hydro site, one or two chip types, a two-day year of
-random daylight profiles; the full MILP is solved directly (``block_h=1``, gap 0). Invariants:
+random daylight profiles; the full MILP is solved directly (``method="direct"``, gap 0). Invariants:
 prices x k scale the cost by k and keep the design; a higher target never costs less; an extra
 candidate parcel never costs more; average never costs more than sustained; the independent
 replay passes on every answer and fails on a perturbed one.
@@ -47,7 +47,7 @@ def plants(draw):
 
 
 def _cost(data) -> float:
-    return solve_with_gap(data, EXACT, block_h=1).upper_bound
+    return solve_with_gap(data, EXACT, method="direct").upper_bound
 
 
 def _scaled(data, k: float):
@@ -69,8 +69,8 @@ def _scaled(data, k: float):
 @SETTINGS
 @given(plants(), st.floats(0.5, 4.0))
 def test_prices_times_k_scale_the_cost(data, k):
-    base = solve_with_gap(data, EXACT, block_h=1)
-    scaled = solve_with_gap(_scaled(data, k), EXACT, block_h=1)
+    base = solve_with_gap(data, EXACT, method="direct")
+    scaled = solve_with_gap(_scaled(data, k), EXACT, method="direct")
     assert scaled.upper_bound == pytest.approx(k * base.upper_bound, rel=1e-5, abs=1e-7)
 
 
@@ -110,7 +110,7 @@ def test_average_never_costs_more_than_sustained(data):
 @SETTINGS
 @given(plants(), st.floats(0.01, 0.5))
 def test_the_replay_holds_and_a_perturbed_answer_fails_it(data, shift):
-    r = solve_with_gap(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, method="direct")
     sol = extract_solution(r.model, r.data)
     unit = sol.storage[0]
     assert np.abs(replay_levels(unit) - unit.level_mwh).max() <= 1e-6 * max(unit.energy_mwh, 1)

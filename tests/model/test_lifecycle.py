@@ -48,7 +48,7 @@ def test_one_component_lcoe_is_the_capital_recovery_formula():
     # flat sun cf 1, 100 chips x 1 kW = 0.1 MW: PV 0.1 MW_dc at 1 $M/MW_dc is the only energy
     # cost (free land); IT energy 0.1 MW x 4 h a "year". LCOE = CRF x 1e5 $ / 0.4 MWh.
     data = tiny_data([1.0] * 4, prices_musd=(0.0, 0.0))
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     sol = extract_solution(r.model, r.data)
     econ = economics(sol, data, np.ones(data.hours), 100e15)
     assert econ.lcoe_usd_per_mwh == pytest.approx(crf(R, N) * 1e5 / 0.4, rel=1e-9)
@@ -59,7 +59,7 @@ def test_one_component_lcoe_is_the_capital_recovery_formula():
 def test_lifecycle_objective_weights_the_chip_refresh():
     data = tiny_data([1.0] * 4, prices_musd=(0.0, 0.0))
     data.lifecycle = LifecycleData("lifecycle", R, N, {"chips": 5})
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     factor = 1 + sum(1.07**-y for y in (5, 10, 15, 20, 25))
     assert pyo.value(r.model.total_cost) == pytest.approx(1.0 * factor + 0.1, rel=1e-9)
 
@@ -70,7 +70,7 @@ def test_capex_liion_purchases_are_not_counted_twice_in_the_npc():
     bat = BatteryData(0.1, 0.05, 0.81, purchases=2)  # capex: the replacement is in the capital
     data = tiny_data([1.0, 1.0, 0.0, 0.0], battery=bat, prices_musd=(0.0, 0.0))
     data.lifecycle = LifecycleData("capex", R, N, {"liion": 15})
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     sol = extract_solution(r.model, r.data)
     econ = economics(sol, data, np.ones(data.hours), 100e15)
     liion = sol.costs_usd["liion_energy"] + sol.costs_usd["liion_power"]
@@ -84,7 +84,7 @@ def test_pv_fixed_om_per_kw_is_in_the_npc_and_not_in_the_capex_objective():
     # design and the capex objective are unchanged; the NPC adds A x 0.1 MW x 17,000 $/MW-yr
     data = tiny_data([1.0] * 4, prices_musd=(0.0, 0.0))
     data.pv.fom_musd_per_mw_dc_yr = 0.017
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     assert pyo.value(r.model.total_cost) == pytest.approx(0.1 + 1.0, rel=1e-9)
     sol = extract_solution(r.model, r.data)
     assert sol.annual_usd == pytest.approx({"pv_fom": 0.1 * 17_000.0})
@@ -99,7 +99,7 @@ def test_lifecycle_objective_counts_the_fixed_om():
     data = tiny_data([1.0] * 4, prices_musd=(0.0, 0.0))
     data.pv.fom_musd_per_mw_dc_yr = 0.017
     data.lifecycle = LifecycleData("lifecycle", R, N, {"pv": 30, "chips": 30})
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     annuity = 1 / crf(R, N)
     assert pyo.value(r.model.total_cost) == pytest.approx(1.1 + annuity * 0.0017, rel=1e-9)
 

@@ -59,7 +59,7 @@ def site_data(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
 
 def site_case(c_mw_km: float, max_km: float = float("inf"), max_clusters=None):
     data = site_data(c_mw_km, max_km, max_clusters)
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=2)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="search")
     sol = extract_solution(r.model, r.data)
     return data, sol, r
 
@@ -124,7 +124,7 @@ def test_relaxation_bounds_every_site_and_a_fixed_site_is_exact(max_km, fixed_mu
     Fixed S2: P's line runs 5 km (0.10) -> 1.26; with a 4 km limit P may not serve S2, so the PV
     moves to S1 (0.10 land, 3 km line 0.06) -> 1.1 + 0.05 + 0.10 + 0.06 = 1.31."""
     data = site_data(0.2, max_km)
-    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     assert full.upper_bound == pytest.approx(1.25, rel=1e-9)
     m, relaxed = _solve_with(data, data.land.site.relaxation())
     assert relaxed.objective == pytest.approx(1.20, rel=1e-9)
@@ -156,7 +156,7 @@ def test_hub_flows_are_exact_at_a_whole_site_and_bounded_by_the_other_forms(max_
     hub = s.by_hub()
     m, _ = _lp(data, hub)
     assert len(m.site.FJ) == 2 * 2  # hubs x candidates, not parcels x candidates
-    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1).upper_bound
+    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct").upper_bound
     by_hub = solve_model(build_model(replace(data, land=replace(data.land, site=hub))),
                          SolveOptions(mip_rel_gap=0))  # fmt: skip
     assert by_hub.objective == pytest.approx(full, rel=1e-9)
@@ -177,9 +177,9 @@ def test_many_parcels_branch_on_the_hub_form(monkeypatch):
     data = site_data(0.2)
     data.land.site.hub = np.array([0, 1, 1])
     data.land.site.hub_site_km = D[:2]
-    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    full = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     monkeypatch.setattr(strategy, "MAX_SITE_FLOWS", 5)  # 3 parcels x 2 > 5 >= 2 hubs x 2
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=2)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="search")
     assert r.data.land.site.hub_flows
     assert r.upper_bound == pytest.approx(full.upper_bound, rel=1e-9)
     assert r.gap <= 1e-9

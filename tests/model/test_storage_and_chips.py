@@ -20,7 +20,7 @@ EXACT = SolveOptions(mip_rel_gap=0)
 
 
 def _solve(data):
-    r = solve_with_gap(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, method="direct")
     sol = extract_solution(r.model, r.data)
     return r.model, sol
 

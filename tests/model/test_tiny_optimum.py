@@ -16,7 +16,7 @@ def test_flat_sun_two_parcels_one_chip():
     # 100 PFLOPS -> 100 chips x 1 kW = 0.1 MW; flat cf 0.5 -> 0.2 MW_dc of PV.
     # Cheapest land is parcel B ($0.03M). Cost = chips 1.0 + land 0.03 + PV 0.2 = 1.23 $M.
     data = tiny_data([0.5, 0.5, 0.5, 0.5])
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     m = r.model
     assert pyo.value(m.total_cost) == pytest.approx(1.23, rel=1e-7)
     assert [round(pyo.value(m.land.buy[p])) for p in m.land.P] == [0, 1]
@@ -27,7 +27,7 @@ def test_flat_sun_two_parcels_one_chip():
 def test_second_parcel_bought_only_when_the_first_is_full():
     # 300 chips = 0.3 MW at cf 0.5 -> 0.6 MW_dc; A holds 0.5 and B 0.4 MW_dc: both are needed.
     data = tiny_data([0.5] * 4, target_pflops=300, max_mw=(0.5, 0.4))
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     m = r.model
     assert [round(pyo.value(m.land.buy[p])) for p in m.land.P] == [1, 1]
     assert pyo.value(m.total_cost) == pytest.approx(3.0 + 0.05 + 0.03 + 0.6, rel=1e-7)
@@ -39,7 +39,7 @@ def test_day_night_needs_battery():
     # PV = 0.1 + 0.123457 MW_dc; E = 0.2/0.9 MWh; P = 0.123457 MW.
     bat = BatteryData(energy_musd_per_mwh=0.1, power_musd_per_mw=0.05, round_trip_eff=0.81)
     data = tiny_data([1, 1, 0, 0], battery=bat)
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     m = r.model
     charge = 0.2 / 0.81 / 2
     expected = 1.0 + 0.03 + (0.1 + charge) + 0.1 * 0.2 / 0.9 + 0.05 * charge
@@ -52,8 +52,8 @@ def test_day_night_needs_battery():
 def test_coarse_stage_bound_is_below_the_hourly_answer():
     bat = BatteryData(energy_musd_per_mwh=0.1, power_musd_per_mw=0.05, round_trip_eff=0.81)
     data = tiny_data([0, 1, 1, 0.5, 0.2, 0, 0, 0], battery=bat)
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=2)
-    direct = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="search")
+    direct = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     assert r.lower_bound <= pyo.value(direct.model.total_cost) + 1e-9
     assert r.upper_bound >= pyo.value(direct.model.total_cost) - 1e-9
     assert r.gap >= 0
@@ -64,5 +64,8 @@ def test_target_beyond_the_land_is_infeasible_and_names_land():
     data = tiny_data([0.5] * 4, target_pflops=5000)
     with pytest.raises(InfeasibleError, match="Land limits"):
         solve_with_gap(
-            data, SolveOptions(), block_h=2, explain_infeasible=lambda: explain_infeasible(data)
+            data,
+            SolveOptions(),
+            method="search",
+            explain_infeasible=lambda: explain_infeasible(data),
         )

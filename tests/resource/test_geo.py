@@ -101,3 +101,12 @@ def test_candidate_sites_rank_campuses_when_no_parcel_holds_the_hall():
     sites = geo.candidate_sites(gdf, 3, hall_acres=180.0, adjacency=adj)
     assert len(sites) == 3 and 8 not in sites
     assert 8 in geo.candidate_sites(gdf, 3, min_quantile=0.0)  # by parcel acres: the lone one
+
+
+def test_within_km_pairs_centroids_by_great_circle_distance():
+    """Three points on a meridian, 1.0 and 2.5 km north of the first (110.95 km per degree)."""
+    lat = np.array([33.0, 33.0 + 1.0 / 110.95, 33.0 + 2.5 / 110.95])
+    lon = np.full(3, -112.5)
+    near = geo.within_km(lat, lon, 2.0).toarray()
+    assert near.tolist() == [[True, True, False], [True, True, True], [False, True, True]]
+    assert geo.within_km(lat, lon, 0.0).toarray().tolist() == np.eye(3, dtype=bool).tolist()

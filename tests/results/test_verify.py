@@ -18,7 +18,7 @@ from optimizer.solve.strategy import solve_with_gap
 def solved():
     bat = BatteryData(energy_musd_per_mwh=0.1, power_musd_per_mw=0.05, round_trip_eff=0.81)
     data = tiny_data([1, 1, 0, 0], battery=bat)
-    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), block_h=1)
+    r = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct")
     sol = extract_solution(r.model, r.data)
     bom = pd.DataFrame({"quantity": [1.0], "unit_cost_usd": [sol.objective_usd]})
     return data, sol, bom

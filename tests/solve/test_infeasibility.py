@@ -98,7 +98,7 @@ def test_hall_footprint():
     text = words(data)
     assert "The data hall's footprint limits the design" in text
     assert "a hall of 10.0 acres (100 acres per MW_IT)" in text
-    assert "the largest candidate site campus (its parcel and the parcels adjacent to it) has " \
+    assert "the largest campus within reach (parcel S1 and the 0 parcels adjacent to it) has " \
         "1.0 buildable acres" in text
 
 

@@ -46,7 +46,7 @@ def test_exact_steps_keep_the_hourly_optimum():
 
 def test_expanded_levels_replay_the_hourly_flows():
     data = _phs_case()
-    r = solve_with_gap(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, method="direct")
     sol = extract_solution(r.model, r.data)
     unit = sol.storage[0]
     assert len(unit.level_mwh) == len(CF)
@@ -65,7 +65,7 @@ def test_average_never_costs_more_than_sustained():
 
 def test_lp_first_strategy_matches_the_direct_milp():
     data = _phs_case(fixed_musd=0.2)
-    direct = solve_with_gap(data, EXACT, block_h=1)
+    direct = solve_with_gap(data, EXACT, method="direct")
     lp_first = solve_with_gap(data, SolveOptions(mip_rel_gap=1e-6))
     assert lp_first.upper_bound == pytest.approx(direct.upper_bound, rel=1e-5)
     assert lp_first.lower_bound <= direct.upper_bound * (1 + 1e-9)
@@ -76,7 +76,7 @@ def test_target_not_a_whole_number_of_chips_is_feasible_without_liion():
     needs 101 chips, whose night load the turbine could not carry (exit 3)."""
     data = _phs_case(target=100.5)
     data.battery = BatteryData(0.1, 0.05, 0.81, enabled=False)
-    r = solve_with_gap(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, method="direct")
     assert round(pyo.value(r.model.compute.count[0])) == 101
     assert pyo.value(r.model.phs.turbine_mw[0]) == pytest.approx(0.101, rel=1e-6)
 
@@ -95,7 +95,7 @@ def test_power_is_tied_to_the_build_binary():
 
 def test_incumbent_bounds_hold_the_optimum():
     data = exact_steps(_phs_case(fixed_musd=0.2))
-    full = solve_with_gap(data, EXACT, block_h=1)
+    full = solve_with_gap(data, EXACT, method="direct")
     tight = replace(data, bounds=compute_bounds(data, full.upper_bound))
     r = solve_model(build_model(tight), EXACT)
     assert r.objective == pytest.approx(full.upper_bound, rel=1e-6)
@@ -180,7 +180,7 @@ def _two_site_case():
 
 def test_branching_on_reservoir_patterns_closes_the_gap():
     data = _two_site_case()
-    direct = solve_with_gap(data, EXACT, block_h=1)
+    direct = solve_with_gap(data, EXACT, method="direct")
     lp = solve_model(build_model(exact_steps(data)), EXACT, relax=True).objective
     r = solve_with_gap(data, SolveOptions(mip_rel_gap=1e-3))
     assert lp < direct.upper_bound * 0.95  # the relaxation alone is loose here
@@ -197,7 +197,7 @@ def test_designs_fix_every_integer_decision_the_registry_names():
     from optimizer.solve.design import fix_design
 
     data = exact_steps(_phs_case(fixed_musd=0.2))
-    r = solve_with_gap(data, EXACT, block_h=1)
+    r = solve_with_gap(data, EXACT, method="direct")
     assert r.design is None  # the direct MILP
     m = build_model(data)
     solve_model(m, EXACT, relax=True)

@@ -88,6 +88,9 @@ def _scenario_summary(scenario) -> dict | None:
 
 def _notes(run: RunResult) -> list[str]:
     """What zopt changed in the inputs, e.g. ``"weather: GHI computed from DNI and DHI ..."``."""
+    years = run.inputs.weather_years
+    if len(years) > 1:  # a record: every year's repairs (e.g. "Feb 29 dropped")
+        return [f"weather year {y.label}: {n}" for y in years for n in y.notes]
     weather = run.inputs.weather
     return [f"weather: {n}" for n in (weather.notes if weather is not None else [])]
 

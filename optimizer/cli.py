@@ -18,6 +18,15 @@ from optimizer.choices import (
     PRECISIONS,
     choice_list,
 )
+from optimizer.cli_weather import (
+    DESIGN_YEARS,
+    RELIABILITY,
+    STRESS_YEARS,
+    WEATHER_YEARS,
+    apply_reliability,
+    print_weather_years,
+    record_problems,
+)
 from optimizer.errors import EXIT_BAD_INPUT, InputError, ZoptError
 
 app = typer.Typer(
@@ -52,7 +61,12 @@ LAYER = typer.Option(None, "--parcels-layer", help="Layer name inside a GeoPacka
 PRICES = typer.Option(None, "--prices", help="Prices: CSV, or a zopt bom.xlsx (Prices sheet).")
 CHIPS = typer.Option(None, "--chips", help="Chip catalogue CSV.")
 RESERVOIRS = typer.Option(None, "--reservoirs", help="Pumped-hydro candidate sites CSV.")
-WEATHER = typer.Option(None, "--weather", help="Typical-year weather: NSRDB PSM3, TMY3 or EPW.")
+WEATHER = typer.Option(
+    None,
+    "--weather",
+    help="Weather file or folder: NSRDB PSM3, TMY3, TMY2, EPW, PVGIS; repeatable (a record of "
+    "years at one place: the first is the design year, every year is stress-tested).",
+)
 SCENARIO = typer.Option(
     None, "--scenario", metavar=_scenario_metavar(), help="Named scenario in data/scenarios/."
 )
@@ -132,7 +146,7 @@ def _paths(parcels, layer, prices, chips, reservoirs, weather, scenario=None):
         prices=prices,
         chips=chips,
         reservoirs=reservoirs,
-        weather=weather,
+        weather=list(weather) or None if weather else None,
         parcels_layer=layer,
         scenario=scenario,
     )
@@ -160,7 +174,7 @@ def solve(
     prices: Path = PRICES,
     chips: Path = CHIPS,
     reservoirs: Path = RESERVOIRS,
-    weather: Path = WEATHER,
+    weather: list[Path] = WEATHER,
     reports_dir: Path = typer.Option(Path("reports"), "--reports-dir", help="Where runs go."),
     time_limit: float = TIME_LIMIT,
     mip_gap: float = MIP_GAP,
@@ -183,6 +197,10 @@ def solve(
     objective: str = OBJECTIVE,
     backup: str = BACKUP,
     max_backup_share: float = MAX_BACKUP_SHARE,
+    stress_years: int = STRESS_YEARS,
+    design_years: str = DESIGN_YEARS,
+    weather_years: int = WEATHER_YEARS,
+    reliability: float = RELIABILITY,
 ) -> None:
     """Solve for the cheapest design and write a new run folder under --reports-dir."""
     from optimizer.pipeline import RunOptions
@@ -205,8 +223,11 @@ def solve(
             time_limit_s=time_limit, mip_rel_gap=mip_gap, threads=threads, random_seed=seed
         ),
         warm_start=warm_start,
+        stress_years=stress_years,
+        design_years=design_years,
+        weather_years=weather_years,
     )
-    _check_solve_options(opts)
+    _check_solve_options(opts, apply_reliability(opts, reliability, max_unserved))
     opts.solve.live = not quiet
     paths = _paths(parcels, parcels_layer, prices, chips, reservoirs, weather, scenario)
     paths = _land_paths(paths, exclude, exclude_buffer_m, fix_geometry, column_map)
@@ -217,7 +238,7 @@ def _say(msg: str) -> None:
     err.print(f"[dim]{msg}[/dim]")
 
 
-def _check_solve_options(opts) -> None:
+def _check_solve_options(opts, more: list = ()) -> None:
     """Check the ``zopt solve`` options (one :class:`~optimizer.pipeline.RunOptions`); report
     every problem and exit when any is wrong."""
     from optimizer.errors import Problem
@@ -235,6 +256,10 @@ def _check_solve_options(opts) -> None:
         problems.append(Problem("command line", "", "--objective", "unknown objective",
                                 opts.objective, choice_list("objective")))  # fmt: skip
     problems += _component_problems(opts)
+    problems += record_problems(opts) + list(more)
+    if opts.stress_years < 0:
+        problems.append(Problem("command line", "", "--stress-years", "must not be negative",
+                                opts.stress_years, ">= 0"))  # fmt: skip
     if problems:
         _fail(InputError(problems))
 
@@ -260,8 +285,12 @@ def _solve_and_report(paths, opts, reports_dir: Path) -> None:
     except ZoptError as exc:
         _fail(exc)
     from optimizer.cli_table import summary_table
+    from optimizer.export.weather_years import stress_table
 
-    console.print(summary_table(summary_dict(run)))
+    summary = summary_dict(run)
+    console.print(summary_table(summary))
+    if (table := stress_table(summary.get("weather_years"))) is not None:
+        console.print(table)
     console.print(str(folder), markup=False, highlight=False, soft_wrap=True)
 
 
@@ -351,7 +380,7 @@ def validate(
     prices: Path = PRICES,
     chips: Path = CHIPS,
     reservoirs: Path = RESERVOIRS,
-    weather: Path = WEATHER,
+    weather: list[Path] = WEATHER,
     scenario: str = SCENARIO,
     exclude: list[Path] = EXCLUDE,
     exclude_buffer_m: float = EXCLUDE_BUFFER,
@@ -386,6 +415,7 @@ def validate(
         f"{len(inputs.prices)} prices, weather: "
         f"{'embedded default' if inputs.weather is None else inputs.weather.source}"
     )
+    print_weather_years(inputs, console)
 
 
 cli_yield.register(app)
@@ -397,6 +427,10 @@ cli_diff.register(app)
 from optimizer import cli_sweep  # noqa: E402
 
 cli_sweep.register(app)
+
+from optimizer import cli_stress  # noqa: E402
+
+cli_stress.register(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from optimizer.errors import CheckFailedError, InfeasibleError, InputError, Problem
@@ -51,6 +52,14 @@ class RunOptions:
     solve: SolveOptions = field(default_factory=SolveOptions)
     warm_start: Path | None = None  # an earlier run folder whose design starts the search
     objective: str = "capex"  # capex | lifecycle (optimizer.model.lifecycle)
+    #: synthetic weather years the design is replayed on with the embedded default weather
+    #: (``zopt solve`` asks for 3; library callers and sweeps for none unless they say)
+    stress_years: int = 0
+    #: "first": design on the first weather year, replay the others; "all": one design for
+    #: every year of the record at once (optimizer.resource.record_profiles)
+    design_years: str = "first"
+    #: with the embedded weather: design for this many synthetic years at once (0: typical)
+    weather_years: int = 0
     #: the registry components' own options by name (e.g. ``backup``, ``max_backup_share`` of
     #: optimizer.model.backup), read by their ``data`` hooks and checked by their ``options``
     components: dict = field(default_factory=dict)
@@ -92,8 +101,14 @@ def _read_inputs(
     timings["read"] = time.perf_counter() - t
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
-    for note in inputs.weather.notes if inputs.weather is not None else []:
-        progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
+    if len(inputs.weather_years) > 1:
+        from optimizer.inputs.weather_record import describe_record
+
+        for line in describe_record(inputs.weather_years):
+            progress(line)  # every year of a record, its file and what zopt changed
+    else:
+        for note in inputs.weather.notes if inputs.weather is not None else []:
+            progress(f"weather: {note}")  # e.g. GHI computed from DNI and DHI
     progress(f"inputs valid: {len(inputs.parcels)} parcels, {len(inputs.chips)} chip types, "
              f"{len(inputs.reservoirs)} reservoir sites")  # fmt: skip
     return inputs, opts
@@ -106,13 +121,55 @@ def _pv_profiles(
     [kWh/kW_dc]."""
     t = time.perf_counter()
     params = PVSystemParams.from_prices(inputs.prices, mount=opts.mount)
-    profiles = build_profiles(inputs.parcels, inputs.weather, params, opts.profile_radius_km)
+    if designs_on_record(inputs, opts):
+        from optimizer.resource.record_profiles import record_profiles
+
+        profiles = record_profiles(
+            inputs.parcels, inputs.weather_years, params, opts.profile_radius_km
+        )
+    else:
+        profiles = build_profiles(inputs.parcels, inputs.weather, params, opts.profile_radius_km)
     timings["yield"] = time.perf_counter() - t
     progress(
         f"PV yield: {len(profiles.lat)} weather profiles, "
-        f"{profiles.cf.sum(axis=1).mean():,.0f} kWh/kW_dc a year"
+        f"{profiles.cf.sum(axis=1).mean() * 8760 / profiles.cf.shape[1]:,.0f} kWh/kW_dc a year"
     )
     return profiles
+
+
+def designs_on_record(inputs: Inputs, opts: RunOptions) -> bool:
+    """True when one design is sought for every year of a record of several years."""
+    wanted = opts.design_years == "all" or opts.weather_years > 0
+    return wanted and len(inputs.weather_years) > 1
+
+
+def _synthetic_record(inputs: Inputs, opts: RunOptions, progress) -> None:
+    """``--weather-years N`` with the embedded weather: N synthetic years (drawn at the
+    parcels' mean place and altitude, every profile gets the same year) become the record."""
+    from optimizer.resource.synthetic_years import synthetic_year
+
+    if opts.weather_years <= 0 or inputs.weather is not None:
+        return
+    p = inputs.parcels
+    elev = p["elevation_m"].to_numpy(dtype=float)
+    alt = float(np.nanmean(elev)) if np.isfinite(elev).any() else 0.0
+    lat, lon = float(p["lat"].mean()), float(p["lon"].mean())
+    inputs.weather_years = [synthetic_year(lat, lon, alt, k)
+                            for k in range(1, opts.weather_years + 1)]  # fmt: skip
+    progress(f"weather record: {opts.weather_years} synthetic years of the default weather "
+             f"model at {lat:.2f}, {lon:.2f} (seeded; one design for all)")  # fmt: skip
+
+
+#: annual cost terms proportional to energy: summed over the horizon by the model, so divided
+#: by the record's years to stay per year
+ENERGY_TERMS = ("phs_vom", "backup_fuel", "backup_vom")
+
+
+def _per_year(sol, n_years: int) -> None:
+    """Energy-proportional annual terms of a record design per year, not per record."""
+    for name in ENERGY_TERMS:
+        if name in sol.annual_usd:
+            sol.annual_usd[name] /= n_years
 
 
 def _checked_solution(strategy, inputs: Inputs, data, timings: dict):
@@ -132,8 +189,11 @@ def _checked_solution(strategy, inputs: Inputs, data, timings: dict):
 
 def _hour_index(inputs: Inputs, data) -> pd.DatetimeIndex:
     """Hour-beginning timestamps of the dispatch: the weather file's, else :data:`MODEL_YEAR`."""
-    if inputs.weather is not None:
+    if inputs.weather is not None and data.hours == len(inputs.weather.df):
         return inputs.weather.df.index
+    if inputs.weather is not None:  # a record designed at once: its years end to end
+        tz = inputs.weather.df.index.tz
+        return pd.date_range(f"{MODEL_YEAR}-01-01", periods=data.hours, freq="h", tz=tz)
     return pd.date_range(f"{MODEL_YEAR}-01-01", periods=data.hours, freq="h")
 
 
@@ -230,6 +290,7 @@ def run_solve(
     if inputs is None:
         inputs, opts = _read_inputs(paths, opts, progress, timings)
     if profiles is None:
+        _synthetic_record(inputs, opts, progress)
         profiles = _pv_profiles(inputs, opts, progress, timings)
     t = time.perf_counter()  # model data, compute site and power lines included
     data = model_data_from_inputs(
@@ -249,8 +310,10 @@ def run_solve(
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")
+    if data.hours > 8760:
+        _per_year(sol, data.hours // 8760)
     dispatch = dispatch_frame(sol, data, _hour_index(inputs, data))
-    return RunResult(
+    run = RunResult(
         inputs=inputs,
         profiles=profiles,
         data=data,
@@ -263,6 +326,17 @@ def run_solve(
         timings_s=timings,
         lp_basis=basis.get("out"),
     )
+    _stress_test(run, opts, progress)
+    return run
+
+
+def _stress_test(run: RunResult, opts: RunOptions, progress) -> None:
+    """Replay the design on every weather year of the run (timed as ``stress`` [s])."""
+    from optimizer.results.stress import stress_of_run
+
+    t = time.perf_counter()
+    run.stress_design, run.weather_years = stress_of_run(run, opts.stress_years, progress)
+    run.timings_s["stress"] = time.perf_counter() - t
 
 
 def run_info(run: RunResult) -> dict:
@@ -293,6 +367,10 @@ def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> P
         plot_map(run, tmp / "map.png")
         write_parcels_gpkg(run, tmp / "parcels.gpkg")
         plot_dispatch(run, tmp / "dispatch.png")
+        if run.weather_years:
+            from optimizer.export.weather_years import plot_weather_years
+
+            plot_weather_years(run.weather_years, tmp / "weather_years.png")
         run.timings_s["export"] = time.perf_counter() - t
         write_summary(run, tmp)
         if run.lp_basis:

@@ -38,6 +38,7 @@ def test_solve_writes_a_verified_run(first_run):
         "manifest.json",
         "parcels.gpkg",
         "lp_relaxation.bas",
+        "weather_years.png",  # the stress test on 3 synthetic years (zopt solve's default)
     }
     s = json.loads((folder / "summary.json").read_text())
     for key in (
@@ -57,6 +58,11 @@ def test_solve_writes_a_verified_run(first_run):
     assert s["check"]["passed"] is True
     assert abs(s["check"]["bom_total_usd"] - s["total_cost_usd"]) <= 1e-3 * s["total_cost_usd"]
     assert str(folder) in result.output
+    years = s["weather_years"]["years"]
+    assert [y["label"] for y in years] == ["synthetic 1", "synthetic 2", "synthetic 3"]
+    assert all(y["synthetic"] for y in years)
+    assert "stress test: the design on each weather year" in result.output
+    assert s["timings_s"]["stress"] < 15  # about 5 s on 2 cores
 
 
 @pytest.mark.slow

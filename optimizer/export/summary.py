@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.export.gis import land_summary
+from optimizer.export.weather_years import weather_years_summary
 from optimizer.results.run import RunResult
 
 #: Below this a size [MWh, MW] is nothing built, and a figure is printed as 0, never "-0".
@@ -87,6 +88,9 @@ def _scenario_summary(scenario) -> dict | None:
 
 def _notes(run: RunResult) -> list[str]:
     """What zopt changed in the inputs, e.g. ``"weather: GHI computed from DNI and DHI ..."``."""
+    years = run.inputs.weather_years
+    if len(years) > 1:  # a record: every year's repairs (e.g. "Feb 29 dropped")
+        return [f"weather year {y.label}: {n}" for y in years for n in y.notes]
     weather = run.inputs.weather
     return [f"weather: {n}" for n in (weather.notes if weather is not None else [])]
 
@@ -138,6 +142,9 @@ def summary_dict(run: RunResult) -> dict:
             "check": {"passed": run.check.passed, **run.check.figures},
             "timings_s": run.timings_s,
             "bom_lines": bom_lines(run),
+            "weather_years": weather_years_summary(
+                run.stress_design, run.weather_years, run.timings_s.get("stress")
+            ),
         }
     )
 

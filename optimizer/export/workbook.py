@@ -24,6 +24,7 @@ import pandas as pd
 
 from optimizer.export import charts
 from optimizer.export import workbook_inputs as wi
+from optimizer.export.weather_years import sheet_frame
 from optimizer.export.workbook_cashflow import cash_flow_sheet
 from optimizer.export.workbook_summary import summary_sheet
 from optimizer.export.xlsx_frames import frame_sheet
@@ -172,6 +173,8 @@ def _fill(run: RunResult, summary: dict, run_info: dict, wb) -> None:
     for name, table in run.component_tables().items():  # registry components' own sheets
         title = name.replace("_", " ").capitalize()
         frame_sheet(add_sheet(wb, title), table, title.replace(" ", ""))
+    if run.weather_years:  # the stress test (optimizer.results.stress)
+        frame_sheet(add_sheet(wb, "Weather years"), sheet_frame(run.weather_years), "WeatherYears")
     refs = wi.InputRefs()
     wi.write_prices(ws["Prices"], run, refs)
     wi.write_chips(ws["Chips"], run, refs)

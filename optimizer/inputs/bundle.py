@@ -18,7 +18,8 @@ from optimizer.inputs.parcels import parse_column_map, read_parcels
 from optimizer.inputs.prices import Prices, load_prices
 from optimizer.inputs.reservoirs import read_reservoirs
 from optimizer.inputs.scenario import Scenario, load_scenario
-from optimizer.inputs.weather import WeatherData, read_weather
+from optimizer.inputs.weather import WeatherData
+from optimizer.inputs.weather_record import read_weather_record
 from optimizer.paths import default_path
 
 
@@ -30,7 +31,7 @@ class InputPaths:
     prices: Path | None = None
     chips: Path | None = None
     reservoirs: Path | None = None
-    weather: Path | None = None
+    weather: Path | list[Path] | None = None  # files or folders: a weather record
     parcels_layer: str | None = None
     scenario: str | None = None
     exclude: list[Path] = field(default_factory=list)
@@ -45,8 +46,15 @@ class InputPaths:
             "prices": self.prices or default_path("prices.csv"),
             "chips": self.chips or default_path("chips.csv"),
             "reservoirs": self.reservoirs or default_path("reservoirs.csv"),
-            "weather": self.weather,
+            "weather": self.weather_paths()[0] if self.weather_paths() else None,
         }
+
+    def weather_paths(self) -> list[Path]:
+        """The ``--weather`` values given (files or folders), in order."""
+        if self.weather is None:
+            return []
+        given = self.weather if isinstance(self.weather, list | tuple) else [self.weather]
+        return [Path(p) for p in given]
 
 
 @dataclass
@@ -63,6 +71,9 @@ class Inputs:
     scenario: Scenario | None = None
     exclusions: gpd.GeoDataFrame | None = None
     exclude_buffer_m: float = 0.0
+    #: every weather year of the record (the first is ``weather``, the design year); empty with
+    #: the embedded default weather
+    weather_years: list[WeatherData] = field(default_factory=list)
 
     def checksums(self) -> dict[str, str]:
         """Return ``name -> sha256`` of every input file read (embedded ones included)."""
@@ -118,10 +129,11 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     problems += book["problems"]
     chips = chips if book["chips"] is None else book["chips"]
     reservoirs = reservoirs if book["reservoirs"] is None else book["reservoirs"]
-    weather = None
-    if paths.weather is not None:
-        weather, p = read_weather(paths.weather)
-        problems += p.problems
+    weather, years = None, []
+    if paths.weather_paths():
+        years, p = read_weather_record(paths.weather_paths())
+        problems += p
+        weather = years[0] if years else None
     if not problems:
         parcels = _apply_parcel_prices(parcels, book, problems)
     if problems:
@@ -129,6 +141,7 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
     parcels = apply_exclusions(parcels, exclusions, paths.exclude_buffer_m)
     for i, path in enumerate(paths.exclude):
         files[f"exclude {i + 1}"] = Path(path)
+    _weather_files(files, years)
     return Inputs(
         prices,
         chips,
@@ -140,7 +153,17 @@ def load_inputs(paths: InputPaths | None = None, precision: str = "fp8") -> Inpu
         scenario,
         exclusions,
         paths.exclude_buffer_m,
+        years,
     )
+
+
+def _weather_files(files: dict, years: list[WeatherData]) -> None:
+    """Record the files of a weather record's further years (``weather 2``, ...) in ``files``."""
+    seen: list[str] = []
+    for y in years:
+        if y.file and y.file not in seen:
+            seen.append(y.file)
+            files["weather" if len(seen) == 1 else f"weather {len(seen)}"] = Path(y.file)
 
 
 def _workbook_inputs(paths: InputPaths, files: dict, precision: str) -> dict:

@@ -248,21 +248,38 @@ def synthesize(
     latitude: float, longitude: float, altitude_m: float, tables: dict, seed: int
 ) -> WeatherData:
     """Build one synthetic typical year at a place [deg, deg, m] from calibration ``tables``."""
+    index, cs, cs_ghi, month, pi_day, rho = year_frame(latitude, longitude, altitude_m, tables)
+    rng = np.random.default_rng(seed)
+    seq = candidate_classes(pi_day, rho, rng)
+    kd_all = candidate_kd(seq, month, cs_ghi.sum(axis=1), tables, rng)
+    best = typical_candidate(seq, kd_all, pi_day, month, cs_ghi.sum(axis=1), tables)
+    kd = kd_all[best]
+    target = tables["spells"]["min_mean_kd"].to_numpy()
+    kd = match_year_spells(kd, month, cs_ghi.sum(axis=1), target, KC_MAX)
+    source = f"embedded default (Ineichen clear sky x cloud model, seed {seed})"
+    return weather_from_days(kd, (index, cs, cs_ghi), (latitude, longitude, altitude_m), tables,
+                             rng, source)  # fmt: skip
+
+
+def year_frame(latitude: float, longitude: float, altitude_m: float, tables: dict):
+    """The model year's hourly index (the place's standard time), clear sky, daily clear-sky
+    GHI (365, 24) [W/m2], month of each day, daily class probabilities and persistence."""
     tz = standard_tz(latitude, longitude)  # the place's standard time, not round(lon / 15)
     index = pd.date_range(f"{MODEL_YEAR}-01-01", periods=HOURS_PER_YEAR, freq="h", tz=tz)
     cs = clearsky(index, latitude, longitude, altitude_m)
     cs_ghi = cs["ghi"].to_numpy().reshape(365, 24)
-    rng = np.random.default_rng(seed)
     month = index.month.to_numpy()[::24]
     pcols = [f"p_{n}" for n in CLASS_NAMES]
     pi_day = tables["monthly"][pcols].to_numpy()[month - 1]
     rho = tables["classes"]["persistence"].to_numpy()
-    seq = candidate_classes(pi_day, rho, rng)
-    kd_all = candidate_kd(seq, month, cs_ghi.sum(axis=1), tables, rng)
-    best = typical_candidate(seq, kd_all, pi_day, month, cs_ghi.sum(axis=1), tables)
-    cls, kd = seq[best], kd_all[best]
-    target = tables["spells"]["min_mean_kd"].to_numpy()
-    kd = match_year_spells(kd, month, cs_ghi.sum(axis=1), target, KC_MAX)
+    return index, cs, cs_ghi, month, pi_day, rho
+
+
+def weather_from_days(kd, frame, place, tables: dict, rng, source: str) -> WeatherData:
+    """Hourly weather from daily clear-sky indices ``kd`` (365,) [-] (steps 3-5 of the module
+    doc); ``frame`` = (index, clear sky, daily clear-sky GHI), ``place`` = (lat, lon, alt)."""
+    index, cs, cs_ghi = frame
+    latitude, longitude, altitude_m = place
     cls = day_class(kd)
     kc = hourly_kc(kd, cls, cs_ghi, tables, rng)
     ghi = (kc * cs_ghi).ravel()
@@ -272,13 +289,7 @@ def synthesize(
     df = pd.DataFrame(
         {"ghi": ghi, "dni": dni, "dhi": dhi, "temp_air": temp, "wind_speed": wind}, index=index
     )
-    return WeatherData(
-        df,
-        float(latitude),
-        float(longitude),
-        float(altitude_m),
-        f"embedded default (Ineichen clear sky x cloud model, seed {seed})",
-    )
+    return WeatherData(df, float(latitude), float(longitude), float(altitude_m), source)
 
 
 def default_weather(latitude: float, longitude: float, altitude_m: float = 0.0) -> WeatherData:

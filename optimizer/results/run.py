@@ -30,6 +30,9 @@ class RunResult:
     options: dict
     timings_s: dict = field(default_factory=dict)
     lp_basis: bytes | None = None  # HiGHS basis of the LP relaxation, for a warm rerun
+    #: the stress test (optimizer.results.stress): the design replayed, one YearStress a year
+    stress_design: object | None = None
+    weather_years: list = field(default_factory=list)
 
     @property
     def total_cost_usd(self) -> float:

@@ -369,6 +369,10 @@ from optimizer import cli_sweep  # noqa: E402
 
 cli_sweep.register(app)
 
+from optimizer import cli_roadmap  # noqa: E402
+
+cli_roadmap.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""

@@ -179,6 +179,11 @@ def test_budget_crossing_equals_separate_solves(tmp_path, monkeypatch):
     assert list(df["year"]) == list(YEARS) and (df["status"] == "ok").all()
     for year, cost in costs.items():
         assert df.set_index("year").loc[year, "total_cost_usd"] == pytest.approx(cost, rel=0.011)
+        # by hand: 1e19 / 1e16 = 1,000 chips at $100 / 2^n and 1,000 x 100 W = 0.1 MW_IT of
+        # data hall at $1M/MW_IT x 0.9^n (the seed: no server cost or power per chip)
+        n = year - 2025
+        compute = 1000 * 100 / (1 + CHIP_RATE) ** n + 0.1 * 1e6 * (1 + HALL_RATE) ** n
+        assert df.set_index("year").loc[year, "cost_Compute_usd"] == pytest.approx(compute)
     run = folder / df.set_index("year").loc[2027, "run_folder"]
     assert (run / "bom.xlsx").is_file() and (run / "summary.json").is_file()
     prices = pd.read_excel(run / "bom.xlsx", sheet_name="Prices").set_index("key")

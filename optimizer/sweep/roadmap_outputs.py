@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +61,14 @@ def _pyplot():
     return plt
 
 
+def _year_axis(ax) -> None:
+    """Whole years on the x axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("year")
+
+
 def plot_roadmap(df: pd.DataFrame, path: Path, budget_usd: float | None,
                  crossings: dict) -> Path | None:  # fmt: skip
     """Total capital cost [$M, log] against year: one line per case, the band between the
@@ -84,8 +93,16 @@ def plot_roadmap(df: pd.DataFrame, path: Path, budget_usd: float | None,
                 ax.annotate(f"{c['case']} {c['year']}", (c["year"], budget_usd / 1e6),
                             textcoords="offset points", xytext=(4, 6), fontsize=8,
                             color=CASE_COLORS.get(c["case"]))  # fmt: skip
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     ax.set_yscale("log")
-    ax.set_xlabel("year")
+    shown = [wide.min().min(), wide.max().max()] + ([budget_usd / 1e6] if budget_usd else [])
+    decades = math.log10(max(shown) / max(min(shown), 1e-9))
+    subs = (1.0, 2.0, 5.0) if decades > 1.5 else (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    _year_axis(ax)
     ax.set_ylabel("total capital cost [\\$M]")
     ax.set_title("Cost of the target by year of purchase (projected prices)")
     ax.grid(alpha=0.3, which="both")
@@ -112,7 +129,7 @@ def plot_shares(df: pd.DataFrame, path: Path) -> Path | None:
         labels = [c.removeprefix("cost_").removesuffix("_usd") for c in cats]
         ax.stackplot(g["year"], share.T.to_numpy(), labels=labels, alpha=0.85)
         ax.set_title(name)
-        ax.set_xlabel("year")
+        _year_axis(ax)
         ax.set_ylim(0, 100)
     axes[0][0].set_ylabel("share of the capital cost [%]")
     axes[0][-1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)

@@ -432,6 +432,10 @@ from optimizer import cli_stress  # noqa: E402
 
 cli_stress.register(app)
 
+from optimizer import cli_roadmap  # noqa: E402
+
+cli_roadmap.register(app)
+
 
 def main() -> None:
     """Console-script entry point."""

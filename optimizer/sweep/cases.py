@@ -33,6 +33,11 @@ class Case:
     varied : column label -> value, the values that define the case in ``sweep.csv``
     role : "product" (an axes combination) or "sensitivity"
     sens_key, sens_side : the sensitivity key and "low" / "base" / "high"
+    price_sources : price key -> the source text of its overridden value (default "zopt sweep")
+    chip_scale : (price factor, power factor) [-] applied to every chip's ``price_usd`` and
+        ``overhead_usd``, and to its ``tdp_w`` and ``overhead_w`` (None: unchanged)
+    chip_source : the source text of the scaled catalogue (with ``chip_scale``)
+    parcel_factor : every parcel's price multiplied by this [-] (None: unchanged)
     """
 
     options: dict
@@ -44,6 +49,10 @@ class Case:
     sens_key: str = ""
     sens_side: str = ""
     key: str = ""
+    price_sources: dict = field(default_factory=dict)
+    chip_scale: tuple[float, float] | None = None
+    chip_source: str = ""
+    parcel_factor: float | None = None
 
     @property
     def case_id(self) -> str:
@@ -175,6 +184,9 @@ def case_key(case: Case, checksums: dict) -> str:
         "chip_prices": case.chip_prices,
         "chip_factor": case.chip_factor,
     }
+    for name in ("price_sources", "chip_scale", "chip_source", "parcel_factor"):
+        if getattr(case, name) not in (None, "", {}):  # only when set: older keys unchanged
+            record[name] = getattr(case, name)
     text = json.dumps(record, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 

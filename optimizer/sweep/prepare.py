@@ -82,6 +82,10 @@ def _value_problems(case: Case, inputs: Inputs, file: str, where: str) -> list[P
     if case.chip_factor is not None and not case.chip_factor > 0:
         out.append(Problem(file, where, "chip_price", "factor must be positive", case.chip_factor,
                            "> 0, e.g. 0.7"))  # fmt: skip
+    for name, f in (("chip_scale", min(case.chip_scale or (1.0,))),
+                    ("parcel_factor", case.parcel_factor)):  # fmt: skip
+        if f is not None and not (f > 0 and f < float("inf")):
+            out.append(Problem(file, where, name, "factor must be positive", f, "> 0"))
     return out
 
 
@@ -93,6 +97,10 @@ def _drop_no_ops(case: Case, inputs: Inputs) -> None:
     case.chip_prices = {k: v for k, v in case.chip_prices.items() if v != price.get(k)}
     if case.chip_factor == 1.0:
         case.chip_factor = None
+    if case.chip_scale == (1.0, 1.0):
+        case.chip_scale = None
+    if case.parcel_factor == 1.0:
+        case.parcel_factor = None
 
 
 def _where(case: Case) -> str:

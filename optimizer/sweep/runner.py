@@ -132,20 +132,17 @@ def gather(client, futures: dict, on_update=lambda _s: None) -> list[dict]:
     return rows
 
 
-def run_sweep(spec_path: Path, reports_dir: Path, scheduler: str | None = None,
-              workers: int | None = None, say=lambda _m: None,
-              on_update=lambda _s: None) -> SweepResult:  # fmt: skip
-    """Validate the spec, run the cases not done yet, write the results; return what it did.
+def run_prepared(prep: Prepared, sweep_dir: Path, scheduler: str | None, workers: int | None,
+                 write, say=lambda _m: None,
+                 on_update=lambda _s: None) -> tuple[list, dict]:  # fmt: skip
+    """Run the cases of ``prep`` not finished in ``sweep_dir`` yet (resume) on Dask.
 
-    Raises :class:`~optimizer.errors.InputError` (bad spec or inputs: nothing is solved) or
-    :class:`~optimizer.errors.WriteError`; a failed case never raises.
+    ``write(rows, info)`` is called with what finished when the run is interrupted (Ctrl-C).
+    Returns every case's row (done before and now) and the run info (scheduler, workers,
+    dashboard, ran, skipped).
     """
     from optimizer.export.runfolder import check_writable
 
-    t0 = time.perf_counter()
-    spec = read_spec(spec_path, strict=False)
-    prep = prepare(spec)
-    sweep_dir = Path(reports_dir) / spec.name
     check_writable(sweep_dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)
     done = read_done(sweep_dir)
@@ -165,14 +162,32 @@ def run_sweep(spec_path: Path, reports_dir: Path, scheduler: str | None = None,
                 rows += gather(client, futures, on_update)
             except BaseException:  # Ctrl-C: keep what finished (on disk already)
                 rows = list(read_done(sweep_dir).values())
-                write_outputs(sweep_dir, spec, [r for r in rows if r["key"] in keys], info)
+                write([r for r in rows if r["key"] in keys], info)
                 raise
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
-    info.update(wall_s=round(time.perf_counter() - t0, 2), ran=len(todo),
-                skipped=len(prep.cases) - len(todo))  # fmt: skip
+    info.update(ran=len(todo), skipped=len(prep.cases) - len(todo))
+    return rows, info
+
+
+def run_sweep(spec_path: Path, reports_dir: Path, scheduler: str | None = None,
+              workers: int | None = None, say=lambda _m: None,
+              on_update=lambda _s: None) -> SweepResult:  # fmt: skip
+    """Validate the spec, run the cases not done yet, write the results; return what it did.
+
+    Raises :class:`~optimizer.errors.InputError` (bad spec or inputs: nothing is solved) or
+    :class:`~optimizer.errors.WriteError`; a failed case never raises.
+    """
+    t0 = time.perf_counter()
+    spec = read_spec(spec_path, strict=False)
+    prep = prepare(spec)
+    sweep_dir = Path(reports_dir) / spec.name
+    rows, info = run_prepared(prep, sweep_dir, scheduler, workers,
+                              lambda r, i: write_outputs(sweep_dir, spec, r, i),
+                              say, on_update)  # fmt: skip
+    info["wall_s"] = round(time.perf_counter() - t0, 2)
     files = write_outputs(sweep_dir, spec, rows, info)
-    return SweepResult(sweep_dir, rows, len(todo), len(prep.cases) - len(todo), files,
+    return SweepResult(sweep_dir, rows, info["ran"], info["skipped"], files,
                        info["scheduler"], info.get("workers", 0), info["wall_s"])  # fmt: skip

@@ -29,21 +29,44 @@ STATUS = {0: "ok", 2: "bad input", 3: "infeasible", 4: "check failed", 5: "write
 def case_inputs(inputs: Inputs, case: Case) -> Inputs:
     """A copy of the validated ``inputs`` with the case's prices and chip prices [$] applied;
     each changed value names the sweep as its source and keeps the old value in its notes."""
-    if not (case.prices or case.chip_prices or case.chip_factor is not None):
+    if not (case.prices or case.chip_prices or case.chip_factor is not None
+            or case.chip_scale is not None or case.parcel_factor is not None):  # fmt: skip
         return inputs
     out = copy.copy(inputs)
     out.prices = Prices(inputs.prices)
     for key, value in case.prices.items():
         old = inputs.prices[key]
-        out.prices[key] = replace(old, value=float(value), source="zopt sweep",
+        source = case.price_sources.get(key, "zopt sweep")
+        out.prices[key] = replace(old, value=float(value), source=source,
                                   notes=f"was {old.value:g} ({old.source})")  # fmt: skip
     chips = inputs.chips.copy()
     if case.chip_factor is not None:
         chips["price_usd"] = chips["price_usd"] * case.chip_factor
     for name, value in case.chip_prices.items():
         chips.loc[chips["chip"] == name, "price_usd"] = float(value)
+    if case.chip_scale is not None:
+        chips = scale_chips(chips, *case.chip_scale, case.chip_source)
     out.chips = chips
+    if case.parcel_factor is not None:
+        out.parcels = inputs.parcels.copy()
+        for col in ("price_usd", "price_usd_per_acre"):
+            if col in out.parcels:
+                out.parcels[col] = out.parcels[col] * case.parcel_factor
     return out
+
+
+def scale_chips(chips, price_factor: float, power_factor: float, source: str = ""):
+    """A copy of the catalogue with ``price_usd``, ``overhead_usd`` [$/chip] x ``price_factor``
+    and ``tdp_w``, ``overhead_w`` [W/chip] x ``power_factor``; FLOPS per chip unchanged. A
+    ``source`` is put before each chip's own source."""
+    chips = chips.copy()
+    for col, f in (("price_usd", price_factor), ("overhead_usd", price_factor),
+                   ("tdp_w", power_factor), ("overhead_w", power_factor)):  # fmt: skip
+        if col in chips:
+            chips[col] = chips[col] * f
+    if source and "source" in chips:
+        chips["source"] = [f"{source}; {s}" for s in chips["source"]]
+    return chips
 
 
 def pv_params(inputs: Inputs, case: Case) -> PVSystemParams:

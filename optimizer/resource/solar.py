@@ -96,8 +96,10 @@ def _plane_of_array(
     """Return (effective POA after IAM [W/m2], POA global [W/m2], weather at sun times)."""
     import pvlib
 
+    from optimizer.resource.sun import solar_position
+
     times = sun_times(weather.df.index, lat, lon)
-    sp = pvlib.solarposition.get_solarposition(times, lat, lon, altitude=altitude_m)
+    sp = solar_position(times, lat, lon, altitude_m)  # pvlib's SPA, time terms shared
     if params.mount == "single-axis":
         trk = pvlib.tracking.singleaxis(
             sp["apparent_zenith"],

@@ -45,13 +45,17 @@ MIN_CS_GHI = 50.0
 def clearsky(index: pd.DatetimeIndex, lat: float, lon: float, altitude_m: float) -> pd.DataFrame:
     """Ineichen clear sky [W/m2] at mid-hour of hour-beginning ``index`` (pvlib Linke turbidity).
 
-    Reference: Ineichen & Perez (2002), pvlib ``Location.get_clearsky``.
+    Reference: Ineichen & Perez (2002), pvlib ``Location.get_clearsky``; the sun from
+    :func:`optimizer.resource.sun.solar_position` (pvlib's SPA, time terms shared by places).
     """
     import pvlib
 
+    from optimizer.resource.sun import solar_position
+
     loc = pvlib.location.Location(lat, lon, altitude=altitude_m)
     times = index + pd.Timedelta(minutes=30)
-    cs = loc.get_clearsky(times, model="ineichen")
+    sp = solar_position(times, lat, lon, altitude_m)
+    cs = loc.get_clearsky(times, model="ineichen", solar_position=sp)
     return cs.set_axis(index)
 
 

@@ -176,9 +176,8 @@ def spell_minima(kd: np.ndarray, month: np.ndarray) -> np.ndarray:
     out = []
     for window in SPELL_DAYS:
         r = rolling_means(kd, window)
-        for s in range(1, 13):
-            vals = np.where(month[None, :] == s, r.reshape(-1, kd.shape[-1]), np.inf)
-            out.append(np.min(np.where(np.isfinite(vals), vals, np.inf), axis=-1))
+        r = np.where(np.isfinite(r), r, np.inf)
+        out += [r[..., month == s].min(axis=-1) for s in range(1, 13)]
     return np.stack(out, axis=-1).reshape(kd.shape[:-1] + (len(out),))
 
 

@@ -34,18 +34,19 @@ def group_by_distance(lat: np.ndarray, lon: np.ndarray, radius_km: float) -> np.
     Greedy leader clustering in input order: deterministic, O(points x groups).
     Returns the group index of every point.
     """
-    seeds: list[tuple[float, float]] = []
+    seed_lat, seed_lon = np.empty(len(lat)), np.empty(len(lat))
+    n_seeds = 0
     labels = np.empty(len(lat), dtype=int)
     for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
-        if seeds:
-            s = np.array(seeds)
-            d = haversine_km(la, lo, s[:, 0], s[:, 1])
+        if n_seeds:
+            d = haversine_km(la, lo, seed_lat[:n_seeds], seed_lon[:n_seeds])
             j = int(np.argmin(d))
             if d[j] <= radius_km:
                 labels[i] = j
                 continue
-        seeds.append((la, lo))
-        labels[i] = len(seeds) - 1
+        seed_lat[n_seeds], seed_lon[n_seeds] = la, lo
+        labels[i] = n_seeds
+        n_seeds += 1
     return labels
 
 

@@ -17,6 +17,9 @@ big-M's of the optional builds (:mod:`optimizer.model.bounds`).
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import pyomo.environ as pyo
 
 from optimizer.model.balance import add_balance
@@ -26,8 +29,27 @@ from optimizer.model.objective import add_objective
 from optimizer.model.registry import add_components
 
 
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector (reference counting still frees): building a
+    model allocates millions of expression objects, each allocation burst otherwise starting a
+    full scan of every live object."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_model(data: ModelData) -> pyo.ConcreteModel:
     """Return the Pyomo model for ``data`` (all quantities in scaled units)."""
+    with cyclic_gc_paused():
+        return _build(data)
+
+
+def _build(data: ModelData) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name="zopt")
     m.T = pyo.RangeSet(0, data.hours - 1)
     m.supply, m.demand, m.costs, m.annual_costs = [], [], {}, {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from optimizer import units as u
 from optimizer.model.component import solved_value
@@ -24,10 +25,29 @@ def add_pv(m: pyo.ConcreteModel, data: ModelData) -> None:
     cf = data.pv.cf
     cap = m.land.profile_cap_mw_dc
     m.pv_total_mw_dc = pyo.Expression(expr=sum(cap[k] for k in m.land.K))
-    m.supply.append(lambda t: sum(float(cf[k, t]) * cap[k] for k in m.land.K if cf[k, t] > 0))
+    m.supply.append(hourly_output(cf, [cap[k] for k in m.land.K]))
     m.costs["pv"] = data.pv.musd_per_mw_dc * m.pv_total_mw_dc
     if data.pv.fom_musd_per_mw_dc_yr > 0:
         m.annual_costs["pv_fom"] = data.pv.fom_musd_per_mw_dc_yr * m.pv_total_mw_dc
+
+
+def hourly_output(cf: np.ndarray, cap: list):
+    """``t -> sum_k cf[k, t] cap[k]`` over the profiles with output in step t [MW].
+
+    The terms built directly as one linear expression (the same terms, in the same order, as
+    ``sum(float(cf[k, t]) * cap[k] for k in K if cf[k, t] > 0)``, without its ~K intermediate
+    sums per step); ``cf`` (K, T) [MW/MW_dc], ``cap`` the K capacity variables [MW_dc].
+    """
+    coef = np.ascontiguousarray(cf.T)  # (T, K): one row per step
+
+    def output(t: int):
+        row = coef[t]
+        terms = [MonomialTermExpression((float(row[k]), cap[k])) for k in np.flatnonzero(row > 0)]
+        if len(terms) < 2:
+            return terms[0] if terms else 0
+        return LinearExpression(terms)
+
+    return output
 
 
 # --- results ---

@@ -112,18 +112,19 @@ def candidate_classes(
     """
     n_days, n_cls = pi_day.shape
     clear = n_cls - 1
+    cloudy = pi_day.copy()
+    cloudy[:, clear] = 0.0
+    total = cloudy.sum(axis=1, keepdims=True)
+    cloudy = np.where(total > 0, cloudy / np.where(total > 0, total, 1.0), pi_day)
+    uv = rng.random((n_days, 2, n_candidates))  # the draws of u, then v, day by day
+    u = uv[:, 0, :, None]
+    free = np.minimum((u > np.cumsum(pi_day, axis=1)[:, None, :]).sum(axis=2), clear)
+    in_cloud = np.minimum((u > np.cumsum(cloudy, axis=1)[:, None, :]).sum(axis=2), clear)
     seq = np.empty((n_candidates, n_days), dtype=int)
     state = np.full(n_candidates, clear)
     for d in range(n_days):
-        p = pi_day[d]
-        cloudy = p.copy()
-        cloudy[clear] = 0.0
-        cloudy = cloudy / cloudy.sum() if cloudy.sum() > 0 else p
-        u, v = rng.random(n_candidates), rng.random(n_candidates)
-        free = np.minimum((u[:, None] > np.cumsum(p)[None, :]).sum(axis=1), clear)
-        in_cloud = np.minimum((u[:, None] > np.cumsum(cloudy)[None, :]).sum(axis=1), clear)
-        stay = (v < rho[state]) & (d > 0)
-        state = np.where(stay, np.where(state == clear, clear, in_cloud), free)
+        stay = (uv[d, 1] < rho[state]) & (d > 0)
+        state = np.where(stay, np.where(state == clear, clear, in_cloud[d]), free[d])
         seq[:, d] = state
     return seq
 

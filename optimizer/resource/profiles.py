@@ -15,7 +15,7 @@ from optimizer.inputs.weather import WeatherData
 from optimizer.paths import data_dir
 from optimizer.resource.default_weather import default_weather, describe_default
 from optimizer.resource.pv_cache import cached, profile_key, weather_digest
-from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
+from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc, sun_minutes
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -34,18 +34,19 @@ def group_by_distance(lat: np.ndarray, lon: np.ndarray, radius_km: float) -> np.
     Greedy leader clustering in input order: deterministic, O(points x groups).
     Returns the group index of every point.
     """
-    seeds: list[tuple[float, float]] = []
+    seed_lat, seed_lon = np.empty(len(lat)), np.empty(len(lat))
+    n_seeds = 0
     labels = np.empty(len(lat), dtype=int)
     for i, (la, lo) in enumerate(zip(lat, lon, strict=True)):
-        if seeds:
-            s = np.array(seeds)
-            d = haversine_km(la, lo, s[:, 0], s[:, 1])
+        if n_seeds:
+            d = haversine_km(la, lo, seed_lat[:n_seeds], seed_lon[:n_seeds])
             j = int(np.argmin(d))
             if d[j] <= radius_km:
                 labels[i] = j
                 continue
-        seeds.append((la, lo))
-        labels[i] = len(seeds) - 1
+        seed_lat[n_seeds], seed_lon[n_seeds] = la, lo
+        labels[i] = n_seeds
+        n_seeds += 1
     return labels
 
 
@@ -81,6 +82,23 @@ class Profiles:
         )
 
 
+class _SunMinutes:
+    """The sun-evaluation minutes (:func:`~optimizer.resource.solar.sun_minutes`) of every
+    profile place, computed on first use for each hour index (one per time zone) for all places
+    at once: the sun's time-only terms once, not once per profile."""
+
+    def __init__(self, lat: np.ndarray, lon: np.ndarray):
+        self.lat, self.lon, self.by_index = lat, lon, {}
+
+    def __call__(self, index: pd.DatetimeIndex) -> np.ndarray:
+        """(K, T) minutes [min] for hour-beginning ``index``."""
+        key = (str(index.tz), len(index), index[0].value if len(index) else 0)
+        hit = self.by_index.get(key)
+        if hit is None or not hit[0].equals(index):
+            hit = self.by_index[key] = (index, sun_minutes(index, self.lat, self.lon))
+        return hit[1]
+
+
 def build_profiles(
     parcels: pd.DataFrame,
     weather: WeatherData | None,
@@ -101,13 +119,14 @@ def build_profiles(
     plon = np.array([lon[labels == j].mean() for j in range(k)])
     elev = parcels["elevation_m"].to_numpy(dtype=float)
     wsha = weather_digest(weather, sorted((data_dir() / "weather").glob("*.csv")))
+    minutes = _SunMinutes(plat, plon)
     cf = []
     for j in range(k):
         alt = float(np.nanmean(elev[labels == j])) if np.isfinite(elev[labels == j]).any() else 0.0
 
         def one(j=j, alt=alt):
             w = weather if weather is not None else default_weather(plat[j], plon[j], alt)
-            return ac_per_kw_dc(w, plat[j], plon[j], alt, params)
+            return ac_per_kw_dc(w, plat[j], plon[j], alt, params, minutes(w.df.index)[j])
 
         cf.append(cached(profile_key(wsha, plat[j], plon[j], alt, params), one))
     source = weather.source if weather is not None else describe_default(lat.mean(), lon.mean())

@@ -72,32 +72,62 @@ class PVSystemParams:
         )
 
 
-def sun_times(index: pd.DatetimeIndex, lat: float, lon: float) -> pd.DatetimeIndex:
-    """Time at which to evaluate the sun for each hour [tz-aware], from hour-beginning stamps.
+def sun_minutes(index: pd.DatetimeIndex, lat, lon) -> np.ndarray:
+    """Minutes into each hour [min] at which to evaluate the sun, for K places at once.
 
-    Mid-hour (index + 30 min), except in the sunrise and sunset hours, where it is the middle of
-    the part of the hour with the sun above the horizon (as NREL SAM does), so the hour's light is
-    not put on a sun below the horizon. Sub-steps of 5 min, analytical solar zenith.
+    Mid-hour (30), except in the sunrise and sunset hours, where it is the middle of the part
+    of the hour with the sun above the horizon (as NREL SAM does). Sub-steps of 5 min,
+    analytical solar zenith; the time-only terms are computed once for all places.
+
+    Parameters
+    ----------
+    index : hour-beginning stamps [tz-aware], T of them
+    lat, lon : K places [deg] (scalars: one place)
+
+    Returns
+    -------
+    (K, T) minutes [min]
     """
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))[:, None]
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))[:, None]
     steps = np.arange(2.5, 60.0, 5.0)  # minutes into the hour
-    up = np.vstack(
-        [cos_zenith(index + pd.Timedelta(minutes=float(m)), lat, lon) > 0.0 for m in steps]
-    )
-    n_up = up.sum(axis=0)
+    n_up = np.zeros((len(lat), len(index)), dtype=int)
+    up_minutes = np.zeros((len(lat), len(index)))
+    for m in steps:
+        up = cos_zenith(index + pd.Timedelta(minutes=float(m)), lat, lon) > 0.0
+        n_up += up
+        up_minutes += m * up
     partial = (n_up > 0) & (n_up < len(steps))
-    minutes = np.full(len(index), 30.0)
-    minutes[partial] = (steps[:, None] * up[:, partial]).sum(axis=0) / n_up[partial]
+    minutes = np.full(n_up.shape, 30.0)
+    minutes[partial] = up_minutes[partial] / n_up[partial]
+    return minutes
+
+
+def sun_times(
+    index: pd.DatetimeIndex, lat: float, lon: float, minutes: np.ndarray | None = None
+) -> pd.DatetimeIndex:
+    """Time at which to evaluate the sun for each hour [tz-aware], from hour-beginning stamps
+    (:func:`sun_minutes`; ``minutes`` [min]: this place's row of it, when already computed)."""
+    minutes = sun_minutes(index, lat, lon)[0] if minutes is None else minutes
     return index + pd.to_timedelta(minutes, unit="min")
 
 
 def _plane_of_array(
-    weather: WeatherData, lat: float, lon: float, altitude_m: float, params: PVSystemParams
+    weather: WeatherData,
+    lat: float,
+    lon: float,
+    altitude_m: float,
+    params: PVSystemParams,
+    minutes: np.ndarray | None = None,
 ):
-    """Return (effective POA after IAM [W/m2], POA global [W/m2], weather at sun times)."""
+    """Return (effective POA after IAM [W/m2], POA global [W/m2], weather at sun times)
+    (``minutes``: :func:`sun_minutes` of this place, when already computed)."""
     import pvlib
 
-    times = sun_times(weather.df.index, lat, lon)
-    sp = pvlib.solarposition.get_solarposition(times, lat, lon, altitude=altitude_m)
+    from optimizer.resource.sun import solar_position
+
+    times = sun_times(weather.df.index, lat, lon, minutes)
+    sp = solar_position(times, lat, lon, altitude_m)  # pvlib's SPA, time terms shared
     if params.mount == "single-axis":
         trk = pvlib.tracking.singleaxis(
             sp["apparent_zenith"],
@@ -136,9 +166,15 @@ def _plane_of_array(
 
 
 def ac_per_kw_dc(
-    weather: WeatherData, lat: float, lon: float, altitude_m: float, params: PVSystemParams
+    weather: WeatherData,
+    lat: float,
+    lon: float,
+    altitude_m: float,
+    params: PVSystemParams,
+    minutes: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Return hourly AC output per kW of DC nameplate [kW_ac / kW_dc], shape (8760,).
+    """Return hourly AC output per kW of DC nameplate [kW_ac / kW_dc], shape (8760,)
+    (``minutes``: this place's :func:`sun_minutes`, when computed with other places').
 
     .. math::
         p_{dc} = \\frac{G_{eff}}{1000} (1 + \\gamma (T_{cell} - 25)) (1 - L_{sys}),\\quad
@@ -146,7 +182,7 @@ def ac_per_kw_dc(
     """
     import pvlib
 
-    effective, poa_global, w = _plane_of_array(weather, lat, lon, altitude_m, params)
+    effective, poa_global, w = _plane_of_array(weather, lat, lon, altitude_m, params, minutes)
     tparams = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]["open_rack_glass_polymer"]
     t_cell = pvlib.temperature.sapm_cell(poa_global, w["temp_air"], w["wind_speed"], **tparams)
     pdc = pvlib.pvsystem.pvwatts_dc(effective, t_cell, 1.0, params.gamma_pdc)

@@ -45,13 +45,17 @@ MIN_CS_GHI = 50.0
 def clearsky(index: pd.DatetimeIndex, lat: float, lon: float, altitude_m: float) -> pd.DataFrame:
     """Ineichen clear sky [W/m2] at mid-hour of hour-beginning ``index`` (pvlib Linke turbidity).
 
-    Reference: Ineichen & Perez (2002), pvlib ``Location.get_clearsky``.
+    Reference: Ineichen & Perez (2002), pvlib ``Location.get_clearsky``; the sun from
+    :func:`optimizer.resource.sun.solar_position` (pvlib's SPA, time terms shared by places).
     """
     import pvlib
 
+    from optimizer.resource.sun import solar_position
+
     loc = pvlib.location.Location(lat, lon, altitude=altitude_m)
     times = index + pd.Timedelta(minutes=30)
-    cs = loc.get_clearsky(times, model="ineichen")
+    sp = solar_position(times, lat, lon, altitude_m)
+    cs = loc.get_clearsky(times, model="ineichen", solar_position=sp)
     return cs.set_axis(index)
 
 
@@ -172,9 +176,8 @@ def spell_minima(kd: np.ndarray, month: np.ndarray) -> np.ndarray:
     out = []
     for window in SPELL_DAYS:
         r = rolling_means(kd, window)
-        for s in range(1, 13):
-            vals = np.where(month[None, :] == s, r.reshape(-1, kd.shape[-1]), np.inf)
-            out.append(np.min(np.where(np.isfinite(vals), vals, np.inf), axis=-1))
+        r = np.where(np.isfinite(r), r, np.inf)
+        out += [r[..., month == s].min(axis=-1) for s in range(1, 13)]
     return np.stack(out, axis=-1).reshape(kd.shape[:-1] + (len(out),))
 
 

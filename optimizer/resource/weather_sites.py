@@ -96,15 +96,13 @@ def blend_tables(
     used = weights[weights > 0]
     out = {}
     for name in BLENDED:
-        table = stacked[name]
-        keys = KEYS[name]
-        parts = [
-            table[table["site"] == s].drop(columns="site").reset_index(drop=True)
-            for s in used.index
-        ]
-        values = [p.drop(columns=keys) for p in parts]
-        mean = sum(w * v.astype(float) for w, v in zip(used.to_numpy(), values, strict=True))
-        out[name] = pd.concat([parts[0][keys], mean], axis=1)
+        keys, cols, per_site = _site_parts(stacked[name], KEYS[name])
+        values = [per_site[s] for s in used.index]
+        mean = sum(w * v for w, v in zip(used.to_numpy(), values, strict=True))  # 0 + w1 v1 + ..
+        frame = keys.copy()
+        for i, col in enumerate(cols):
+            frame[col] = mean[:, i]
+        out[name] = frame
     places = sites.set_index("site").loc[used.index]
     altitude_m = float((places["altitude_m"] * used).sum())
     out["meta"] = pd.DataFrame(
@@ -114,6 +112,26 @@ def blend_tables(
         }
     )
     return out
+
+
+_PARTS: dict[int, tuple] = {}
+
+
+def _site_parts(table: pd.DataFrame, keys: list[str]) -> tuple:
+    """``(key columns of the first site, value column names, {site: values (rows, cols)})`` of
+    a stacked table, computed once per table object (the stacked tables are cached)."""
+    hit = _PARTS.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    sites = list(dict.fromkeys(table["site"]))
+    parts = {
+        s: table[table["site"] == s].drop(columns="site").reset_index(drop=True) for s in sites
+    }
+    first = parts[sites[0]]
+    cols = [c for c in first.columns if c not in keys]
+    value = {s: p[cols].to_numpy(dtype=float) for s, p in parts.items()}
+    _PARTS[id(table)] = (table, (first[keys], cols, value))
+    return first[keys], cols, value
 
 
 def read_site_file(path: Path) -> WeatherData:

@@ -144,10 +144,10 @@ def solve_with_gap(
     exact = _known_designs(run, exact, start, explain_infeasible)
     lp = relaxation_data(exact)
     root, first = _root(run, lp, basis, explain_infeasible)
-    known = {} if run.closed() else _site_design(run, root, first)
+    known = {} if run.closed() or root is None else _site_design(run, root, first)
     if not same_design(first, run.best.design):  # warm at its site: cheap, often the better one
         run.offer(first, "rounded LP design (LP, integers fixed)")
-    if not run.closed() and run.best.model is not None:
+    if not run.closed() and run.best.model is not None and root is not None:
         run.progress(f"gap {100 * (run.best.cost - run.lower) / run.best.cost:.2f}%: branching "
                      "on reservoirs and compute sites (warm LPs)")  # fmt: skip
         run.prove(branch_bound(run, root, site_data=lp, known=known))
@@ -273,18 +273,26 @@ def _direct(data: ModelData, run: Search, explain) -> StrategyResult:
                           run.build_s, run.solve_s, best.design, run.stages)  # fmt: skip
 
 
-def _root(run: Search, lp: ModelData, basis: dict | None, explain) -> tuple[Solver, Design | None]:
+def _root(
+    run: Search, lp: ModelData, basis: dict | None, explain
+) -> tuple[Solver | None, Design | None]:
     """Solve the root LP (from ``basis["in"]``, its basis to ``basis["out"]``), prove its bound
     and return ``(solver, rounded design)`` (None: no solution to round). Raises when it is
-    infeasible (proven) or proves no bound."""
+    infeasible (proven), or when it proves no bound and no design is known; with a known design
+    and no bound it returns ``(None, None)`` (the lower bound stays 0: the gap says 100 %)."""
     root = Solver(run, _root_data(lp), "LP relaxation", basis.get("in") if basis else None)
     r0 = root.solve([], "")
     if basis is not None:
         basis["out"] = root.session.basis_bytes()
     if r0.infeasible:
         raise InfeasibleError(explain() if explain else r0.status)
+    if not r0.optimal and run.best.model is None:
+        raise NoSolutionError(
+            f"the LP relaxation stopped without a solution or a proven bound: {r0.status}"
+        )
     if not r0.optimal:
-        raise NoSolutionError(f"the LP relaxation ended without a proven optimum: {r0.status}")
+        run.progress(f"the LP relaxation proved no bound ({r0.status}): the known design stands")
+        return None, None
     run.prove(r0.bound)
     first = round_design(root.m, root.data) if r0.has_solution else None
     root.keep_root(r0.objective, first)

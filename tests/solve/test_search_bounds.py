@@ -146,3 +146,36 @@ def test_a_lower_bound_above_the_answer_is_an_error_not_optimal():
     run.lower = 100.1
     with pytest.raises(WrongBoundError, match="exceeds the cost of a checked design"):
         run.gap()
+
+
+def _stopped_root(monkeypatch):
+    """Make every root LP relaxation stop at a time limit (no proven bound)."""
+    from optimizer.solve import strategy
+
+    real = strategy.Solver.solve
+
+    def solve(self, fixes, label):
+        r = real(self, fixes, label)
+        if self.name == "LP relaxation" and not fixes:
+            r.outcome, r.bound, r.status = Outcome.STOPPED, np.nan, "Time limit reached"
+        return r
+
+    monkeypatch.setattr(strategy.Solver, "solve", solve)
+
+
+def test_a_root_without_a_bound_keeps_the_known_design_and_proves_nothing(monkeypatch):
+    start = solve_with_gap(_hot_cool("lifecycle"), SolveOptions(mip_rel_gap=1e-6)).design
+    from optimizer.solve import strategy
+
+    _stopped_root(monkeypatch)
+    monkeypatch.setattr(strategy, "_milp", lambda *a: None)  # as if the time were up
+    r = solve_with_gap(_hot_cool("lifecycle"), SolveOptions(mip_rel_gap=1e-6), start=start)
+    assert r.lower_bound == 0.0 and r.gap == pytest.approx(1.0)  # said, not hidden
+    assert list(r.design.count) == list(start.count)
+
+
+def test_a_root_without_a_bound_and_no_design_is_no_solution(monkeypatch):
+    _stopped_root(monkeypatch)
+    data = tiny_data([0, 0.5, 1.0, 0.5] * 6, target_pflops=10.0, mode="peak", max_mw=(3.0, 3.0))
+    with pytest.raises(NoSolutionError, match="without a solution or a proven bound"):
+        solve_with_gap(data, SolveOptions(mip_rel_gap=1e-6), "search")

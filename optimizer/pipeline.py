@@ -88,6 +88,7 @@ def _solver_info(strategy) -> dict:
         "time_limit_reached": strategy.time_limit_reached,
         "limited_by": [s["stage"] for s in strategy.limits],
         "stages": strategy.stages,
+        **({"record_loop": strategy.iterations} if hasattr(strategy, "iterations") else {}),
     }
 
 
@@ -253,12 +254,23 @@ def _why_infeasible(data, opts: RunOptions, progress) -> str:
     return lifted_limits(data, opts.solve, budget_s, lambda: data_check(data), progress)
 
 
-def _solve(data, paths: InputPaths, opts: RunOptions, progress):
+def _solve(data, paths: InputPaths, opts: RunOptions, progress, labels=()):
     """The strategy's answer for ``data``, started from any earlier run's design and LP basis;
-    returns ``(strategy, basis)`` (``basis["out"]``: this run's LP-relaxation basis)."""
+    returns ``(strategy, basis)`` (``basis["out"]``: this run's LP-relaxation basis). A record
+    of the years ``labels`` (one design for all) goes to the loop over weather windows
+    (:mod:`optimizer.solve.record`) where its relaxation argument holds."""
+    from optimizer.solve.record import loop_applies, solve_record
+
     start = _warm_design(paths, opts, data, progress)
     basis = {"in": _warm_basis(paths, opts)}
+    if len(labels) > 1 and not loop_applies(data):
+        progress("weather record: --max-unserved/--reliability apply to the record's energy, "
+                 "so the whole record is solved as one model (slow)")  # fmt: skip
     try:
+        if len(labels) > 1 and loop_applies(data):
+            return solve_record(data, opts.solve, list(labels), opts.method,
+                                lambda: _why_infeasible(data, opts, progress), progress,
+                                start=start), basis  # fmt: skip
         strategy = solve_with_gap(
             data,
             opts.solve,
@@ -306,7 +318,8 @@ def run_solve(
     if (reason := target_beyond_resources(data)) is not None:
         raise InfeasibleError(f"{reason} (found before any model was built)")
     timings["geo"] = time.perf_counter() - t
-    strategy, basis = _solve(data, paths, opts, progress)
+    labels = [y.label for y in inputs.weather_years] if designs_on_record(inputs, opts) else []
+    strategy, basis = _solve(data, paths, opts, progress, labels)
     timings["build"], timings["solve"] = strategy.build_s, strategy.solve_s
     sol, bom, check = _checked_solution(strategy, inputs, data, timings)
     progress("independent check passed")

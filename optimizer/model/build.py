@@ -12,7 +12,9 @@ The components are those of :data:`optimizer.model.registry.COMPONENTS`, added i
 then the hourly balance and the objective (:mod:`optimizer.model.objective`).
 
 ``m.step_h[t]`` is the length of step t [h] (see :mod:`optimizer.model.steps`); ``m.bounds`` the
-big-M's of the optional builds (:mod:`optimizer.model.bounds`).
+big-M's of the optional builds (:mod:`optimizer.model.bounds`); ``m.segment_starts`` the steps
+where storage levels start free (:attr:`~optimizer.model.data.ModelData.segment_starts_h`,
+:mod:`optimizer.model.storage`).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def _build(data: ModelData) -> pyo.ConcreteModel:
     m.T = pyo.RangeSet(0, data.hours - 1)
     m.supply, m.demand, m.costs, m.annual_costs = [], [], {}, {}
     m.step_h = [float(w) for w in data.weights_h]
+    m.segment_starts = data.segment_start_steps
     m.bounds = data.bounds if data.bounds is not None else compute_bounds(data)
     add_components(m, data)
     add_balance(m, data)

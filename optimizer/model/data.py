@@ -231,7 +231,10 @@ class ModelData:
     are the big-M's of the optional builds; None: derived from the data when the model is built.
     ``lifecycle`` holds the objective and the economics (:mod:`optimizer.model.lifecycle`);
     ``parts`` the data of registry components that bring their own (component name -> data,
-    absent: the component is off).
+    absent: the component is off). ``segment_starts_h``: hours (of the hourly horizon, before
+    any merging) where every storage level starts free in [0, E] instead of following the
+    previous step; with any, the horizon is not cyclic across them (a set of weather windows,
+    :mod:`optimizer.solve.record`; empty: one cyclic horizon).
     """
 
     land: LandData
@@ -245,6 +248,15 @@ class ModelData:
     bounds: object | None = None  # optimizer.model.bounds.Bounds; None: from the data alone
     lifecycle: LifecycleData = field(default_factory=LifecycleData)
     parts: dict = field(default_factory=dict)  # registry component name -> its data
+    segment_starts_h: tuple[int, ...] = ()
+
+    @property
+    def segment_start_steps(self) -> frozenset[int]:
+        """The steps holding :attr:`segment_starts_h` (each the first hour of its step when the
+        steps were merged by :mod:`optimizer.model.steps`, which never merges across them)."""
+        if self.step_of_hour is None:
+            return frozenset(int(h) for h in self.segment_starts_h)
+        return frozenset(int(self.step_of_hour[h]) for h in self.segment_starts_h)
 
     @property
     def hours(self) -> int:

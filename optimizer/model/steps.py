@@ -55,15 +55,21 @@ def _merge(data: ModelData, starts: np.ndarray) -> ModelData:
     )
 
 
-def _runs(cf: np.ndarray) -> np.ndarray:
-    """Start index of every run of consecutive identical profile columns."""
+def _runs(cf: np.ndarray, breaks: frozenset[int] = frozenset()) -> np.ndarray:
+    """Start index of every run of consecutive identical profile columns; a run also starts at
+    every index of ``breaks`` (segment starts, whose storage level is free)."""
     change = np.any(cf[:, 1:] != cf[:, :-1], axis=0)
+    for b in breaks:
+        if b > 0:
+            change[b - 1] = True
     return np.concatenate([[0], np.flatnonzero(change) + 1])
 
 
 def exact_steps(data: ModelData) -> ModelData:
-    """Merge every run of hours with identical profiles (exact; see the module docstring)."""
-    starts = _runs(data.pv.cf)
+    """Merge every run of hours with identical profiles (exact; see the module docstring).
+    Never across a segment start (:attr:`~optimizer.model.data.ModelData.segment_starts_h`):
+    its step begins there, so the free start level stands at the same hour as unmerged."""
+    starts = _runs(data.pv.cf, data.segment_start_steps)
     if len(starts) == data.hours:
         return data
     return _merge(data, starts)
@@ -71,7 +77,8 @@ def exact_steps(data: ModelData) -> ModelData:
 
 def coarse_steps(data: ModelData, block_h: float) -> ModelData:
     """``data`` with consecutive steps merged into blocks of at most ``block_h`` hours (a step
-    longer than that, e.g. a merged night, stays alone): a relaxation (module docstring).
+    longer than that, e.g. a merged night, stays alone): a relaxation (module docstring). A
+    block never straddles a segment start (it would link the free level to the hours before).
 
     Parameters
     ----------
@@ -85,8 +92,9 @@ def coarse_steps(data: ModelData, block_h: float) -> ModelData:
     if data.compute.mode == "peak":
         raise ValueError("coarse steps are no relaxation in peak mode (the best hour is a max)")
     starts, used = [0], 0.0
+    breaks = data.segment_start_steps  # a block never straddles a free start level
     for i, w in enumerate(data.weights_h):
-        if i and used + w > block_h:
+        if i and (used + w > block_h or i in breaks):
             starts.append(i)
             used = 0.0
         used += w

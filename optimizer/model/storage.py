@@ -10,7 +10,10 @@ For each unit u and hour t (cyclic over the horizon, :math:`t-1` of the first ho
 
 with charge/discharge power :math:`Q` [MW], level :math:`L` [MWh], losses :math:`\\lambda` [MWh/h]
 (flows are multiplied by the step length :math:`w_t` [h] when steps are longer than 1 h, see
-:mod:`optimizer.model.steps`).
+:mod:`optimizer.model.steps`). At a *segment start* t (``m.segment_starts``: the first step of a
+weather window, :mod:`optimizer.solve.record`) :math:`L_{u,t-1}` is replaced by a free start
+level :math:`S_{u,t} \\in [0, E_u]` (``start_mwh``): the window is not linked to the hours
+before it, so any level a longer horizon had there is allowed.
 Discharge is registered as supply and charge as demand in the hourly balance.
 
 The second half holds what the storage components share in the results: a unit's hourly flows
@@ -57,9 +60,20 @@ def add_dispatch(
     b.level_limit = pyo.Constraint(
         b.U, m.T, rule=lambda b, u, t: b.level_mwh[u, t] <= energy_cap(u)
     )
+    starts = sorted(getattr(m, "segment_starts", ()))
+    if starts:
+        b.start_mwh = pyo.Var(b.U, starts, domain=pyo.NonNegativeReals)
+        b.start_limit = pyo.Constraint(
+            b.U, starts, rule=lambda b, u, t: b.start_mwh[u, t] <= energy_cap(u)
+        )
 
     def level_rule(b, u, t):
-        prev = b.level_mwh[u, last] if t == m.T.first() else b.level_mwh[u, t - 1]
+        if t in m.segment_starts:
+            prev = b.start_mwh[u, t]
+        elif t == m.T.first():
+            prev = b.level_mwh[u, last]
+        else:
+            prev = b.level_mwh[u, t - 1]
         return b.level_mwh[u, t] == prev + m.step_h[t] * (
             eff_in(u) * b.charge_mw[u, t] - b.discharge_mw[u, t] / eff_out(u) - loss_mwh_per_h(u)
         )

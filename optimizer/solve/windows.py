@@ -1,0 +1,182 @@
+"""Weather windows of a record: the window model (a relaxation of the record) and the replay
+that finds where a design fails.
+
+A record of N weather years laid end to end (:mod:`optimizer.resource.record_profiles`) has
+H = 8,760 N hours; its model serves every hour, storage cyclic over the record. A *window set*
+is a boolean mask ``keep`` over those hours (the design year and windows around failures).
+
+**The window model** :math:`M(W)` (:func:`window_data`) has the hours of W in record order. An
+hour :math:`h \\in W` whose predecessor :math:`h - 1 \\bmod H` is not in W is a *segment start*:
+there every storage level starts from a free :math:`S_{u,h} \\in [0, E_u]`
+(:mod:`optimizer.model.storage`) instead of following the previous hour. :math:`M(W)` is a
+relaxation of the record model with the same objective:
+
+    Take any design feasible for the record, with its hourly operation (flows :math:`Q_{u,t}`,
+    levels :math:`L_{u,t}`, cyclic). Restricted to W it meets every constraint of
+    :math:`M(W)`: the hourly balance, the powers and the level bounds are per hour and the
+    same; the level equation of an hour whose predecessor is in W is the same equation; at a
+    segment start put :math:`S_{u,h} = L_{u,h-1}`, which lies in :math:`[0, E_u]`. The
+    objective is the capital cost only (sustained mode, ``capex`` objective, no backup and no
+    unserved energy, which are all the loop runs with: every term is a size times a price; the
+    one annual term that depends on the operation, pumped-hydro variable O&M, is O&M and out of
+    the ``capex`` objective), the same function of the sizes in both models. So every
+    record-feasible design is feasible in :math:`M(W)` at the same cost, and
+    :math:`\\mathrm{opt}\\, M(W) \\le \\mathrm{opt}` (record); any proven lower bound of
+    :math:`M(W)` bounds the record's optimum. For :math:`W \\subseteq W'`, :math:`M(W')`
+    restricted to W is feasible in :math:`M(W)` by the same argument, so the bounds only rise as
+    windows are added; with every hour in W, :math:`M(W)` is the record model itself.
+
+    A window that were *cyclic* (its level at the end back to its start) would not be a
+    relaxation: the record's operation ends a window at another level than it began.
+
+**The replay** (:func:`replay`): the design's sizes (PV per profile, every storage unit's
+energy and powers, the facility load) fixed on the whole record, the least unserved energy by
+the stress LP (:func:`~optimizer.results.stress_lp.least_unserved`, hourly, storage cyclic over
+the record, as the record model). No unserved hour: the design holds in every hour of every
+year, carried across the years. Otherwise :func:`failure_window` picks the hours to add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from optimizer.model.data import ModelData
+from optimizer.results.stress_lp import least_unserved
+
+HOURS_PER_YEAR = 8760
+#: an hour counts as unserved above this share of the load [-] (as the stress test)
+UNSERVED_TOL = 1e-6
+#: storage counts as full at this share of its energy [-]
+FULL_SHARE = 0.999
+
+
+@dataclass(frozen=True)
+class WindowRule:
+    """How a failure becomes a window [h]: unserved hours less than ``spell_gap_h`` apart are
+    one outage spell; its window reaches back at least ``lead_h`` and at most ``lookback_h``
+    before the spell for a full store, and ``tail_h`` past its end. ``year_h``: hours of one
+    year of the record (8,760; shorter in tests)."""
+
+    year_h: int = HOURS_PER_YEAR
+    spell_gap_h: int = 7 * 24
+    lead_h: int = 7 * 24
+    lookback_h: int = 60 * 24
+    tail_h: int = 24
+
+
+def window_data(record: ModelData, keep: np.ndarray) -> ModelData:
+    """The window model :math:`M(W)` of the hourly ``record`` data for the hours ``keep``
+    (module doc): those hours in record order, a free storage level at every segment start.
+    The record itself (cyclic) when every hour is kept."""
+    keep = np.asarray(keep, dtype=bool)
+    if keep.all():
+        return record
+    hours = np.flatnonzero(keep)
+    starts = np.flatnonzero(~keep[(hours - 1) % len(keep)])
+    return replace(
+        record,
+        pv=replace(record.pv, cf=record.pv.cf[:, hours]),
+        segment_starts_h=tuple(int(i) for i in starts),
+        bounds=None,
+    )
+
+
+@dataclass
+class Sizes:
+    """A design's fixed sizes for the replay: PV per weather profile [MW_dc], storage units
+    (dicts of :func:`~optimizer.results.stress_lp.least_unserved`) and facility load [MW]."""
+
+    mw_dc: np.ndarray
+    units: list[dict]
+    load_mw: float
+
+    @property
+    def energy_mwh(self) -> float:
+        """Total storage energy [MWh]."""
+        return float(sum(u["energy_mwh"] for u in self.units))
+
+
+def sizes_of(model, data: ModelData) -> Sizes:
+    """The :class:`Sizes` of a solved model (read with the components' own extract hooks)."""
+    from optimizer.model.pv import profile_capacity_mw_dc
+    from optimizer.results.solution import extract_solution
+
+    sol = extract_solution(model, data)
+    units = [u for part in sol.parts.values() if isinstance(part, dict)
+             for u in part.get("storage", [])]  # fmt: skip
+    storage = [{"eff_in": float(u.eff_in), "eff_out": float(u.eff_out),
+                "loss_mwh_per_h": max(float(u.loss_mwh_per_h), 0.0),
+                "energy_mwh": max(float(u.energy_mwh), 0.0),
+                "charge_mw": max(float(u.charge_cap_mw), 0.0),
+                "discharge_mw": max(float(u.discharge_cap_mw), 0.0)}
+               for u in units if u.energy_mwh > 1e-6 and u.discharge_cap_mw > 1e-6]  # fmt: skip
+    c = data.compute
+    load = c.pue * float(c.it_mw_per_chip @ sol.parts["compute"]["count"])
+    return Sizes(profile_capacity_mw_dc(sol, data), storage, load)
+
+
+@dataclass
+class Replay:
+    """The least-unserved operation of fixed sizes over the record, hourly [MW, MWh]."""
+
+    unserved_mw: np.ndarray
+    level_mwh: np.ndarray
+    load_mw: float
+    status: str
+
+    @property
+    def short(self) -> np.ndarray:
+        """Hours with unserved load (beyond :data:`UNSERVED_TOL` of it)."""
+        return self.unserved_mw > UNSERVED_TOL * self.load_mw
+
+    def years(self, year_h: int = HOURS_PER_YEAR) -> list[tuple[int, int, float]]:
+        """Per year of ``year_h`` hours: (year index, hours unserved, unserved energy [MWh])."""
+        n = len(self.unserved_mw) // year_h
+        out = []
+        for y in range(n):
+            part = slice(year_h * y, year_h * (y + 1))
+            out.append((y, int(self.short[part].sum()), float(self.unserved_mw[part].sum())))
+        return out
+
+
+def replay(record: ModelData, sizes: Sizes) -> Replay:
+    """Replay ``sizes`` on every hour of the hourly ``record`` (module doc)."""
+    pv = sizes.mw_dc @ record.pv.cf
+    load = np.full(pv.shape, sizes.load_mw)
+    out = least_unserved(sizes.units, pv, load)
+    return Replay(out.unserved_mw, out.level_mwh, sizes.load_mw, out.status)
+
+
+def spells(short: np.ndarray, gap_h: int) -> list[tuple[int, int]]:
+    """(first, last) hour of every outage spell: unserved hours less than ``gap_h`` apart
+    joined (not across the record's end)."""
+    hours = np.flatnonzero(short)
+    if not len(hours):
+        return []
+    cut = np.flatnonzero(np.diff(hours) >= gap_h)
+    firsts = np.r_[hours[0], hours[cut + 1]]
+    lasts = np.r_[hours[cut], hours[-1]]
+    return [(int(a), int(b)) for a, b in zip(firsts, lasts, strict=True)]
+
+
+def failure_window(
+    rep: Replay, spell: tuple[int, int], energy_mwh: float, rule: WindowRule
+) -> np.ndarray:
+    """Record hours of the window around one outage spell (cyclic indices): from the last hour
+    before it at which the replay's storage (``energy_mwh`` [MWh]) was full (``rule``: at
+    least ``lead_h``, at most ``lookback_h`` before it) to ``tail_h`` after its last unserved
+    hour. From a full store the window's free start level gains nothing over the record's
+    operation, so the window is tight there."""
+    first, last = spell
+    n = len(rep.unserved_mw)
+    back = np.arange(first - rule.lead_h, first - rule.lookback_h - 1, -1)
+    full = rep.level_mwh[back % n] >= FULL_SHARE * energy_mwh if energy_mwh > 0 else []
+    start = int(back[np.argmax(full)]) if np.any(full) else first - rule.lookback_h
+    return np.unique(np.arange(start, last + rule.tail_h + 1) % n)
+
+
+def spell_energy_mwh(rep: Replay, spell: tuple[int, int]) -> float:
+    """Unserved energy of one spell [MWh]."""
+    return float(rep.unserved_mw[spell[0] : spell[1] + 1].sum())

@@ -248,6 +248,9 @@ def cases(folder: Path) -> dict[str, tuple]:
             lambda: InputPaths(parcels=spread_layer(folder)),
             base,
         ),
+        # one design for every year of a record (issue 20): the loop over weather windows
+        "record of 3 synthetic years 1e21": (InputPaths, replace(base, weather_years=3)),
+        "record of 10 synthetic years 1e21": (InputPaths, replace(base, weather_years=10)),
         "cloudy: Greensboro NC TMY3, 60 parcels 1e20": (
             lambda: InputPaths(**dict(zip(("parcels", "reservoirs", "weather"),
                                           cloudy_case(folder), strict=True))),  # fmt: skip
@@ -277,6 +280,7 @@ def run_case(paths: InputPaths, opts: RunOptions, reports: Path) -> dict:
             {k: st[k] for k in ("stage", "seconds", "status", "time_limit_reached")}
             for st in s["stages"]
         ],
+        "record_loop": s.get("record_loop"),
     }
 
 

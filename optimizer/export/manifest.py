@@ -127,7 +127,14 @@ def flatten(manifest: dict) -> dict[str, object]:
     rows["scenario"] = manifest.get("scenario") or "none"
     rows.update({f"option {k}": v for k, v in manifest["options"].items()})
     rows.update({f"solver option {k}": v for k, v in manifest["solver_options"].items()})
-    rows.update({f"solver {k}": v for k, v in manifest["solver"].items()})
+    solver = dict(manifest["solver"])
+    loop = solver.pop("record_loop", None)
+    rows.update({f"solver {k}": v for k, v in solver.items()})
+    if loop:  # one design for every weather year: a row per iteration of the loop
+        from optimizer.solve.record import iteration_lines
+
+        rows.update({f"solver record loop {it['iteration']}": line
+                     for it, line in zip(loop, iteration_lines(loop), strict=True)})  # fmt: skip
     rows.update({f"seconds {k}": v for k, v in manifest["timings_s"].items()})
     return rows
 

@@ -36,17 +36,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pyomo.environ as pyo
 
 from optimizer.errors import NoSolutionError
+from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import exact_steps
 from optimizer.solve.design import Design, round_design
 from optimizer.solve.evaluate import Evaluator
-from optimizer.solve.state import Search
+from optimizer.solve.highs import solve_model
+from optimizer.solve.state import Incumbent, Search
 from optimizer.solve.strategy import StrategyResult, solve_with_gap
 from optimizer.solve.windows import (
     WindowRule,
     failure_window,
+    fix_sizes_like,
     replay,
     sizes_of,
     spell_energy_mwh,
@@ -108,13 +112,17 @@ def solve_record(
         grown = loop.violations(rep, keep, add, sizes.energy_mwh)
         if grown is None:  # every hour of every year served
             break
+        if grown.sum() == keep.sum():
+            loop.progress("record loop: no window left to add; the design is evaluated on the "
+                          "whole record")  # fmt: skip
+            break
         if loop.search_run.out_of_time():
             loop.progress("record loop: time limit reached with years still failing; the last "
                           "design is evaluated on the whole record")  # fmt: skip
             loop.limited = True
             break
         keep = grown
-    return loop.final(design)
+    return loop.final(design, keep)
 
 
 class _Loop:
@@ -183,42 +191,75 @@ class _Loop:
         it["added_h"] = int(grown.sum() - keep.sum())
         return grown
 
-    def final(self, design: Design | None) -> RecordResult:
-        """Step 4: ``design`` evaluated exactly on the record's exact steps; the answer."""
+    def final(self, design: Design | None, keep: np.ndarray) -> RecordResult:
+        """Step 4: ``design`` on every hour of the record (:meth:`_on_record`); the answer."""
         run = self.search_run
         if design is None:
             raise NoSolutionError("no design found within the limits for the weather record; "
                                   "raise --time-limit")  # fmt: skip
-        exact = exact_steps(self.record)
-        run.evaluator = Evaluator(run, exact)
         self.t_mark = time.perf_counter()
-        run.offer(design, "record: the design on every hour of every year (LP, integers fixed)")
-        best = run.best
-        if best.model is None:
+        m, at, r = self._on_record(design, keep)
+        if m is None:
             raise NoSolutionError("the last design of the weather-record loop has no operation "
-                                  "that serves every hour of the record within the limits "
-                                  f"({self.options.time_limit_s:,.0f} s); raise --time-limit")
-        Evaluator.restore(best.evaluated)
+                                  f"that serves every hour of the record "
+                                  f"({run.stages[-1]['status']}); raise --time-limit")  # fmt: skip
+        upper = float(pyo.value(m.total_cost))
+        run.best = Incumbent(upper, m, at, r, design)
         run.prove(self.lower)
-        if self.iterations:
-            self.iterations[-1]["upper_bound_usd"] = best.cost * 1e6
-            self.seconds("record_lp")
         gap = run.gap()
-        self.progress(f"record loop: U ${best.cost * 1e6:,.0f} on all {len(self.labels)} years, "
+        if self.iterations:
+            self.iterations[-1]["upper_bound_usd"] = upper * 1e6
+            self.seconds("record_lp")
+        self.progress(f"record loop: U ${upper * 1e6:,.0f} on all {len(self.labels)} years, "
                       f"L ${self.lower * 1e6:,.0f}: proven within {100 * gap:.2f}% after "
                       f"{len(self.iterations)} iteration(s)")  # fmt: skip
         build_s = run.build_s
-        return RecordResult(best.model, best.data, best.result, self.lower, best.cost, gap,
-                            build_s, time.perf_counter() - run.t0 - build_s, design,
-                            run.stages, self.iterations)  # fmt: skip
+        return RecordResult(m, at, r, self.lower, upper, gap, build_s,
+                            time.perf_counter() - run.t0 - build_s, design, run.stages,
+                            self.iterations)  # fmt: skip
+
+    def _on_record(self, design: Design, keep: np.ndarray):
+        """``design`` evaluated on the window model at its compute site (the LP with integers
+        fixed), then every size of that answer fixed on the record's exact steps: the LP left
+        is the operation of every hour of every year (:func:`~optimizer.solve.windows.
+        fix_sizes_like`); returns ``(model, data, result)``. Its cost is the window answer's:
+        an upper bound of the record's optimum when it is feasible. Where the fixed sizes
+        have no operation (e.g. the loop stopped on the time limit), the LP with only the
+        integers fixed (continuous sizes re-optimised on the record) decides."""
+        run = self.search_run
+        window = exact_steps(window_data(self.record, keep))
+        run.evaluator = Evaluator(run, window)
+        e = run.evaluator.evaluate(design, "record: the design on its window model at its site")
+        at = exact_steps(self.record).at_site(design.site)
+        if e is not None:
+            Evaluator.restore(e)
+            t = time.perf_counter()
+            m = build_model(at)
+            fix_sizes_like(m, e.model)
+            run.build_s += time.perf_counter() - t
+            opts = replace(self.options, time_limit_s=run.left_s())
+            r = solve_model(m, opts, stage="record: every hour of every year, sizes fixed (LP)")
+            run.log(r, r.compile_s + r.solve_s)
+            if r.has_solution:
+                return m, at, r
+        why = run.stages[-1]["status"] if e is not None else "no operation on the window"
+        self.progress(f"record loop: the fixed sizes have no operation on the record ({why}); "
+                      "its LP with the integers fixed decides")  # fmt: skip
+        run.evaluator = Evaluator(run, exact_steps(self.record))
+        e = run.evaluator.evaluate(design, "record: the design on every hour (LP, integers fixed)")
+        if e is None:
+            return None, at, None
+        Evaluator.restore(e)
+        return e.model, e.data, e.result
 
 
 def _grow(
     keep: np.ndarray, rep, years: list[int], add: str, energy_mwh: float, rule: WindowRule
 ) -> np.ndarray:
     """``keep`` with the window of the worst spell of each year in ``years`` (``add="all"``)
-    or of the worst year only (``"worst"``); when they add nothing, the violated years whole
-    (and their predecessors), so every iteration grows W and the loop ends."""
+    or of the worst year only (``"worst"``). When they add nothing (a spell inside W, its
+    segment's free start too high), the year before the start of that spell's segment joins,
+    so every iteration grows W until it holds every hour (then W's model is the record's)."""
     out, yh = keep.copy(), rule.year_h
     per_year = []
     for y in years:
@@ -230,11 +271,13 @@ def _grow(
     chosen = per_year if add == "all" else per_year[:1]
     for _, _, spell in chosen:
         out[failure_window(rep, spell, energy_mwh, rule)] = True
-    if out.sum() == keep.sum():
-        n = len(keep) // yh
-        for _, y, _ in chosen:
-            for z in (y, (y - 1) % n):
-                out[z * yh : (z + 1) * yh] = True
+    if out.sum() == keep.sum():  # each spell's segment reaches back a year further
+        n = len(keep)
+        for _, _, (first, _) in chosen:
+            h, back = first, 0
+            while out[(h - 1) % n] and back < n:
+                h, back = h - 1, back + 1
+            out[np.arange(h - yh, h) % n] = True
     return out
 
 

@@ -180,3 +180,38 @@ def failure_window(
 def spell_energy_mwh(rep: Replay, spell: tuple[int, int]) -> float:
     """Unserved energy of one spell [MWh]."""
     return float(rep.unserved_mw[spell[0] : spell[1] + 1].sum())
+
+
+def fix_sizes_like(m, source) -> int:
+    """Fix every variable of ``m`` that is not indexed by time (sizes, integer decisions,
+    line ratings: everything but the operation) at the value of the same-named variable of
+    the solved ``source`` (a model of the same data at the same compute site over other time
+    steps); integers rounded and fixed, continuous ones fixed by their bounds (HiGHS then
+    judges every row with its tolerances). Returns how many were fixed. With every size
+    fixed, ``m`` is the design's pure operation over its horizon, and its objective the
+    design's capital cost (the objective has no operation term, see the module doc)."""
+    import pyomo.environ as pyo
+
+    fixed = 0
+    for var in m.component_objects(pyo.Var, descend_into=True):
+        if _timed(var, m.T):
+            continue
+        for v in var.values():
+            src = source.find_component(v.name)
+            if src is None or src.value is None:
+                continue
+            if v.is_integer() or v.is_binary():
+                v.fix(round(src.value))
+            else:
+                v.setlb(src.value)
+                v.setub(src.value)
+            fixed += 1
+    return fixed
+
+
+def _timed(var, T) -> bool:
+    """Whether the indexed component ``var`` is indexed by the time steps ``T``."""
+    if not var.is_indexed():
+        return False
+    idx = var.index_set()
+    return idx is T or any(s is T for s in idx.subsets())

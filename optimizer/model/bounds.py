@@ -114,7 +114,11 @@ def objective_floor(data: ModelData) -> float:
 
 def pv_lower_bound_musd(data: ModelData) -> float:
     """Least PV cost [$M]: capacity whose annual yield at the best profile covers
-    :func:`min_facility_energy_mwh` (storage losses only add to it)."""
+    :func:`min_facility_energy_mwh` (storage losses only add to it). Zero over weather
+    windows (``segment_starts_h``): a free start level carries load without PV
+    (:mod:`optimizer.solve.windows`), so the horizon's energy is no floor there."""
+    if data.segment_starts_h:
+        return 0.0
     yield_h = float((data.pv.cf * data.weights_h).sum(axis=1).max(initial=0.0))
     if yield_h <= 0:
         return 0.0

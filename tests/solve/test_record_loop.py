@@ -51,7 +51,9 @@ def test_window_model_with_free_starts_is_a_relaxation_of_the_record():
     record's optimum (storage cyclic over the record), and equal with every hour kept."""
     full = record()
     best = optimum(full)
-    for keep in (mask(0), mask(1), mask(1, 2), mask(0, 2), mask(0, extra=range(60, 80))):
+    dark = range(YEAR_H + 12, YEAR_H + 36)  # the dull spell alone
+    for keep in (mask(0), mask(1), mask(1, 2), mask(0, 2), mask(0, extra=range(60, 80)),
+                 mask(extra=dark)):
         w = window_data(full, keep)
         assert w.segment_starts_h  # a free start somewhere
         assert optimum(w) <= best * (1 + 1e-7)
@@ -115,3 +117,17 @@ def test_loop_stops_at_once_when_the_design_year_is_the_worst():
     r = solve_record(full, EXACT, ["a", "b", "c"], method="direct", rule=RULE)
     assert len(r.iterations) == 1 and r.iterations[0]["violated"] == []
     assert r.upper_bound == pytest.approx(optimum(full), rel=1e-6)
+
+
+def test_search_on_a_dark_window_from_a_design_stays_a_relaxation():
+    """The search on the dull spell alone, its big-M's from a known design's cost: a free
+    start level carries load without PV, so no PV energy floor may cut its budget; its bound
+    stays at most the record's optimum (and the window is feasible)."""
+    from optimizer.solve.design import round_design
+
+    full = record()
+    whole = solve_with_gap(full, EXACT, method="direct")
+    window = window_data(full, mask(extra=range(YEAR_H + 12, YEAR_H + 36)))
+    r = solve_with_gap(window, EXACT, start=round_design(whole.model, whole.data))
+    assert r.lower_bound <= whole.upper_bound * (1 + 1e-7)
+    assert r.upper_bound < whole.upper_bound  # the window alone is cheaper than the record

@@ -142,11 +142,51 @@ class Replay:
 
 
 def replay(record: ModelData, sizes: Sizes) -> Replay:
-    """Replay ``sizes`` on every hour of the hourly ``record`` (module doc)."""
+    """Replay ``sizes`` on every hour of the hourly ``record`` (module doc): by the greedy
+    operation of :func:`greedy_cyclic` with one storage unit (exact there, ~0.3 s for ten
+    years), else by the stress LP (10-17 s for ten years on 2 shared cores)."""
     pv = sizes.mw_dc @ record.pv.cf
+    if len(sizes.units) == 1:
+        out = greedy_cyclic(pv, sizes.load_mw, sizes.units[0])
+        if out is not None:
+            return Replay(out[0], out[1], sizes.load_mw, "greedy (one store, cyclic)")
     load = np.full(pv.shape, sizes.load_mw)
     out = least_unserved(sizes.units, pv, load)
     return Replay(out.unserved_mw, out.level_mwh, sizes.load_mw, out.status)
+
+
+def greedy_cyclic(pv_mw: np.ndarray, load_mw: float, unit: dict):
+    """The least-unserved operation of one store over a cyclic horizon, hour by hour:
+    charge every surplus the pump and the room allow, discharge every deficit the turbine and
+    the level allow (the standing loss first; the loss of an empty store, which the design
+    model does not allow, counts as unserved, :math:`\\eta^{out}` per MWh of level). With one
+    store this is optimal: energy kept back never serves more later than it serves now (one
+    MWh of level serves :math:`\\eta^{out}` MWh in any hour), and a fuller
+    store never serves less. Cyclic: a pass from a full store, then a pass from where it
+    ended; once the store has been full the passes agree. Returns ``(unserved [MW], level
+    [MWh])`` per hour, or None when the store is never full (the LP decides then)."""
+    e, p_in, p_out = unit["energy_mwh"], unit["charge_mw"], unit["discharge_mw"]
+    eta_in, eta_out, loss = unit["eff_in"], unit["eff_out"], unit["loss_mwh_per_h"]
+    net = (np.asarray(pv_mw, dtype=float) - load_mw).tolist()
+    unserved, level = np.zeros(len(net)), np.zeros(len(net))
+    start, was_full = e, False
+    for _ in range(2):
+        lvl, was_full = start, False
+        for t, x in enumerate(net):
+            if x >= 0:
+                lvl = min(lvl + eta_in * min(x, p_in), e + loss) - loss
+                unserved[t] = 0.0
+            else:
+                out = min(-x, p_out, max(lvl - loss, 0.0) * eta_out)
+                lvl -= out / eta_out + loss
+                unserved[t] = -x - out
+            if lvl < 0:  # the loss of an empty store: the model has no such operation
+                unserved[t] -= lvl * eta_out
+                lvl = 0.0
+            was_full = was_full or lvl >= e * (1 - 1e-12)
+            level[t] = lvl
+        start = lvl
+    return (unserved, level) if was_full else None
 
 
 def spells(short: np.ndarray, gap_h: int) -> list[tuple[int, int]]:

@@ -117,9 +117,8 @@ def solve_record(
                           "whole record")  # fmt: skip
             break
         if loop.search_run.out_of_time():
-            loop.progress("record loop: time limit reached with years still failing; the last "
-                          "design is evaluated on the whole record")  # fmt: skip
-            loop.limited = True
+            loop.stop("time limit reached with years still failing; the last design is "
+                      "evaluated on the whole record")  # fmt: skip
             break
         keep = grown
     return loop.final(design, keep)
@@ -132,8 +131,14 @@ class _Loop:
         self.record, self.options, self.labels = record, options, labels
         self.method, self.explain, self.progress = method, explain, progress
         self.search_run = Search(options, progress)  # the whole loop's clock and stage log
-        self.lower, self.iterations, self.limited = 0.0, [], False
+        self.lower, self.iterations = 0.0, []
         self.t_mark = time.perf_counter()
+
+    def stop(self, why: str) -> None:
+        """Stop the loop on the time limit: said, and logged as a stage that reached it (so
+        the run's status and ``solver.time_limit_reached`` say so)."""
+        self.progress(f"record loop: {why}")
+        self.search_run.skip(f"record loop {len(self.iterations) + 1}: {why}")
 
     def seconds(self, what: str) -> float:
         """Seconds since the last mark [s], added to the current iteration as ``what``."""
@@ -148,7 +153,8 @@ class _Loop:
         ``(None, design)`` when the time limit has passed."""
         run = self.search_run
         if run.out_of_time():
-            self.limited = True
+            self.stop("time limit reached before the next window model; the last design is "
+                      "evaluated on the whole record")  # fmt: skip
             return None, design
         k = len(self.iterations) + 1
         windows = _window_labels(keep, self.rule.year_h)

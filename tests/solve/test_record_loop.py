@@ -159,3 +159,20 @@ def test_greedy_replay_of_one_store_matches_the_stress_lp():
         compared += 1
         held += lp_short < 1e-6
     assert compared >= 10 and 0 < held < compared
+
+
+def test_a_loop_stopped_by_the_time_limit_says_so_and_stays_proven():
+    """Out of time while a year still fails: the loop stops (a stage that reached the limit),
+    the last design fails the record with its sizes fixed, so its integers are evaluated on
+    the record with the continuous sizes re-optimised; the gap is still a proof."""
+    full = record()
+    best = optimum(full)
+    lines = []
+    r = solve_record(full, replace(EXACT, time_limit_s=0.05), ["y1", "y2 dull", "y3"],
+                     method="direct", progress=lines.append, rule=RULE)  # fmt: skip
+    assert r.time_limit_reached and "time limit reached" in r.status
+    assert any("record loop: time limit reached" in ln for ln in lines)
+    assert r.iterations[-1]["violated"]  # stopped with a year still failing
+    assert r.lower_bound <= best * (1 + 1e-7) <= r.upper_bound * (1 + 2e-7)
+    assert r.gap == pytest.approx((r.upper_bound - r.lower_bound) / r.upper_bound)
+    assert r.data.year_h == 3 * YEAR_H

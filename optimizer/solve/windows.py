@@ -70,6 +70,8 @@ def window_data(record: ModelData, keep: np.ndarray) -> ModelData:
     """The window model :math:`M(W)` of the hourly ``record`` data for the hours ``keep``
     (module doc): those hours in record order, a free storage level at every segment start.
     The record itself (cyclic) when every hour is kept."""
+    if record.step_h is not None or record.segment_starts_h:
+        raise ValueError("window_data takes the hourly, cyclic record (before any merging)")
     keep = np.asarray(keep, dtype=bool)
     if keep.all():
         return record

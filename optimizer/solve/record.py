@@ -97,8 +97,7 @@ def solve_record(
     (:class:`~optimizer.solve.windows.WindowRule`)."""
     if add not in ADD_CHOICES:
         raise ValueError(f"add must be one of {ADD_CHOICES} (found {add!r})")
-    loop = _Loop(record, options, labels, method, explain_infeasible, progress)
-    loop.rule = rule
+    loop = _Loop(record, options, labels, method, explain_infeasible, progress, rule)
     keep = np.zeros(record.hours, dtype=bool)
     keep[: rule.year_h] = True
     design = start
@@ -127,8 +126,8 @@ def solve_record(
 class _Loop:
     """The state of :func:`solve_record`: clock, bounds, stage log and iterations."""
 
-    def __init__(self, record, options, labels, method, explain, progress):
-        self.record, self.options, self.labels = record, options, labels
+    def __init__(self, record, options, labels, method, explain, progress, rule):
+        self.record, self.options, self.labels, self.rule = record, options, labels, rule
         self.method, self.explain, self.progress = method, explain, progress
         self.search_run = Search(options, progress)  # the whole loop's clock and stage log
         self.lower, self.iterations = 0.0, []

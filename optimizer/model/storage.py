@@ -60,15 +60,15 @@ def add_dispatch(
     b.level_limit = pyo.Constraint(
         b.U, m.T, rule=lambda b, u, t: b.level_mwh[u, t] <= energy_cap(u)
     )
-    starts = sorted(getattr(m, "segment_starts", ()))
+    starts = frozenset(getattr(m, "segment_starts", ()))
     if starts:
-        b.start_mwh = pyo.Var(b.U, starts, domain=pyo.NonNegativeReals)
+        b.start_mwh = pyo.Var(b.U, sorted(starts), domain=pyo.NonNegativeReals)
         b.start_limit = pyo.Constraint(
-            b.U, starts, rule=lambda b, u, t: b.start_mwh[u, t] <= energy_cap(u)
+            b.U, sorted(starts), rule=lambda b, u, t: b.start_mwh[u, t] <= energy_cap(u)
         )
 
     def level_rule(b, u, t):
-        if t in m.segment_starts:
+        if t in starts:
             prev = b.start_mwh[u, t]
         elif t == m.T.first():
             prev = b.level_mwh[u, last]

@@ -30,9 +30,12 @@ relaxation of the record model with the same objective:
     relaxation: the record's operation ends a window at another level than it began.
 
 **The replay** (:func:`replay`): the design's sizes (PV per profile, every storage unit's
-energy and powers, the facility load) fixed on the whole record, the least unserved energy by
-the stress LP (:func:`~optimizer.results.stress_lp.least_unserved`, hourly, storage cyclic over
-the record, as the record model). No unserved hour: the design holds in every hour of every
+energy and powers, the facility load) fixed on the whole record, the least unserved energy
+hour by hour, storage cyclic over the record as in the record model: with one store by its
+greedy operation (:func:`greedy_cyclic`, exact), else by the stress LP
+(:func:`~optimizer.results.stress_lp.least_unserved`). It only chooses windows: no bound
+depends on it, since the loop's upper bound is the design solved on every hour of the record
+(:mod:`optimizer.solve.record`). No unserved hour: the design holds in every hour of every
 year, carried across the years. Otherwise :func:`failure_window` picks the hours to add.
 """
 

@@ -15,9 +15,9 @@ import pandas as pd
 
 from optimizer.errors import CheckFailedError, InfeasibleError, InputError, Problem
 from optimizer.inputs.bundle import InputPaths, Inputs, load_inputs
-from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.model.diagnose import explain_infeasible as data_check
+from optimizer.model.diagnose import target_beyond_resources
 from optimizer.model.from_inputs import model_data_from_inputs
 from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams

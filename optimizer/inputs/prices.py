@@ -83,14 +83,35 @@ RETIRED_KEYS = {
 }
 
 
+#: the keys the registry components declare (``Component.prices``), given to this layer by
+#: :mod:`optimizer.model.registry` when it is imported (:func:`declare_component_prices`): the
+#: inputs never import the model, the model tells the inputs what its components read
+_COMPONENT_KEYS: dict[str, tuple[str, float, float]] = {}
+_DECLARED: list[bool] = []
+
+
+def declare_component_prices(keys: dict[str, tuple]) -> None:
+    """Register the price keys of the registry components: key -> ``(unit, min, max)`` (keys
+    given without a range, or already in :data:`PRICE_SCHEMA`, are left to the core table)."""
+    _COMPONENT_KEYS.update(
+        {k: tuple(v) for k, v in keys.items() if k not in PRICE_SCHEMA and len(v) == 3}
+    )
+    _DECLARED.append(True)
+
+
 def price_schema() -> dict[str, tuple[str, float, float]]:
     """Every known price key -> (unit, minimum, maximum): :data:`PRICE_SCHEMA` (the core
-    technologies' keys and the economics) and the keys the registry components declare with
-    a range (``Component.prices``, e.g. a backup generator's), in that order."""
-    from optimizer.model.registry import price_units  # the registry imports the model layer
+    technologies' keys and the economics) and the keys the registry components declared
+    (:func:`declare_component_prices`, e.g. a backup generator's), in that order.
 
-    extra = {k: v for k, v in price_units().items() if k not in PRICE_SCHEMA and len(v) == 3}
-    return {**PRICE_SCHEMA, **extra}
+    Raises RuntimeError when the registry has not declared its keys yet (a program that reads
+    prices imports :mod:`optimizer.model.registry` first; every ``zopt`` entry point does)."""
+    if not _DECLARED:
+        raise RuntimeError(
+            "the component registry has not declared its price keys: import "
+            "optimizer.model.registry before reading prices"
+        )
+    return {**PRICE_SCHEMA, **_COMPONENT_KEYS}
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]
 

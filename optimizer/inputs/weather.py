@@ -16,7 +16,6 @@ Base (NSRDB)*, RSER 89 (2018) 51-60; Huld et al., Solar Energy 86 (2012) 1803-18
 from __future__ import annotations
 
 import csv
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,13 +93,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def standard_tz(offset_h: float):
-    """Time zone of a fixed UTC offset [h]: ``Etc/GMT+7`` for -7 h (as pvlib's PSM3 reader)."""
-    if offset_h == int(offset_h):
-        return f"Etc/GMT{-int(offset_h):+d}" if offset_h else "UTC"
-    return datetime.timezone(datetime.timedelta(hours=offset_h))
 
 
 def _open_weather(path: Path, problems: ProblemCollector) -> RawWeather | None:

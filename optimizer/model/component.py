@@ -87,6 +87,17 @@ class Energy:
 
 
 @dataclass(frozen=True)
+class LandUse:
+    """What a component needs of the parcels besides PV (e.g. turbines spaced over them):
+    ``parcels`` (P,) the parcels a rounded design must buy for it (from a solved, possibly
+    relaxed model) and ``acres`` the buildable acres of bought parcels its sizes need [acre]
+    (a bought parcel without PV is let go only while the others still hold these acres)."""
+
+    parcels: np.ndarray
+    acres: float
+
+
+@dataclass(frozen=True)
 class Limit:
     """One limit of the infeasibility diagnosis: ``key`` (its name in words),
     ``lift(data) -> data`` (the copy without it) and ``words(data, lifted, model) -> str`` (why
@@ -116,6 +127,7 @@ CheckHook = Callable[[Part, Any, ModelData, Any], None]
 BomHook = Callable[[Any, Part, Any, ModelData], None]
 TableHook = Callable[[Part | None, Any], Any]
 MapHook = Callable[[Any, Part, Any], None]
+LandUseHook = Callable[[Model, ModelData], LandUse]
 ReplayParamsHook = Callable[[Part, Any], dict]
 ReplayHook = Callable[[dict, Any], np.ndarray]
 
@@ -164,6 +176,8 @@ class Component:
     - ``energy(data) -> Energy``: what it can supply (:class:`Energy`), summed over the
       registry by :func:`optimizer.model.envelope.envelope` for the capacity screen, the
       cost-derived bounds and the diagnosis;
+    - ``land_use(m, data) -> LandUse``: the parcels it needs bought besides PV's (rounding
+      buys them; a parcel without PV is let go only while the rest hold its acres);
     - ``profiles(part) -> (n, steps)`` / ``with_profiles(part, arr) -> part``: its hourly
       resource profiles, so that merging time steps (:mod:`optimizer.model.steps`) keeps them
       exact and averages them;
@@ -204,6 +218,7 @@ class Component:
     check_options: ProblemsHook | None = None
     bounds: BoundsHook | None = None
     energy: EnergyHook | None = None
+    land_use: LandUseHook | None = None
     profiles: ProfilesHook | None = None
     with_profiles: WithProfilesHook | None = None
     limits: LimitsHook | None = None

@@ -149,6 +149,8 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
     linked (:func:`~optimizer.model.campus.hall_plan`)."""
     cap = np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P])
     buy = cap > EPS
+    for use in _land_uses(m, data):  # e.g. wind turbines among the parcels
+        buy = buy | use.parcels
     phs = present(m, "pumped_hydro")
     build = (
         np.array([_v(m.phs.volume_mm3[r]) > EPS for r in m.phs.S], dtype=bool)
@@ -201,23 +203,37 @@ def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
         var.fix(0.0)
 
 
+def _land_uses(m: pyo.ConcreteModel, data: ModelData) -> list:
+    """The ``land_use`` of every present component that has one."""
+    return [c.land_use(m, data) for c in present_components(m) if c.land_use is not None]
+
+
 def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
-    """Un-buy every bought parcel that carries no PV, no hall acres and is not the compute
-    site's parcel (its land cost then leaves the objective); return their indices."""
+    r"""Un-buy bought parcels that carry no PV, no hall acres and are not the compute site's
+    parcel (their land cost then leaves the objective), dearest first, as long as the bought
+    parcels left still hold the acres the components need (``Component.land_use``, e.g. wind
+    spacing: :math:`\sum_{p\ bought} A_p \ge` the acres it needs, so the solved values stay
+    feasible); return their indices."""
     s = data.land.site
     keep = set()
     if s is not None and present(m, "site"):
         keep = {int(s.site_parcel[j]) for j in m.site.J if _v(m.site.choose[j]) > 0.5}
         keep |= set(np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS).tolist())
-    freed = []
     _release_empty_buildings(m)
-    for p in m.land.P:
-        if p in keep or _v(m.land.buy[p]) < 0.5 or _v(m.land.cap_mw_dc[p]) > EPS:
+    acres = data.land.buildable_acres
+    bought = [p for p in m.land.P if _v(m.land.buy[p]) >= 0.5]
+    need = sum(use.acres for use in _land_uses(m, data))
+    spare = float(sum(acres[p] for p in bought)) - need * (1 + 1e-9) if need > 0 else np.inf
+    empty = [p for p in bought if p not in keep and _v(m.land.cap_mw_dc[p]) <= EPS]
+    freed = []
+    for p in sorted(empty, key=lambda p: -float(data.land.price_musd[p])):
+        if acres[p] > spare:
             continue
+        spare -= acres[p]
         m.land.buy[p].fix(0)
         m.land.cap_mw_dc[p].set_value(0.0)
         freed.append(int(p))
-    return freed
+    return sorted(freed)
 
 
 def _release_empty_buildings(m: pyo.ConcreteModel) -> None:

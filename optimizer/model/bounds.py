@@ -30,6 +30,12 @@ faster the branch and bound, but :math:`\\bar x` must hold for *some* optimal de
   volume, storage power and energy, PV capacity, and the chips of ``average`` mode (where
   idle chips make the load otherwise unbounded).
 
+The bounds of one technology's own sizes live in its module (``Component.bounds``: pumped
+hydro's :func:`~optimizer.model.pumped_hydro.phs_bounds`, Li-ion's
+:func:`~optimizer.model.battery.liion_bounds`, e.g. a wind plant's capacity), fed the budgets,
+the facility load and the charging supply computed here
+(:class:`~optimizer.model.component.BoundContext`).
+
 Every bound is valid for the problem restricted to designs no dearer than the incumbent, which
 holds the optimum: a gap proven on the bounded model is proven for the original one.
 """
@@ -40,6 +46,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from optimizer.model.component import BOUND_SLACK, BoundContext
 from optimizer.model.data import ModelData
 from optimizer.model.envelope import (
     energy_lower_bound_musd,
@@ -49,7 +56,7 @@ from optimizer.model.envelope import (
 from optimizer.model.registry import COMPONENTS, life_class
 
 #: relative slack on every bound (round-off of the incumbent's cost and of the data)
-SLACK = 1e-6
+SLACK = BOUND_SLACK
 
 
 @dataclass
@@ -57,24 +64,49 @@ class Bounds:
     """Upper bounds [model units] that some optimal design satisfies.
 
     ``it_mw`` IT load [MW]; ``facility_mw`` facility load [MW]; ``pv_mw_dc`` total PV [MW_dc];
-    ``chip_count`` per chip type; per pumped-hydro site ``phs_volume_mm3`` active volume [Mm3];
-    per dispatch group ``phs_pump_mw``, ``phs_turbine_mw`` [MW]; ``liion_energy_mwh``,
-    ``liion_power_mw``; ``incumbent_musd`` the cost they derive from (inf: data only).
+    ``chip_count`` per chip type; ``incumbent_musd`` the cost they derive from (inf: data
+    only); ``parts`` each registry component's own big-M's (its ``bounds`` hook), by name:
+    pumped hydro's per site ``volume_mm3`` [Mm3] and per dispatch group ``pump_mw``,
+    ``turbine_mw`` [MW] (:func:`optimizer.model.pumped_hydro.phs_bounds`), Li-ion's
+    ``energy_mwh``, ``power_mw`` (:func:`optimizer.model.battery.liion_bounds`), a wind
+    plant's ``mw``; read under their old names through the properties below.
     """
 
     it_mw: float
     facility_mw: float
     pv_mw_dc: float
     chip_count: np.ndarray
-    phs_volume_mm3: np.ndarray
-    phs_pump_mw: np.ndarray
-    phs_turbine_mw: np.ndarray
-    liion_energy_mwh: float
-    liion_power_mw: float
     incumbent_musd: float = float("inf")
     heuristic: bool = False
-    #: each registry component's own big-M's (its ``bounds`` hook), by component name
     parts: dict = field(default_factory=dict)
+
+    def _part(self, name: str, key: str, empty):
+        return (self.parts.get(name) or {}).get(key, empty)
+
+    @property
+    def phs_volume_mm3(self) -> np.ndarray:
+        """Active volume per pumped-hydro site [Mm3]."""
+        return self._part("pumped_hydro", "volume_mm3", np.zeros(0))
+
+    @property
+    def phs_pump_mw(self) -> np.ndarray:
+        """Pump power per pumped-hydro dispatch group [MW]."""
+        return self._part("pumped_hydro", "pump_mw", np.zeros(0))
+
+    @property
+    def phs_turbine_mw(self) -> np.ndarray:
+        """Turbine power per pumped-hydro dispatch group [MW]."""
+        return self._part("pumped_hydro", "turbine_mw", np.zeros(0))
+
+    @property
+    def liion_energy_mwh(self) -> float:
+        """Li-ion energy [MWh]."""
+        return self._part("battery", "energy_mwh", 0.0)
+
+    @property
+    def liion_power_mw(self) -> float:
+        """Li-ion power [MW]."""
+        return self._part("battery", "power_mw", 0.0)
 
 
 def chips_lower_bound_musd(data: ModelData) -> float:
@@ -181,59 +213,17 @@ def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bou
         pv_ac += float(np.sum(others, axis=0).max(initial=0.0))
     if env.share > 0:  # a backup may charge storage too, up to its capacity
         pv_ac += facility
-    vol, pump, turb = _phs_bounds(data, storage_budget, facility, pv_ac)
-    e_li, p_li = _liion_bounds(data, storage_budget, facility, pv_ac)
+    ctx = BoundContext(budget, storage_budget, facility, pv_ac)
     return Bounds(
         it_mw=it_mw * (1 + SLACK),
         facility_mw=facility * (1 + SLACK),
         pv_mw_dc=pv_cap * (1 + SLACK),
         chip_count=counts,
-        phs_volume_mm3=vol,
-        phs_pump_mw=pump,
-        phs_turbine_mw=turb,
-        liion_energy_mwh=e_li,
-        liion_power_mw=p_li,
         incumbent_musd=incumbent_musd,
         heuristic=heuristic,
-        parts={c.name: c.bounds(data, budget) for c in COMPONENTS
-               if c.bounds is not None and c.name in data.parts},  # fmt: skip
+        parts={c.name: c.bounds(data, ctx) for c in COMPONENTS
+               if c.bounds is not None and (c.data is None or c.name in data.parts)},  # fmt: skip
     )
-
-
-def _phs_bounds(data: ModelData, budget: float, facility_mw: float, pv_ac_mw: float):
-    p = data.phs
-    if p is None or not p.ids:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    full = 1.0 / (1.0 - p.min_level_fraction)
-    vol = np.asarray(p.max_active_mm3, float).copy()
-    if np.isfinite(budget) and p.reservoir_musd_per_mm3 > 0:
-        afford = np.maximum(budget - p.fixed_musd, 0.0) / (p.reservoir_musd_per_mm3 * full)
-        vol = np.minimum(vol, afford * (1 + SLACK))
-    pump_cost = p.pump_musd_per_mw + p.house_musd_per_mw
-    turb_cost = p.turbine_musd_per_mw + p.house_musd_per_mw
-    pump = np.full(p.n_groups, pv_ac_mw)
-    turb = np.full(p.n_groups, facility_mw)
-    if np.isfinite(budget):
-        cheapest_fixed = np.array([p.fixed_musd[p.group == g].min() for g in range(p.n_groups)])
-        left = np.maximum(budget - cheapest_fixed, 0.0)
-        if pump_cost > 0:
-            pump = np.minimum(pump, left / pump_cost)
-        if turb_cost > 0:
-            turb = np.minimum(turb, left / turb_cost)
-    return vol, pump * (1 + SLACK), turb * (1 + SLACK)
-
-
-def _liion_bounds(data: ModelData, budget: float, facility_mw: float, pv_ac_mw: float):
-    b = data.battery
-    if b is None or not b.enabled:
-        return 0.0, 0.0
-    energy, power = np.inf, max(facility_mw, pv_ac_mw)
-    if np.isfinite(budget):
-        if b.energy_musd_per_mwh > 0:
-            energy = budget / (b.purchases * b.energy_musd_per_mwh)
-        if b.power_musd_per_mw > 0:
-            power = min(power, budget / (b.purchases * b.power_musd_per_mw))
-    return energy * (1 + SLACK), power * (1 + SLACK)
 
 
 def chip_objective_musd(data: ModelData) -> np.ndarray:

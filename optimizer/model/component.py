@@ -23,6 +23,8 @@ from optimizer.model.data import ModelData
 
 #: absolute tolerance of a power [MW] (or energy [MWh]) in the independent check
 ABS_TOL_MW = 1e-4
+#: relative slack on every big-M bound (round-off of the incumbent's cost and of the data)
+BOUND_SLACK = 1e-6
 #: ``Component.rounding`` of the plant's own integers (parcels, reservoir sites, chips, the
 #: compute site and hall buildings): rounded together by
 #: :func:`optimizer.solve.design.round_design`, since the site depends on all of them
@@ -87,6 +89,28 @@ class Energy:
 
 
 @dataclass(frozen=True)
+class BoundContext:
+    """What :func:`optimizer.model.bounds.compute_bounds` tells a component's ``bounds`` hook,
+    each valid for every design no dearer than the incumbent (so for some optimal design):
+
+    ``budget_musd`` the capital an optimal design can spend on anything but its chips and data
+    hall, the incumbent's capital cost less the cheapest chips reaching the target [$M]
+    (inf: no incumbent; every cost term is non-negative, so one item of unit cost c is at most
+    ``budget_musd / c``); ``storage_budget_musd`` that, less the least cost of the energy the
+    land-bound sources must deliver (:func:`optimizer.model.envelope.energy_lower_bound_musd`)
+    [$M]; ``facility_mw`` the largest facility load [MW]; ``supply_mw`` the most any step's
+    supply can charge storage with [MW]: PV's best step on all land (within its budget), every
+    other land-bound source's best step on all land, and with a dispatchable source the
+    facility load.
+    """
+
+    budget_musd: float
+    storage_budget_musd: float
+    facility_mw: float
+    supply_mw: float
+
+
+@dataclass(frozen=True)
 class LandUse:
     """What a component needs of the parcels besides PV (e.g. turbines spaced over them):
     ``parcels`` (P,) the parcels a rounded design must buy for it (from a solved, possibly
@@ -115,7 +139,7 @@ DataHook = Callable[[Any, dict], Any]
 ProblemsHook = Callable[[dict], list]
 RoundHook = Callable[[Model, ModelData], dict]
 OffHook = Callable[[Model], list]
-BoundsHook = Callable[[ModelData, float], dict]
+BoundsHook = Callable[[ModelData, BoundContext], dict]
 EnergyHook = Callable[[ModelData], Energy]
 ProfilesHook = Callable[[Any], np.ndarray]
 WithProfilesHook = Callable[[Any, np.ndarray], Any]
@@ -169,10 +193,10 @@ class Component:
       (relaxed) model, so that a strategy's designs fix them;
     - ``switch_off(m) -> [variables]``: the sizes fixed at zero when a design leaves the
       technology out (e.g. Li-ion); None: never switched off;
-    - ``bounds(data, budget_musd) -> dict``: its big-M's [model units] from the data and, when
-      ``budget_musd`` is finite, from what the cheapest design leaves of an incumbent's capital
-      cost; stored as ``m.bounds.parts[name]`` (:mod:`optimizer.model.bounds` states why each
-      holds);
+    - ``bounds(data, ctx) -> dict``: its big-M's [model units] from the data and, when
+      ``ctx.budget_musd`` is finite, from what the cheapest design leaves of an incumbent's
+      capital cost (:class:`BoundContext`); stored as ``m.bounds.parts[name]``; its docstring
+      states why each holds for some optimal design;
     - ``energy(data) -> Energy``: what it can supply (:class:`Energy`), summed over the
       registry by :func:`optimizer.model.envelope.envelope` for the capacity screen, the
       cost-derived bounds and the diagnosis;

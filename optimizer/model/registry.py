@@ -96,6 +96,7 @@ COMPONENTS: list[Component] = [
                 ("phs_turbine_usd_per_kw", "$/kW")),  # fmt: skip
         integers=("build",),
         rounding=JOINT,
+        bounds=pumped_hydro.phs_bounds,
         life={k: "phs" for k in ("phs_reservoir", "phs_pump", "phs_turbine", "phs_powerhouse",
                                   "phs_fixed", "phs_fom", "phs_vom")},  # fmt: skip
         om=("phs_fom", "phs_vom"),
@@ -117,6 +118,7 @@ COMPONENTS: list[Component] = [
         life={"liion_energy": "liion", "liion_power": "liion", "liion_fom": "liion"},
         om=("liion_fom",),
         switch_off=_liion_off,
+        bounds=battery.liion_bounds,
         active=_storage_on,
         extract=battery.extract_battery,
         supply_mw=st.storage_supply_mw,

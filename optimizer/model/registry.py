@@ -15,7 +15,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.inputs.prices import declare_component_prices
-from optimizer.model import battery, compute, land, pumped_hydro, pv, site_results
+from optimizer.model import battery, compute, land, pumped_hydro, pv, site_results, wind
 from optimizer.model import storage as st
 from optimizer.model.backup import COMPONENT as BACKUP
 from optimizer.model.component import JOINT, Component, Energy, Option
@@ -145,6 +145,7 @@ COMPONENTS: list[Component] = [
         table=site_results.site_table,
     ),
     BACKUP,
+    wind.COMPONENT,
 ]
 
 #: BOM sections in this order (the BOM sheet's categories), then the others in registry order

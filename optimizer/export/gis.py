@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
+from optimizer.model.site_results import line_quantities
 from optimizer.results.run import RunResult
 
 
@@ -86,7 +87,6 @@ def land_summary(run: RunResult) -> dict:
     }
     if land.site is None or site is None:
         return out
-    from optimizer.model.site_results import line_quantities
 
     s = land.site
     chosen = s.cluster[sol.parcel_selected]

@@ -18,7 +18,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from optimizer.inputs.exclusions import exclusion_zone
 from optimizer.model.registry import COMPONENTS  # noqa: E402
+from optimizer.model.site_results import hall_buildings
 from optimizer.results.run import RunResult  # noqa: E402
 
 KM = 1000.0  # m per km
@@ -101,8 +103,6 @@ def _plot_exclusions(run: RunResult, ax, utm, km: _Km) -> None:
     import geopandas as gpd
     from shapely.affinity import affine_transform
 
-    from optimizer.inputs.exclusions import exclusion_zone
-
     zone = exclusion_zone(ex, utm, run.inputs.exclude_buffer_m)
     zone = affine_transform(zone, [1 / KM, 0, 0, 1 / KM, -km.x0 / KM, -km.y0 / KM])
     gpd.GeoSeries([zone]).plot(
@@ -133,7 +133,6 @@ def _plot_campus(run: RunResult, ax, cx, cy, gdf) -> None:
     link of each building across a road to the site parcel (priced) and the campus distance (a
     dotted circle around the site parcel); with links, also in an inset zoomed on the campus
     (``gdf``: the parcels in km from the site, ``selected`` per parcel)."""
-    from optimizer.model.site_results import hall_buildings
 
     site, s = run.solution.site, run.data.land.site
     if site is None:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from optimizer.export.xlsx_style import formula, header_row, print_setup, set_widths, text, value
+from optimizer.export.xlsx_style import (
+    col,
+    formula,
+    header_row,
+    print_setup,
+    set_widths,
+    text,
+    value,
+)
 from optimizer.results.run import SECONDS_PER_YEAR, RunResult
 
 MODE_WORDS = {
@@ -67,7 +75,6 @@ def _compute_rows(b: Rows, run: RunResult, summary: dict, refs) -> None:
 
 
 def _col(j: int) -> str:
-    from optimizer.export.xlsx_style import col
 
     return col(j)
 

@@ -16,6 +16,8 @@ import pandas as pd
 
 from optimizer.errors import InputError, ProblemCollector
 from optimizer.inputs.tables import parse_number, read_csv_table, require_columns, row_number
+from optimizer.inputs.workbook_prices import read_prices_sheet
+from optimizer.inputs.xlsx_guard import hostile_xlsx
 from optimizer.paths import default_path
 
 #: key -> (unit, minimum, maximum). Units are compared as written (case-sensitive).
@@ -150,8 +152,6 @@ class Prices(dict):
 
 def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
     """Read the Prices sheet of a zopt workbook into the same string table a CSV gives."""
-    from optimizer.inputs.workbook_prices import read_prices_sheet
-    from optimizer.inputs.xlsx_guard import hostile_xlsx
 
     if hostile_xlsx(path, problems):  # zip bomb or XML entity expansion: never opened
         return None

@@ -24,6 +24,7 @@ import pandas as pd
 
 from optimizer.errors import ProblemCollector
 from optimizer.inputs import weather_checks, weather_formats
+from optimizer.inputs.timezone import standard_utc_offset_h, zone_name
 from optimizer.inputs.weather_calendar import (
     HOURS_PER_LEAP_YEAR,
     HOURS_PER_YEAR,
@@ -217,7 +218,6 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
 def _zone_note(index: pd.DatetimeIndex, lat: float, lon: float) -> list[str]:
     """A note when the file's UTC offset is not the place's standard time (hours stay the
     file's; the embedded default weather uses the place's standard time)."""
-    from optimizer.inputs.timezone import standard_utc_offset_h, zone_name
 
     file_h = index[0].utcoffset().total_seconds() / 3600.0
     place_h = standard_utc_offset_h(lat, lon)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import ProblemCollector
+from optimizer.inputs.workbook_inputs import mark_edits, run_values
 from optimizer.paths import default_path
 
 SHEET = "Prices"
@@ -145,7 +146,6 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
 def _mark_price_edits(rows: list[dict], path: Path) -> list[dict]:
     """Rows whose value differs from the one the writing run used (hidden ``Run values`` sheet)
     get the source ``edited in <path>``; the old value and source go to ``notes``."""
-    from optimizer.inputs.workbook_inputs import mark_edits, run_values
 
     try:
         known = run_values(path)

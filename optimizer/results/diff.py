@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optimizer.errors import InputError, ProblemCollector
+from optimizer.inputs.workbook_inputs import sheet_rows
+from optimizer.inputs.workbook_prices import read_prices_sheet
 
 REL_TOL = 1e-9
 NOT_A_RUN = "not a zopt run folder"
@@ -36,7 +38,6 @@ def _same(a, b) -> bool:
 
 
 def _prices_from_workbook(path: Path) -> dict[str, dict]:
-    from optimizer.inputs.workbook_prices import read_prices_sheet
 
     problems = ProblemCollector(str(path))
     df = read_prices_sheet(path, problems) if path.exists() else None
@@ -216,7 +217,6 @@ EDIT_SHEETS = {"Prices": "key", "Chips": "chip", "Parcels": "parcel_id", "Reserv
 def workbook_edits(path: Path) -> list[dict]:
     """Values a person edited in the workbook the run was given (``source`` starts with
     ``edited in``): sheet, item, the new value, the previous value and source, the file."""
-    from optimizer.inputs.workbook_inputs import sheet_rows
 
     if not path.is_file():
         return []

@@ -23,8 +23,12 @@ import numpy as np
 import pandas as pd
 
 from optimizer.inputs.weather import WeatherData
+from optimizer.model.pv import profile_capacity_mw_dc
 from optimizer.model.registry import COMPONENTS
-from optimizer.results.stress_lp import least_unserved
+from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
+from optimizer.resource.synthetic_years import synthetic_year
+from optimizer.results.solution import facility_load_mw
+from optimizer.results.stress_lp import Dispatch, least_unserved
 
 #: An hour counts as unserved above this share of the load [-] (solver tolerance).
 UNSERVED_TOL = 1e-6
@@ -96,9 +100,6 @@ class YearStress:
 
 def design_of_run(run) -> StressDesign:
     """The :class:`StressDesign` of a solved run (:class:`~optimizer.results.run.RunResult`)."""
-    from optimizer.model.pv import profile_capacity_mw_dc
-    from optimizer.resource.solar import PVSystemParams
-    from optimizer.results.solution import facility_load_mw
 
     sol, data, prof = run.solution, run.data, run.profiles
     mw_dc = profile_capacity_mw_dc(sol, data)
@@ -139,7 +140,6 @@ def year_pv_mw(design: StressDesign, weather: WeatherData) -> np.ndarray:
     One weather year for every profile (as a weather file is used for the design); the sun is
     at each profile's own place.
     """
-    from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
 
     params = PVSystemParams(**design.pv_params)
     total = np.zeros(8760)
@@ -183,7 +183,6 @@ def replay_year(design: StressDesign, pv_mw: np.ndarray, year: WeatherData) -> Y
 def replay_record(design: StressDesign, years: list[WeatherData]) -> list[YearStress]:
     """The design's least-unserved operation over a record laid end to end (storage carried
     across the years, cyclic over the record, as a record design is solved), figures per year."""
-    from optimizer.results.stress_lp import Dispatch
 
     pvs = [year_pv_mw(design, y) for y in years]
     pv = np.concatenate(pvs)
@@ -253,7 +252,6 @@ def stress_of_run(run, synthetic_years: int, progress=lambda _m: None):
         (None, []) outside ``sustained`` mode (chips that may sleep have no unserved load) or
         with no year to replay.
     """
-    from optimizer.resource.synthetic_years import synthetic_year
 
     if run.data.compute.mode != "sustained":
         progress("stress test: only in sustained mode (skipped)")

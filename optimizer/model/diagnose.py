@@ -16,17 +16,11 @@ from optimizer.model.envelope import envelope
 
 
 def _min_load_mw(data: ModelData) -> float:
-    """Smallest facility load [MW] reaching the target, most efficient chips first."""
+    """Smallest facility load [MW] reaching the target, most efficient chips first
+    (:func:`~optimizer.inputs.capacity.least_load_mw`; the chips can reach it here)."""
     d = data.compute
-    order = np.argsort(d.it_mw_per_chip / d.pflops_per_chip)
-    need, load = d.target_pflops, 0.0
-    for c in order:
-        n = min(d.max_count[c], need / d.pflops_per_chip[c])
-        load += n * d.it_mw_per_chip[c]
-        need -= n * d.pflops_per_chip[c]
-        if need <= 1e-12:
-            break
-    return load * d.pue
+    load = least_load_mw(d.target_pflops, d.pflops_per_chip, d.it_mw_per_chip, d.max_count, d.pue)
+    return float(load or 0.0)
 
 
 def _n(x: float) -> str:

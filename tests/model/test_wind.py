@@ -149,3 +149,17 @@ def test_real_tmy3_wind_speed_gives_a_plausible_capacity_factor():
                          "loss_fraction": 0.15, "turbine": "V126/3450"}, weather)  # fmt: skip
     assert again == pytest.approx(2.0 * d.cf)
     assert not math.isnan(float(again.sum()))
+
+
+def test_constant_wind_speed_site_from_the_weather_to_the_cost_by_hand():
+    """6 m/s at 10 m every hour, z0 0.1 m, 100 m hub: 9 m/s at the hub, where the V126's
+    curve gives 2,482 kW of 3,450; less 15 % losses cf = 0.85 x 2482/3450 = 0.611507. The
+    0.1 MW load needs W = 0.1 / 0.611507 = 0.163530 MW at 1.5 $M/MW = 0.245295 $M; with the
+    chips (1.0) and parcel B (0.03): 1.275295 $M. No sun, no storage."""
+    cf = wind_cf(np.full(4, 6.0), 10.0, 100.0, 0.1, 0.15)
+    assert cf == pytest.approx(np.full(4, 0.611507), rel=1e-6)
+    data = tiny_data([0.0] * 4)
+    data.parts["wind"] = wind(cf)
+    m = solve_with_gap(data, SolveOptions(mip_rel_gap=0), method="direct").model
+    assert pyo.value(m.wind.mw) == pytest.approx(0.163530, rel=1e-5)
+    assert pyo.value(m.total_cost) == pytest.approx(1.275295, rel=1e-6)

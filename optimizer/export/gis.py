@@ -40,8 +40,10 @@ def _reservoir_layer(run: RunResult) -> gpd.GeoDataFrame | None:
     st = run.storage_table()
     st = st[st["technology"] == "pumped hydro"].set_index("site_id")
     out = res[["site_id", "name", "head_m", "max_volume_m3"]].copy()
-    for col in ("built", "active_volume_m3", "stored_energy_mwh", "turbine_mw"):
-        out[col] = st[col].reindex(res["site_id"]).to_numpy() if col in st else np.nan
+    cols = {"built": "built", "active_volume_m3": "active_volume_m3",
+            "stored_energy_mwh": "stored_energy_mwh", "turbine_mw": "discharge_mw"}  # fmt: skip
+    for col, src in cols.items():  # a reservoir's discharge is its turbines'
+        out[col] = st[src].reindex(res["site_id"]).to_numpy() if src in st else np.nan
     out["built"] = out["built"].fillna(False).astype(bool)
     site = run.solution.site
     if site is not None and len(run.data.land.site.reservoir_site_km):

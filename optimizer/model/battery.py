@@ -101,7 +101,7 @@ def battery_table(part: dict | None, run):
         "technology": "Li-ion", "site_id": "LIION", "name": "battery", "built": energy > 1e-6,
         "stored_energy_mwh": energy,
         "deliverable_energy_mwh": energy * np.sqrt(d.round_trip_eff),
-        "pump_mw": power, "turbine_mw": power,
+        "charge_mw": power, "discharge_mw": power,
     }])  # fmt: skip
 
 

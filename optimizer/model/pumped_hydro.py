@@ -195,7 +195,7 @@ def phs_table(part: dict | None, run):
         "built": bool(built[s]), "head_m": res.loc[s, "head_m"],
         "max_volume_m3": res.loc[s, "max_volume_m3"], "active_volume_m3": volume[s],
         "stored_energy_mwh": e[s], "deliverable_energy_mwh": e[s] * d.turbine_eff,
-        "pump_mw": power[s, 0], "turbine_mw": power[s, 1],
+        "charge_mw": power[s, 0], "discharge_mw": power[s, 1],  # pump, turbine
         # rated for the larger flow: the pumps' draw or the turbines' output
         "line_mw": float(line_mw[s]) if built[s] else 0.0,
         "line_km": float(km[s]) if built[s] else 0.0,

@@ -14,9 +14,19 @@ Q^{out}_s / \\eta^{out} - \\lambda)`.
   feasible end values, so it stays within its bounds), and every hourly
   solution averaged over the steps is feasible in the merged model: both have the same optimum.
   The embedded year drops from 8,760 to about 4,600 steps.
-- Merging hours whose profiles differ (daylight blocks) would only be a relaxation: hourly
-  solutions averaged over the steps stay feasible, not the other way round. The solve strategy
-  uses the exact steps only (:mod:`optimizer.solve.strategy`).
+- **Coarse** (:func:`coarse_steps`): merging hours whose profiles differ (daylight blocks) is
+  a relaxation: every hourly solution averaged over the steps stays feasible (each hourly
+  constraint is linear with time-invariant coefficients except the profiles (PV's and every
+  component's, e.g. wind), which multiply a time-invariant capacity,
+  :math:`P_h \\le cf_h C \\Rightarrow \\bar P_s \\le \\bar{cf}_s C`;
+  the sums over the year keep their value, :math:`\\sum_h x_h = \\sum_s w_s \\bar x_s`; the
+  levels at step ends are the hourly levels at those hours, the dropped hours' level bounds
+  only loosen), not the other way round, so its optimum is a lower bound of the hourly
+  optimum. Not in ``peak`` mode: there the load is served in the best PV hour only, a maximum
+  over hours that averaging lowers (a coarse optimum may then exceed the hourly one).
+  The search uses it only to *screen* (a coarse bound above the incumbent proves a
+  branch cannot hold the optimum, :mod:`optimizer.solve.branch`); every answer and every
+  design comes from the exact steps.
 
 :func:`~optimizer.model.hours.expand_steps` maps per-step arrays back to hours (flows constant
 within a step, levels interpolated linearly).
@@ -32,7 +42,7 @@ from optimizer.model.data import ModelData
 from optimizer.model.hours import expand_steps
 from optimizer.model.registry import COMPONENTS
 
-__all__ = ["exact_steps", "expand_steps"]
+__all__ = ["coarse_steps", "exact_steps", "expand_steps"]
 
 
 def _profiled(data: ModelData) -> list:
@@ -77,3 +87,30 @@ def exact_steps(data: ModelData) -> ModelData:
     if len(starts) == data.hours:
         return data
     return _merge(data, starts)
+
+
+def coarse_steps(data: ModelData, block_h: float) -> ModelData:
+    """``data`` with consecutive steps merged into blocks of at most ``block_h`` hours (a step
+    longer than that, e.g. a merged night, stays alone): a relaxation (module docstring).
+
+    Parameters
+    ----------
+    data : ModelData
+        Hourly or already merged (:func:`exact_steps`) data.
+    block_h : float
+        Longest merged step [h]; >= 1.
+    """
+    if block_h < 1:
+        raise ValueError(f"block_h must be at least 1 h (found {block_h})")
+    if data.compute.mode == "peak":
+        raise ValueError("coarse steps are no relaxation in peak mode (the best hour is a max)")
+    starts, used = [0], 0.0
+    for i, w in enumerate(data.weights_h):
+        if i and used + w > block_h:
+            starts.append(i)
+            used = 0.0
+        used += w
+    if len(starts) == len(data.weights_h):
+        return data
+    return _merge(data, np.asarray(starts))
+

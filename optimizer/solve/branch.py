@@ -20,6 +20,12 @@ bounds it from below) is a valid lower bound of the problem. An :math:`LB` is th
 LP that HiGHS proved optimal (+inf when it proved it infeasible); an LP that stopped for any
 other reason proves nothing, and its group counts with its parent's bound (:meth:`Solver.bound`).
 The cheapest leaves are rounded to designs and evaluated exactly.
+
+A group that needs an LP of its own, solved cold (the "no reservoir" pattern, a compute site
+when the root LP has no site choice), is first *screened* (:func:`screen`) on coarse time steps
+(:func:`~optimizer.model.steps.coarse_steps`, a relaxation of the same group): a coarse optimum
+at or above the target prunes the group with that bound, proven, and no design; otherwise the
+exact LP runs as before.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import pyomo.environ as pyo
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.registry import present
+from optimizer.model.steps import coarse_steps
 from optimizer.solve.design import round_design
 from optimizer.solve.highs import SolveResult
 from optimizer.solve.session import LpSession
@@ -46,6 +53,14 @@ MAX_EVALUATIONS = 4
 #: leaves, 140 s -> 47 s; see benchmarks/RESULTS.md)
 PATTERN_EVALUATIONS = 2
 NO_RESERVOIR = "no reservoir"
+#: coarse step lengths [h] a cold group LP is screened on, coarsest first (measured on the
+#: embedded 1e20 average case, "no reservoir": exact 13.6 s, 4 h blocks 1.4 s at 1.9 % below
+#: the exact bound, far above the target; on 4,000 spread parcels, a compute site: exact
+#: 17-29 s, 4 h 2 s at 1.3 % below, 2 h 4-6 s at 0.5 % below, which prunes every site the exact
+#: LP prunes there; see benchmarks/RESULTS_search.md)
+SCREEN_BLOCKS_H = (4.0, 2.0)
+#: a coarse model keeps at most this share of the exact steps, else screening saves too little
+SCREEN_MAX_SHARE = 0.8
 
 
 @dataclass
@@ -173,12 +188,37 @@ def _level(solver: Solver, cases: dict, site_of) -> dict[str, Leaf]:
     return out
 
 
+def screen(run, data: ModelData, name: str) -> float | None:
+    """A proven bound [$M] at or above ``run.target()`` for every design of ``data`` (a group's
+    model data) from a coarse relaxation of it, or None when no screen of
+    :data:`SCREEN_BLOCKS_H` reaches the target (the exact LP must decide).
+
+    The argument: :func:`~optimizer.model.steps.coarse_steps` is a relaxation of ``data``
+    (module docstring of :mod:`optimizer.model.steps`), so the coarse LP optimum (+inf when
+    HiGHS proves it infeasible) is at most the optimum of any design of the group; only an
+    optimal or infeasible outcome is used (:meth:`Solver.bound`)."""
+    if run.best.cost == float("inf") or data.compute.mode == "peak":
+        return None  # nothing to prune against; peak mode: coarse steps relax nothing
+    for block_h in SCREEN_BLOCKS_H:
+        coarse = coarse_steps(data, block_h)
+        if coarse.hours > SCREEN_MAX_SHARE * data.hours:
+            continue
+        value = Solver(run, coarse, f"{name}, {block_h:g} h steps").bound([], "screen")
+        if value >= run.target():
+            run.stages[-1]["note"] = "screen: the coarse bound prunes the group"
+            return value
+    return None
+
+
 def _without_reservoirs(run, data: ModelData) -> Leaf:
-    """The "no reservoir" pattern, solved cold as the LP of a plant without pumped hydro (the
-    same LP as the pattern's bounds, minus the dead columns; a warm re-solve from a basis with
-    reservoirs takes 2-3x longer than this cold solve, measured on the embedded 1e20 average
-    case: 19-25 s against 8 s)."""
-    solver = Solver(run, replace(data, phs=None), "LP without pumped hydro")
+    """The "no reservoir" pattern, screened (:func:`screen`), else solved cold as the LP of a
+    plant without pumped hydro (the same LP as the pattern's bounds, minus the dead columns; a
+    warm re-solve from a basis with reservoirs takes 2-3x longer than this cold solve, measured
+    on the embedded 1e20 average case: 19-25 s against 8 s)."""
+    alone = replace(data, phs=None)
+    if (value := screen(run, alone, "LP without pumped hydro")) is not None:
+        return Leaf(None, NO_RESERVOIR, value)
+    solver = Solver(run, alone, "LP without pumped hydro")
     leaf = _level(solver, {NO_RESERVOIR: []}, lambda _n: None)[NO_RESERVOIR]
     if leaf.design is not None:
         leaf.design.build = np.zeros(len(data.phs.ids), dtype=bool)
@@ -286,20 +326,23 @@ def _pattern_level(run, root: Solver, known: dict[str, Leaf] | None = None) -> d
 def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
     """(a solver per candidate site, every compute site's leaf): ``root`` for all when it
     models the site choice, else one session per site of ``site_data`` at that site alone (no
-    flow columns: with many parcels the model with the site choice is several times slower)."""
+    flow columns: with many parcels the model with the site choice is several times slower),
+    screened first (:func:`screen`; a site pruned there has a leaf without design or solver)."""
     data = root.data if has_site_choice(root.m) else site_data
     s = data.land.site
     name = {j: f"site {data.land.ids[s.site_parcel[j]]}" for j in s.candidates}
-    if has_site_choice(root.m):
-        solvers = dict.fromkeys(s.candidates, root)
-    else:
-        solvers = {j: Solver(run, site_data.at_site(j), f"LP at {name[j]}") for j in s.candidates
-                   if name[j] not in known}  # fmt: skip
+    solvers = dict.fromkeys(s.candidates, root) if has_site_choice(root.m) else {}
     sites = {}
     for j in s.candidates:
         if name[j] in known:
             sites[name[j]], solvers[j] = known[name[j]]
             continue
+        if j not in solvers:  # a session of its own: screened first, no solver when pruned
+            at = site_data.at_site(j)
+            if (value := screen(run, at, f"LP at {name[j]}")) is not None:
+                sites[name[j]] = Leaf(j, name[j], value)
+                continue
+            solvers[j] = Solver(run, at, f"LP at {name[j]}")
         fix = _site_fixes(solvers[j], j)
         sites.update(_level(solvers[j], {name[j]: fix}, lambda _n, j=j: j))
     return solvers, sites

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import CheckFailedError, InfeasibleError, InputError, Problem
-from optimizer.export.gis import write_parcels_gpkg
-from optimizer.export.manifest import build_manifest, flatten, write_manifest
-from optimizer.export.plots import plot_dispatch, plot_map
+from optimizer.export import gis, manifest, plots, workbook
+from optimizer.export import summary as summary_json
+from optimizer.export import weather_years as weather_plot
+from optimizer.export.manifest import build_manifest, flatten
 from optimizer.export.runfolder import new_run_folder, run_name
-from optimizer.export.summary import summary_dict, write_summary
-from optimizer.export.weather_years import plot_weather_years
-from optimizer.export.workbook import write_workbook
+from optimizer.export.summary import summary_dict
 from optimizer.inputs.bundle import InputPaths, Inputs, load_inputs
 from optimizer.inputs.weather import MODEL_YEAR
 from optimizer.inputs.weather_record import describe_record
@@ -355,24 +354,25 @@ def run_info(run: RunResult) -> dict:
 
 
 def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> Path:
-    """Write a new run folder (workbook, summary.json, manifest.json, parcels.gpkg, PNGs)."""
+    """Write a new run folder (workbook, summary.json, manifest.json, parcels.gpkg, PNGs).
 
+    The writers are called through their modules (``workbook.write_workbook``, ...), so that
+    a fault injected into one of them (the tests' full disk, Ctrl-C) is the one that runs."""
     t = time.perf_counter()
     name = run_name(run.data.meta["target_flops"], run.data.compute.mode)
     with new_run_folder(reports_dir, name) as folder:
         tmp = folder["tmp"]
         summary = summary_dict(run)
-        write_workbook(run, summary, run_info(run), tmp / "bom.xlsx")
-        plot_map(run, tmp / "map.png")
-        write_parcels_gpkg(run, tmp / "parcels.gpkg")
-        plot_dispatch(run, tmp / "dispatch.png")
+        workbook.write_workbook(run, summary, run_info(run), tmp / "bom.xlsx")
+        plots.plot_map(run, tmp / "map.png")
+        gis.write_parcels_gpkg(run, tmp / "parcels.gpkg")
+        plots.plot_dispatch(run, tmp / "dispatch.png")
         if run.weather_years:
-
-            plot_weather_years(run.weather_years, tmp / "weather_years.png")
+            weather_plot.plot_weather_years(run.weather_years, tmp / "weather_years.png")
         run.timings_s["export"] = time.perf_counter() - t
-        write_summary(run, tmp)
+        summary_json.write_summary(run, tmp)
         if run.lp_basis:
             (tmp / BASIS_FILE).write_bytes(run.lp_basis)
-        write_manifest(run, tmp)
+        manifest.write_manifest(run, tmp)
     progress(f"wrote {folder['path']}")
     return folder["path"]

@@ -13,8 +13,8 @@ Two methods (``--method``):
   2. **Known designs** are evaluated first (:meth:`~optimizer.solve.state.Search.offer`: the LP
      with every integer fixed, an upper bound): an earlier run's (``--warm-start``) and, in
      ``average`` mode, the sustained design (chips may always run, so it is feasible; rounded
-     from the sustained LP on coarse steps, :data:`SUSTAINED_BLOCK_H`, else on exact ones). The big-M
-     bounds of every later model then come from the incumbent's cost
+     from the sustained LP on coarse steps, :data:`SUSTAINED_BLOCK_H`, else on exact ones).
+     The big-M bounds of every later model then come from the incumbent's cost
      (:func:`~optimizer.model.bounds.compute_bounds`); without any design in ``average`` mode a
      first one is found on a heuristic cap (:data:`~optimizer.model.bounds.AVERAGE_IT_FACTOR`)
      and the bounds are recomputed from it before anything is proven.

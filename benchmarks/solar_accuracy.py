@@ -24,6 +24,7 @@ sys.path.insert(0, str(HERE))
 from pvwatts_reference import REFERENCE, reference_ac_per_kw_dc  # noqa: E402
 from solar_bad_files import item3  # noqa: E402
 
+import optimizer.model.registry  # noqa: E402, F401 (declares the components' price keys)
 from optimizer.inputs.prices import require_prices  # noqa: E402
 from optimizer.inputs.weather import read_weather  # noqa: E402
 from optimizer.inputs.weather_extract import read_daylight_extract  # noqa: E402

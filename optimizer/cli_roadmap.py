@@ -86,7 +86,7 @@ def roadmap(
     roadmap.xlsx, roadmap.png, shares.png, a run folder per year)."""
     from rich.live import Live
 
-    from optimizer.cli import _fail
+    from optimizer.cli_errors import fail as _fail
     from optimizer.errors import Problem
     from optimizer.sweep.roadmap import RoadmapRequest, default_name, parse_years, run_roadmap
 

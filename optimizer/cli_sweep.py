@@ -53,7 +53,7 @@ def sweep(
     """Run a sweep of cases on Dask and write reports/<sweep>/ (sweep.csv, sweep.xlsx, charts)."""
     from rich.live import Live
 
-    from optimizer.cli import _fail
+    from optimizer.cli_errors import fail as _fail
     from optimizer.sweep.runner import run_sweep
 
     if workers is not None and workers < 1:

@@ -14,17 +14,28 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import CheckFailedError, InfeasibleError, InputError, Problem
+from optimizer.export import gis, manifest, plots, workbook
+from optimizer.export import summary as summary_json
+from optimizer.export import weather_years as weather_plot
+from optimizer.export.manifest import build_manifest, flatten
+from optimizer.export.runfolder import new_run_folder, run_name
+from optimizer.export.summary import summary_dict
 from optimizer.inputs.bundle import InputPaths, Inputs, load_inputs
-from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.inputs.weather import MODEL_YEAR
+from optimizer.inputs.weather_record import describe_record
 from optimizer.model.diagnose import explain_infeasible as data_check
+from optimizer.model.diagnose import target_beyond_resources
 from optimizer.model.from_inputs import model_data_from_inputs
 from optimizer.resource.profiles import Profiles, build_profiles
+from optimizer.resource.record_profiles import record_profiles
 from optimizer.resource.solar import PVSystemParams
+from optimizer.resource.synthetic_years import synthetic_year
 from optimizer.results.bom import build_bom
 from optimizer.results.run import RunResult
 from optimizer.results.solution import dispatch_frame, extract_solution
+from optimizer.results.stress import stress_of_run
 from optimizer.results.verify import verify_solution
+from optimizer.solve.design import design_from_summary
 from optimizer.solve.highs import ScalingError, SolveOptions
 from optimizer.solve.infeasibility import DIAGNOSIS_BUDGET_S
 from optimizer.solve.infeasibility import explain_infeasible as lifted_limits
@@ -103,7 +114,6 @@ def _read_inputs(
     for line in inputs.parcels.attrs.get("repairs", []):
         progress(line)  # --fix-geometry: area change per repaired parcel
     if len(inputs.weather_years) > 1:
-        from optimizer.inputs.weather_record import describe_record
 
         for line in describe_record(inputs.weather_years):
             progress(line)  # every year of a record, its file and what zopt changed
@@ -123,7 +133,6 @@ def _pv_profiles(
     t = time.perf_counter()
     params = PVSystemParams.from_prices(inputs.prices, mount=opts.mount)
     if designs_on_record(inputs, opts):
-        from optimizer.resource.record_profiles import record_profiles
 
         profiles = record_profiles(
             inputs.parcels, inputs.weather_years, params, opts.profile_radius_km
@@ -147,7 +156,6 @@ def designs_on_record(inputs: Inputs, opts: RunOptions) -> bool:
 def _synthetic_record(inputs: Inputs, opts: RunOptions, progress) -> None:
     """``--weather-years N`` with the embedded weather: N synthetic years (drawn at the
     parcels' mean place and altitude, every profile gets the same year) become the record."""
-    from optimizer.resource.synthetic_years import synthetic_year
 
     if opts.weather_years <= 0 or inputs.weather is not None:
         return
@@ -227,8 +235,6 @@ def _warm_design(paths: InputPaths, opts: RunOptions, data, progress):
     """The earlier run's design mapped onto ``data`` (None without one); say what was used."""
     import json
 
-    from optimizer.solve.design import design_from_summary
-
     folder = warm_start_folder(paths, opts)
     if folder is None:
         return None
@@ -264,8 +270,8 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress, labels=()):
     start = _warm_design(paths, opts, data, progress)
     basis = {"in": _warm_basis(paths, opts)}
     if len(labels) > 1 and not loop_applies(data):
-        progress("weather record: --max-unserved/--reliability apply to the record's energy, "
-                 "so the whole record is solved as one model (slow)")  # fmt: skip
+        progress("weather record: solved as one model of the whole record (slow): "
+                 "--max-unserved/--reliability apply to the record's energy, no window's")
     try:
         if len(labels) > 1 and loop_applies(data):
             return solve_record(data, opts.solve, list(labels), opts.method,
@@ -345,7 +351,6 @@ def run_solve(
 
 def _stress_test(run: RunResult, opts: RunOptions, progress) -> None:
     """Replay the design on every weather year of the run (timed as ``stress`` [s])."""
-    from optimizer.results.stress import stress_of_run
 
     t = time.perf_counter()
     run.stress_design, run.weather_years = stress_of_run(run, opts.stress_years, progress)
@@ -357,37 +362,30 @@ def run_info(run: RunResult) -> dict:
 
     The same content as ``manifest.json`` (see :mod:`optimizer.export.manifest`), flattened.
     """
-    from optimizer.export.manifest import build_manifest, flatten
 
     return flatten(build_manifest(run))
 
 
 def export_run(run: RunResult, reports_dir: Path, progress=lambda _m: None) -> Path:
-    """Write a new run folder (workbook, summary.json, manifest.json, parcels.gpkg, PNGs)."""
-    from optimizer.export.gis import write_parcels_gpkg
-    from optimizer.export.manifest import write_manifest
-    from optimizer.export.plots import plot_dispatch, plot_map
-    from optimizer.export.runfolder import new_run_folder, run_name
-    from optimizer.export.summary import summary_dict, write_summary
-    from optimizer.export.workbook import write_workbook
+    """Write a new run folder (workbook, summary.json, manifest.json, parcels.gpkg, PNGs).
 
+    The writers are called through their modules (``workbook.write_workbook``, ...), so that
+    a fault injected into one of them (the tests' full disk, Ctrl-C) is the one that runs."""
     t = time.perf_counter()
     name = run_name(run.data.meta["target_flops"], run.data.compute.mode)
     with new_run_folder(reports_dir, name) as folder:
         tmp = folder["tmp"]
         summary = summary_dict(run)
-        write_workbook(run, summary, run_info(run), tmp / "bom.xlsx")
-        plot_map(run, tmp / "map.png")
-        write_parcels_gpkg(run, tmp / "parcels.gpkg")
-        plot_dispatch(run, tmp / "dispatch.png")
+        workbook.write_workbook(run, summary, run_info(run), tmp / "bom.xlsx")
+        plots.plot_map(run, tmp / "map.png")
+        gis.write_parcels_gpkg(run, tmp / "parcels.gpkg")
+        plots.plot_dispatch(run, tmp / "dispatch.png")
         if run.weather_years:
-            from optimizer.export.weather_years import plot_weather_years
-
-            plot_weather_years(run.weather_years, tmp / "weather_years.png")
+            weather_plot.plot_weather_years(run.weather_years, tmp / "weather_years.png")
         run.timings_s["export"] = time.perf_counter() - t
-        write_summary(run, tmp)
+        summary_json.write_summary(run, tmp)
         if run.lp_basis:
             (tmp / BASIS_FILE).write_bytes(run.lp_basis)
-        write_manifest(run, tmp)
+        manifest.write_manifest(run, tmp)
     progress(f"wrote {folder['path']}")
     return folder["path"]

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+import optimizer.model.registry  # noqa: F401 (declares the components' price keys to the inputs)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(Path(__file__).resolve().parent / "model"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
+from optimizer.model.site_results import line_quantities
 from optimizer.results.run import RunResult
 
 
@@ -39,8 +40,10 @@ def _reservoir_layer(run: RunResult) -> gpd.GeoDataFrame | None:
     st = run.storage_table()
     st = st[st["technology"] == "pumped hydro"].set_index("site_id")
     out = res[["site_id", "name", "head_m", "max_volume_m3"]].copy()
-    for col in ("built", "active_volume_m3", "stored_energy_mwh", "turbine_mw"):
-        out[col] = st[col].reindex(res["site_id"]).to_numpy() if col in st else np.nan
+    cols = {"built": "built", "active_volume_m3": "active_volume_m3",
+            "stored_energy_mwh": "stored_energy_mwh", "turbine_mw": "discharge_mw"}  # fmt: skip
+    for col, src in cols.items():  # a reservoir's discharge is its turbines'
+        out[col] = st[src].reindex(res["site_id"]).to_numpy() if src in st else np.nan
     out["built"] = out["built"].fillna(False).astype(bool)
     site = run.solution.site
     if site is not None and len(run.data.land.site.reservoir_site_km):
@@ -86,7 +89,6 @@ def land_summary(run: RunResult) -> dict:
     }
     if land.site is None or site is None:
         return out
-    from optimizer.model.site_results import line_quantities
 
     s = land.site
     chosen = s.cluster[sol.parcel_selected]

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import optimizer
 from optimizer.inputs.bundle import sha256_file
 from optimizer.paths import data_dir, default_path
 from optimizer.results.run import RunResult
@@ -47,7 +48,6 @@ def _dist_version(name: str) -> str:
 
 def package_versions(highs_version: str = "") -> dict[str, str]:
     """Versions of Python, zopt, the libraries, GDAL (via pyogrio) and HiGHS."""
-    import optimizer
 
     out = {"python": platform.python_version(), "zopt": optimizer.__version__}
     out.update({name: _dist_version(name) for name in PACKAGES})

@@ -8,6 +8,7 @@ and every priced line: trunk lines from collector hubs and the lines from built 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +18,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from optimizer.inputs.exclusions import exclusion_zone
+from optimizer.model.registry import COMPONENTS  # noqa: E402
+from optimizer.model.site_results import hall_buildings
 from optimizer.results.run import RunResult  # noqa: E402
 
 KM = 1000.0  # m per km
@@ -99,8 +103,6 @@ def _plot_exclusions(run: RunResult, ax, utm, km: _Km) -> None:
     import geopandas as gpd
     from shapely.affinity import affine_transform
 
-    from optimizer.inputs.exclusions import exclusion_zone
-
     zone = exclusion_zone(ex, utm, run.inputs.exclude_buffer_m)
     zone = affine_transform(zone, [1 / KM, 0, 0, 1 / KM, -km.x0 / KM, -km.y0 / KM])
     gpd.GeoSeries([zone]).plot(
@@ -131,7 +133,6 @@ def _plot_campus(run: RunResult, ax, cx, cy, gdf) -> None:
     link of each building across a road to the site parcel (priced) and the campus distance (a
     dotted circle around the site parcel); with links, also in an inset zoomed on the campus
     (``gdf``: the parcels in km from the site, ``selected`` per parcel)."""
-    from optimizer.model.site_results import hall_buildings
 
     site, s = run.solution.site, run.data.land.site
     if site is None:
@@ -207,6 +208,18 @@ def _scale_bar_and_north(ax) -> None:
                 arrowprops={"arrowstyle": "-|>", "color": "k", "lw": 1.5})  # fmt: skip
 
 
+@dataclass(frozen=True)
+class MapFrame:
+    """What a component's ``draw_map`` hook draws on: every candidate parcel's centroid ``cx``,
+    ``cy`` [km from the compute site] and polygon (``gdf``, in km, with ``selected``), and the
+    run."""
+
+    cx: np.ndarray
+    cy: np.ndarray
+    gdf: object
+    run: RunResult
+
+
 def plot_map(run: RunResult, path: Path) -> Path:
     """Map in km from the compute site: candidate parcels (bought ones filled and labelled),
     exclusions, reservoir sites, the compute site (star) and every priced line."""
@@ -240,6 +253,10 @@ def plot_map(run: RunResult, path: Path) -> Path:
     _plot_site(run, ax, cx, cy)
     _plot_campus(run, ax, cx, cy, gdf)
     _plot_reservoirs(run, ax, utm, km, (0.0, 0.0) if site else None)
+    where = MapFrame(cx, cy, gdf, run)
+    for c in COMPONENTS:  # what each technology adds (its ``draw_map`` hook), e.g. turbines
+        if c.draw_map is not None and c.name in run.solution.parts:
+            c.draw_map(ax, run.solution.parts[c.name], where)
     ax.set_aspect("equal")
     _scale_bar_and_north(ax)
     n_sel = int(gdf["selected"].sum())

@@ -41,15 +41,17 @@ def bom_lines(run: RunResult) -> list[dict]:
 
 
 def _storage_entry(row) -> dict:
-    """One built storage unit: its energies [MWh] and powers [MW] in the technology's words."""
+    """One built storage unit: its energies [MWh] and powers [MW] in the technology's words
+    (the Storage table's neutral ``charge_mw``/``discharge_mw`` are a reservoir's pumps and
+    turbines, a battery's charge and discharge)."""
     phs = row["technology"] == "pumped hydro"
     charge, discharge = ("pump_mw", "turbine_mw") if phs else ("charge_mw", "discharge_mw")
     out = {
         "technology": row["technology"],
         "stored_energy_mwh": row["stored_energy_mwh"],
         "deliverable_energy_mwh": row["deliverable_energy_mwh"],
-        charge: row["pump_mw"],
-        discharge: row["turbine_mw"],
+        charge: row["charge_mw"],
+        discharge: row["discharge_mw"],
         "energy_mwh": row["deliverable_energy_mwh"],  # deprecated alias (zopt < 0.2 readers)
     }
     if phs:
@@ -60,7 +62,7 @@ def _storage_entry(row) -> dict:
 def is_built(row) -> bool:
     """Whether a storage row has anything built: its flag and some energy or power (a site
     with no fixed cost can carry the flag with zero sizes)."""
-    sizes = [row.get(k, 0.0) for k in ("stored_energy_mwh", "pump_mw", "turbine_mw")]
+    sizes = [row.get(k, 0.0) for k in ("stored_energy_mwh", "charge_mw", "discharge_mw")]
     return bool(row["built"]) and max(abs(float(v)) for v in sizes) > TINY
 
 

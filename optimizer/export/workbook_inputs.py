@@ -21,6 +21,7 @@ from optimizer.inputs.workbook_inputs import (
     CHIP_EDITABLE,
     raw_chip_catalogue,
 )
+from optimizer.paths import default_path
 from optimizer.results.run import RunResult
 
 FLOPS_PER_TFLOPS = 1e12
@@ -182,7 +183,6 @@ def write_prices(ws, run: RunResult, refs: InputRefs) -> None:
 
 def _price_origins(run: RunResult, prices: pd.DataFrame) -> list[str]:
     """Where each price came from, in words (``is_default`` alone reads as the opposite)."""
-    from optimizer.paths import default_path
 
     given = run.inputs.paths.get("prices")
     embedded = given is None or Path(given) == Path(default_path("prices.csv"))

@@ -11,7 +11,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from optimizer.export.xlsx_style import formula, header_row, print_setup, set_widths, text, value
+from optimizer.export.xlsx_style import (
+    col,
+    formula,
+    header_row,
+    print_setup,
+    set_widths,
+    text,
+    value,
+)
 from optimizer.results.run import SECONDS_PER_YEAR, RunResult
 
 MODE_WORDS = {
@@ -67,7 +75,6 @@ def _compute_rows(b: Rows, run: RunResult, summary: dict, refs) -> None:
 
 
 def _col(j: int) -> str:
-    from optimizer.export.xlsx_style import col
 
     return col(j)
 
@@ -134,19 +141,20 @@ def _size_rows(b: Rows, run, summary: dict, lay, refs, parcels, storage_rows) ->
 
 
 def _storage_rows(b: Rows, run, storage_rows: dict[str, int]) -> None:
-    """Deliverable energy and turbine power of each built storage site, from Storage."""
+    """Deliverable energy and discharge (turbine) power of each built storage unit, from
+    Storage."""
     table = run.storage_table()
     if not len(table):
         return
     cols = list(table.columns)
-    e_col, p_col = _col(cols.index("deliverable_energy_mwh")), _col(cols.index("turbine_mw"))
+    e_col, p_col = _col(cols.index("deliverable_energy_mwh")), _col(cols.index("discharge_mw"))
     built = table[table["built"].astype(bool)]
     for _, row in built.iterrows():
         r = storage_rows[str(row["site_id"])]
         label = f"Storage {row['site_id']} ({row['technology']})"
         b.add(f"{label}: energy", f"=Storage!${e_col}${r}", float(row["deliverable_energy_mwh"]),
               "MWh deliverable", "zopt_mwh")  # fmt: skip
-        b.add(f"{label}: power", f"=Storage!${p_col}${r}", float(row["turbine_mw"]),
+        b.add(f"{label}: power", f"=Storage!${p_col}${r}", float(row["discharge_mw"]),
               "MW (turbine / discharge)", "zopt_mw")  # fmt: skip
     n, bc = len(table) + 1, _col(cols.index("built"))
     b.add("Storage energy, all sites", f"=SUMIF(Storage!${bc}$2:${bc}${n},TRUE,"

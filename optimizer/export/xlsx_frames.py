@@ -15,6 +15,7 @@ import pandas as pd
 from optimizer.export.xlsx_style import (
     NUMBER_FORMATS,
     add_table,
+    col,
     formula,
     print_setup,
     set_widths,
@@ -61,7 +62,6 @@ class FrameLayout:
 
     def ref(self, sheet: str, column: str, i: int) -> str:
         """Absolute A1 reference of record ``i`` (0-based) in ``column``."""
-        from optimizer.export.xlsx_style import col
 
         return f"'{sheet}'!${col(self.columns[column])}${i + 2}"
 

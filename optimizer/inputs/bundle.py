@@ -11,7 +11,8 @@ import geopandas as gpd
 import pandas as pd
 
 from optimizer.choices import MODES  # noqa: F401 - re-exported (one list: optimizer/choices.py)
-from optimizer.errors import InputError, Problem
+from optimizer.errors import InputError, Problem, ProblemCollector
+from optimizer.inputs import workbook_inputs as wi
 from optimizer.inputs.chips import PRECISIONS, read_chips
 from optimizer.inputs.exclusions import apply_exclusions, read_exclusions
 from optimizer.inputs.parcels import parse_column_map, read_parcels
@@ -20,6 +21,7 @@ from optimizer.inputs.reservoirs import read_reservoirs
 from optimizer.inputs.scenario import Scenario, load_scenario
 from optimizer.inputs.weather import WeatherData
 from optimizer.inputs.weather_record import read_weather_record
+from optimizer.inputs.workbook_inputs import apply_parcel_prices
 from optimizer.paths import default_path
 
 
@@ -172,8 +174,6 @@ def _workbook_inputs(paths: InputPaths, files: dict, precision: str) -> dict:
     Only inputs the user did not give as files of their own are taken from the workbook; the
     workbook then stands as that input in ``files`` (so its checksum is recorded).
     """
-    from optimizer.errors import ProblemCollector
-    from optimizer.inputs import workbook_inputs as wi
 
     out = {"chips": None, "reservoirs": None, "parcel_prices": None, "problems": []}
     book = paths.prices
@@ -200,8 +200,6 @@ def _workbook_inputs(paths: InputPaths, files: dict, precision: str) -> dict:
 
 def _apply_parcel_prices(parcels, book: dict, problems: list) -> gpd.GeoDataFrame:
     """``parcels`` with the workbook's parcel prices (unchanged without a workbook)."""
-    from optimizer.errors import ProblemCollector
-    from optimizer.inputs.workbook_inputs import apply_parcel_prices
 
     if book["parcel_prices"] is None:
         return parcels

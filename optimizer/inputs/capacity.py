@@ -1,4 +1,6 @@
-"""Is the target within reach of the inputs at all? Checked before any model is built.
+"""Is the target within reach of the inputs at all? The chips' part, in input units; the screen
+itself, :func:`optimizer.model.diagnose.target_beyond_resources`, runs on the model data before
+any model is built.
 
 Necessary conditions, each a valid bound whatever the design (storage only loses energy):
 
@@ -21,8 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 
-HOURS = 8760
-
 
 def least_load_mw(target_pflops: float, pflops, it_mw, max_count, pue: float) -> float | None:
     """Smallest facility load [MW] of chips that reach ``target_pflops`` [PFLOPS], or None.
@@ -40,70 +40,3 @@ def least_load_mw(target_pflops: float, pflops, it_mw, max_count, pue: float) ->
         if need <= 0:
             return load
     return None
-
-
-def _chip_limit(target_pflops: float, compute) -> str:
-    total = float(np.sum(compute.max_count * compute.pflops_per_chip))
-    names = ", ".join(
-        f"{int(n):,} x {c}" for c, n in zip(compute.names, compute.max_count, strict=True)
-    )
-    return (
-        f"Chip supply limits the design: the target {target_pflops * 1e15:.3g} FLOPS exceeds "
-        f"every chip the catalogue allows: max_count x FLOPS of all chip types is "
-        f"{total * 1e15:.3g} FLOPS ({names})"
-    )
-
-
-def _hall_limit(data, it_mw: float) -> str:
-    """The hall of ``it_mw`` [MW_IT] against the largest candidate campus ('' when it fits or
-    there is no compute site); see :func:`optimizer.model.diagnose.hall_limit`."""
-    if getattr(data.land, "site", None) is None:
-        return ""
-    from optimizer.model.diagnose import hall_limit  # model layer: imported when needed
-
-    return hall_limit(data, it_mw)
-
-
-def target_beyond_resources(data) -> str | None:
-    """Return why the target cannot be met (chips, the hall's footprint or land), or None
-    when it may be.
-
-    Parameters
-    ----------
-    data : :class:`~optimizer.model.data.ModelData` (scaled units: PFLOPS, MW, MWh)
-    """
-    comp, land = data.compute, data.land
-    target = comp.target_pflops
-    load = least_load_mw(target, comp.pflops_per_chip, comp.it_mw_per_chip, comp.max_count,
-                         comp.pue)  # fmt: skip
-    if load is None:
-        return _chip_limit(target, comp)
-    acres = np.bincount(land.profile, weights=land.buildable_acres, minlength=len(data.pv.cf))
-    cap = acres * land.mw_dc_per_acre  # [MW_dc] per weather profile
-    where = (
-        f"{acres.sum():,.0f} buildable acres at {land.mw_dc_per_acre:.3g} MW_dc/acre "
-        f"({cap.sum():,.0f} MW_dc)"
-    )
-    if comp.mode == "peak":
-        best = float((cap @ data.pv.cf).max())
-        if load > best:
-            return (
-                f"Land limits the design: the land's PV cannot run the chips in any hour: "
-                f"{where} give at most {best:,.0f} MW in the best hour; the target "
-                f"{target * 1e15:.3g} FLOPS needs "
-                f"at least {load:,.0f} MW with the most efficient chips"
-            )
-        return _hall_limit(data, load / comp.pue) or None
-    supply = float(cap @ data.pv.cf.sum(axis=1))  # [MWh] a year
-    from optimizer.model.bounds import dispatchable_share
-
-    share = dispatchable_share(data)  # e.g. a backup may supply up to its share
-    need = load * HOURS * max(1.0 - getattr(comp, "max_unserved", 0.0) - share, 0.0)
-    if need > supply:
-        return (
-            f"Land limits the design: the land's PV cannot supply the energy: {where} yield at "
-            f"most {supply:,.0f} MWh a year; the target {target * 1e15:.3g} FLOPS needs at least "
-            f"{need:,.0f} MWh a year "
-            f"({load:,.0f} MW with the most efficient chips, PUE {comp.pue:g})"
-        )
-    return _hall_limit(data, load / comp.pue) or None

@@ -16,6 +16,8 @@ import pandas as pd
 
 from optimizer.errors import InputError, ProblemCollector
 from optimizer.inputs.tables import parse_number, read_csv_table, require_columns, row_number
+from optimizer.inputs.workbook_prices import read_prices_sheet
+from optimizer.inputs.xlsx_guard import hostile_xlsx
 from optimizer.paths import default_path
 
 #: key -> (unit, minimum, maximum). Units are compared as written (case-sensitive).
@@ -83,14 +85,35 @@ RETIRED_KEYS = {
 }
 
 
+#: the keys the registry components declare (``Component.prices``), given to this layer by
+#: :mod:`optimizer.model.registry` when it is imported (:func:`declare_component_prices`): the
+#: inputs never import the model, the model tells the inputs what its components read
+_COMPONENT_KEYS: dict[str, tuple[str, float, float]] = {}
+_DECLARED: list[bool] = []
+
+
+def declare_component_prices(keys: dict[str, tuple]) -> None:
+    """Register the price keys of the registry components: key -> ``(unit, min, max)`` (keys
+    given without a range, or already in :data:`PRICE_SCHEMA`, are left to the core table)."""
+    _COMPONENT_KEYS.update(
+        {k: tuple(v) for k, v in keys.items() if k not in PRICE_SCHEMA and len(v) == 3}
+    )
+    _DECLARED.append(True)
+
+
 def price_schema() -> dict[str, tuple[str, float, float]]:
     """Every known price key -> (unit, minimum, maximum): :data:`PRICE_SCHEMA` (the core
-    technologies' keys and the economics) and the keys the registry components declare with
-    a range (``Component.prices``, e.g. a backup generator's), in that order."""
-    from optimizer.model.registry import price_units  # the registry imports the model layer
+    technologies' keys and the economics) and the keys the registry components declared
+    (:func:`declare_component_prices`, e.g. a backup generator's), in that order.
 
-    extra = {k: v for k, v in price_units().items() if k not in PRICE_SCHEMA and len(v) == 3}
-    return {**PRICE_SCHEMA, **extra}
+    Raises RuntimeError when the registry has not declared its keys yet (a program that reads
+    prices imports :mod:`optimizer.model.registry` first; every ``zopt`` entry point does)."""
+    if not _DECLARED:
+        raise RuntimeError(
+            "the component registry has not declared its price keys: import "
+            "optimizer.model.registry before reading prices"
+        )
+    return {**PRICE_SCHEMA, **_COMPONENT_KEYS}
 
 PRICE_COLUMNS = ["key", "value", "unit", "source", "year"]
 
@@ -129,8 +152,6 @@ class Prices(dict):
 
 def _rows_from_xlsx(path: Path, problems: ProblemCollector) -> pd.DataFrame | None:
     """Read the Prices sheet of a zopt workbook into the same string table a CSV gives."""
-    from optimizer.inputs.workbook_prices import read_prices_sheet
-    from optimizer.inputs.xlsx_guard import hostile_xlsx
 
     if hostile_xlsx(path, problems):  # zip bomb or XML entity expansion: never opened
         return None

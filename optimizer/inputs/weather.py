@@ -16,7 +16,6 @@ Base (NSRDB)*, RSER 89 (2018) 51-60; Huld et al., Solar Energy 86 (2012) 1803-18
 from __future__ import annotations
 
 import csv
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pandas as pd
 
 from optimizer.errors import ProblemCollector
 from optimizer.inputs import weather_checks, weather_formats
+from optimizer.inputs.timezone import standard_utc_offset_h, zone_name
 from optimizer.inputs.weather_calendar import (
     HOURS_PER_LEAP_YEAR,
     HOURS_PER_YEAR,
@@ -94,13 +94,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def standard_tz(offset_h: float):
-    """Time zone of a fixed UTC offset [h]: ``Etc/GMT+7`` for -7 h (as pvlib's PSM3 reader)."""
-    if offset_h == int(offset_h):
-        return f"Etc/GMT{-int(offset_h):+d}" if offset_h else "UTC"
-    return datetime.timezone(datetime.timedelta(hours=offset_h))
 
 
 def _open_weather(path: Path, problems: ProblemCollector) -> RawWeather | None:
@@ -225,7 +218,6 @@ def read_weather(path: Path) -> tuple[WeatherData | None, ProblemCollector]:
 def _zone_note(index: pd.DatetimeIndex, lat: float, lon: float) -> list[str]:
     """A note when the file's UTC offset is not the place's standard time (hours stay the
     file's; the embedded default weather uses the place's standard time)."""
-    from optimizer.inputs.timezone import standard_utc_offset_h, zone_name
 
     file_h = index[0].utcoffset().total_seconds() / 3600.0
     place_h = standard_utc_offset_h(lat, lon)

@@ -19,6 +19,7 @@ TMY3's ``02/28/1996 24:00``) never lands on Feb 29.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,14 +152,19 @@ def _check_order(raw: RawWeather, take, hours, label: str, problems) -> None:
         )
 
 
+def standard_tz(offset_h: float):
+    """Time zone of a fixed UTC offset [h]: ``Etc/GMT+7`` for -7 h (as pvlib's PSM3 reader)."""
+    if offset_h == int(offset_h):
+        return f"Etc/GMT{-int(offset_h):+d}" if offset_h else "UTC"
+    return datetime.timezone(datetime.timedelta(hours=offset_h))
+
+
 def _stamp(row) -> str:
     return f"{int(row.year):04d}-{int(row.month):02d}-{int(row.day):02d} {int(row.hour):02d}:00"
 
 
 def model_index(hours: np.ndarray, utc_offset_h: float) -> pd.DatetimeIndex:
     """Hour-beginning stamps in :data:`MODEL_YEAR` (fixed offset ``utc_offset_h`` [h])."""
-    from optimizer.inputs.weather import standard_tz
-
     start = pd.Timestamp(f"{MODEL_YEAR}-01-01")
     stamps = start + pd.to_timedelta(np.asarray(hours, dtype=np.int64), unit="h")
     return pd.DatetimeIndex(stamps).as_unit("ns").tz_localize(standard_tz(utc_offset_h))

@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.inputs.weather import HOURS_PER_YEAR, MODEL_YEAR, WeatherData, standard_tz
+from optimizer.inputs.weather import HOURS_PER_YEAR, MODEL_YEAR, WeatherData
+from optimizer.inputs.weather_calendar import standard_tz
 
 #: Extract column -> WeatherData column.
 EXTRACT_COLUMNS = {

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import ProblemCollector
+from optimizer.inputs.timezone import standard_utc_offset_h
 
 #: Human names of the formats (messages, the run's source line).
 FORMAT_NAMES = {
@@ -244,8 +245,6 @@ def _pvgis_first_line(path: Path) -> int:
 
 def _read_pvgis(path: Path, fmt: str, problems: ProblemCollector) -> RawWeather | None:
     import pvlib
-
-    from optimizer.inputs.timezone import standard_utc_offset_h
 
     is_json = detect_json(path)
     kind = "json" if is_json else "csv"

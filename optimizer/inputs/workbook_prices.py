@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import ProblemCollector
+from optimizer.inputs.workbook_inputs import mark_edits, run_values
+from optimizer.paths import default_path
 
 SHEET = "Prices"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -144,7 +146,6 @@ def read_prices_sheet(path: Path, problems: ProblemCollector) -> pd.DataFrame | 
 def _mark_price_edits(rows: list[dict], path: Path) -> list[dict]:
     """Rows whose value differs from the one the writing run used (hidden ``Run values`` sheet)
     get the source ``edited in <path>``; the old value and source go to ``notes``."""
-    from optimizer.inputs.workbook_inputs import mark_edits, run_values
 
     try:
         known = run_values(path)
@@ -165,12 +166,15 @@ def _mark_price_edits(rows: list[dict], path: Path) -> list[dict]:
 
 def _drop_unchanged_defaults(rows: list[dict]) -> list[dict]:
     """Leave out rows marked ``is_default`` whose value is still the embedded default."""
-    from optimizer.inputs.prices import read_price_file
-    from optimizer.paths import default_path
-
     if not any(str(r.get("is_default", "")).strip().lower() in TRUE_WORDS for r in rows):
         return rows
-    embedded = {item.key: item.value for item in read_price_file(default_path("prices.csv"))[0]}
+    table = pd.read_csv(default_path("prices.csv"), dtype=str, keep_default_na=False)
+    embedded = {}  # the embedded values as numbers (validated when the table itself is read)
+    for key, value in zip(table["key"], table["value"], strict=True):
+        try:
+            embedded[key.strip()] = float(value)
+        except ValueError:
+            continue
     out = []
     for rec in rows:
         marked = str(rec.get("is_default", "")).strip().lower() in TRUE_WORDS

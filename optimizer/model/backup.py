@@ -31,10 +31,10 @@ import pyomo.environ as pyo
 
 from optimizer import units as u
 from optimizer.choices import BACKUP_KINDS as KINDS  # one list: optimizer/choices.py
-from optimizer.model.component import Component
+from optimizer.errors import Problem
+from optimizer.model.component import Component, Energy, Limit, Option, mwh_words
 from optimizer.model.compute import facility_load_mw, facility_mw
-from optimizer.model.limits import Limit, mwh_words
-from optimizer.model.steps import expand_steps
+from optimizer.model.hours import expand_steps
 
 FIELDS = {  # field -> (price key stem, unit, largest value allowed)
     "capex_usd_per_kw": ("capex_usd_per_kw", "$/kW", 1e5),
@@ -77,8 +77,6 @@ class BackupData:
 def backup_options(options: dict) -> list:
     """Problems of ``--backup`` (a kind of :data:`KINDS`) and ``--max-backup-share`` (a
     fraction)."""
-    from optimizer.errors import Problem
-
     kind, share, out = options.get("backup"), options.get("max_backup_share"), []
     if kind is not None and kind not in KINDS:
         out.append(Problem("command line", "", "--backup", "unknown backup", kind,
@@ -211,6 +209,13 @@ def backup_bom(builder, part: dict, sol, data) -> None:
         )
 
 
+OPTIONS = (
+    Option("backup", str, None, "A dispatchable backup generator (off by default).", KINDS),
+    Option("max-backup-share", float, None,
+           "Largest fraction of the year's facility energy the backup may supply."),
+)  # fmt: skip
+
+
 COMPONENT = Component(
     "backup",
     "backup",
@@ -220,8 +225,9 @@ COMPONENT = Component(
     om=("backup_fom",),
     active=lambda data: data.compute.mode != "peak",
     data=backup_data,
-    options=backup_options,
-    energy_share=lambda data: data.parts["backup"].max_share,
+    options=OPTIONS,
+    check_options=backup_options,
+    energy=lambda data: Energy(share=data.parts["backup"].max_share),
     limits=backup_limits,
     extract=extract_backup,
     supply_mw=backup_supply_mw,

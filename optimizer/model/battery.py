@@ -16,7 +16,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
-from optimizer.model.component import solved_value
+from optimizer.model.component import BOUND_SLACK, BoundContext, solved_value
 from optimizer.model.data import ModelData
 from optimizer.model.storage import StorageUnit, add_dispatch, unit_flows
 
@@ -101,5 +101,22 @@ def battery_table(part: dict | None, run):
         "technology": "Li-ion", "site_id": "LIION", "name": "battery", "built": energy > 1e-6,
         "stored_energy_mwh": energy,
         "deliverable_energy_mwh": energy * np.sqrt(d.round_trip_eff),
-        "pump_mw": power, "turbine_mw": power,
+        "charge_mw": power, "discharge_mw": power,
     }])  # fmt: skip
+
+
+def liion_bounds(data: ModelData, ctx: BoundContext) -> dict:
+    """Big-M's of Li-ion [MWh, MW] (``Component.bounds``): ``power_mw`` at most the larger of
+    the facility load and the most any step can charge with (``ctx.supply_mw``), and with a
+    budget what the storage budget buys of each, :math:`B / (n c_E)` and :math:`B / (n c_P)`
+    (n purchases over the plant life); 0 when Li-ion is off."""
+    b, budget = data.battery, ctx.storage_budget_musd
+    if b is None or not b.enabled:
+        return {"energy_mwh": 0.0, "power_mw": 0.0}
+    energy, power = np.inf, max(ctx.facility_mw, ctx.supply_mw)
+    if np.isfinite(budget):
+        if b.energy_musd_per_mwh > 0:
+            energy = budget / (b.purchases * b.energy_musd_per_mwh)
+        if b.power_musd_per_mw > 0:
+            power = min(power, budget / (b.purchases * b.power_musd_per_mw))
+    return {"energy_mwh": energy * (1 + BOUND_SLACK), "power_mw": power * (1 + BOUND_SLACK)}

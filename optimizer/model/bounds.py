@@ -12,8 +12,9 @@ faster the branch and bound, but :math:`\\bar x` must hold for *some* optimal de
   mode idle chips make it unbounded, and only an incumbent bounds it (below;
   :data:`AVERAGE_IT_FACTOR` is a guess used only to find a first design). The turbine never
   needs to deliver more than the facility load; pumps and Li-ion charging never take more
-  than the largest PV output of all
-  candidate land plus, with a dispatchable backup, the facility load. These two are assumptions,
+  than the largest PV output of all candidate land, plus every other land-bound source's
+  largest output on all its land (the energy envelope, :mod:`optimizer.model.envelope`), plus,
+  with a dispatchable backup, the facility load. These two are assumptions,
   not proofs: that no storage is charged from another storage's discharge in the same step,
   and that a backup sized beyond the load only to charge storage is never needed (each only
   loses energy; not proven to be never needed when one unit's power is the binding limit).
@@ -21,11 +22,19 @@ faster the branch and bound, but :math:`\\bar x` must hold for *some* optimal de
   optimum on plants with both storages and a backup.
 - **From an incumbent** of total cost :math:`\\bar Z` [$M] (the optimum is at most
   :math:`\\bar Z`; every cost term is non-negative). With :math:`Z_0` a lower bound on the cost
-  every design pays (the cheapest chips reaching the target, their data hall, and the PV whose
-  annual yield covers the year's facility energy), one item of unit cost :math:`c` is at most
-  :math:`(\\bar Z - Z_0) / c`. This bounds reservoir volume, storage power and energy, PV
-  capacity, and the chips of ``average`` mode (where idle chips make the load otherwise
-  unbounded).
+  every design pays (the cheapest chips reaching the target, their data hall, and the
+  land-bound sources whose annual yield covers the year's least facility energy, at the
+  cheapest source's capital per MWh a year: with several sources, e.g. PV and wind, any mix
+  costs at least that, :func:`optimizer.model.envelope.energy_lower_bound_musd`), one item
+  of unit cost :math:`c` is at most :math:`(\\bar Z - Z_0) / c`. This bounds reservoir
+  volume, storage power and energy, PV capacity, and the chips of ``average`` mode (where
+  idle chips make the load otherwise unbounded).
+
+The bounds of one technology's own sizes live in its module (``Component.bounds``: pumped
+hydro's :func:`~optimizer.model.pumped_hydro.phs_bounds`, Li-ion's
+:func:`~optimizer.model.battery.liion_bounds`, e.g. a wind plant's capacity), fed the budgets,
+the facility load and the charging supply computed here
+(:class:`~optimizer.model.component.BoundContext`).
 
 Every bound is valid for the problem restricted to designs no dearer than the incumbent, which
 holds the optimum: a gap proven on the bounded model is proven for the original one.
@@ -33,14 +42,21 @@ holds the optimum: a gap proven on the bounded model is proven for the original 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from optimizer.model.component import BOUND_SLACK, BoundContext
 from optimizer.model.data import ModelData
+from optimizer.model.envelope import (
+    energy_lower_bound_musd,
+    envelope,
+    least_facility_energy_mwh,
+)
+from optimizer.model.registry import COMPONENTS, life_class
 
 #: relative slack on every bound (round-off of the incumbent's cost and of the data)
-SLACK = 1e-6
+SLACK = BOUND_SLACK
 
 
 @dataclass
@@ -48,22 +64,49 @@ class Bounds:
     """Upper bounds [model units] that some optimal design satisfies.
 
     ``it_mw`` IT load [MW]; ``facility_mw`` facility load [MW]; ``pv_mw_dc`` total PV [MW_dc];
-    ``chip_count`` per chip type; per pumped-hydro site ``phs_volume_mm3`` active volume [Mm3];
-    per dispatch group ``phs_pump_mw``, ``phs_turbine_mw`` [MW]; ``liion_energy_mwh``,
-    ``liion_power_mw``; ``incumbent_musd`` the cost they derive from (inf: data only).
+    ``chip_count`` per chip type; ``incumbent_musd`` the cost they derive from (inf: data
+    only); ``parts`` each registry component's own big-M's (its ``bounds`` hook), by name:
+    pumped hydro's per site ``volume_mm3`` [Mm3] and per dispatch group ``pump_mw``,
+    ``turbine_mw`` [MW] (:func:`optimizer.model.pumped_hydro.phs_bounds`), Li-ion's
+    ``energy_mwh``, ``power_mw`` (:func:`optimizer.model.battery.liion_bounds`), a wind
+    plant's ``mw``; read under their old names through the properties below.
     """
 
     it_mw: float
     facility_mw: float
     pv_mw_dc: float
     chip_count: np.ndarray
-    phs_volume_mm3: np.ndarray
-    phs_pump_mw: np.ndarray
-    phs_turbine_mw: np.ndarray
-    liion_energy_mwh: float
-    liion_power_mw: float
     incumbent_musd: float = float("inf")
     heuristic: bool = False
+    parts: dict = field(default_factory=dict)
+
+    def _part(self, name: str, key: str, empty):
+        return (self.parts.get(name) or {}).get(key, empty)
+
+    @property
+    def phs_volume_mm3(self) -> np.ndarray:
+        """Active volume per pumped-hydro site [Mm3]."""
+        return self._part("pumped_hydro", "volume_mm3", np.zeros(0))
+
+    @property
+    def phs_pump_mw(self) -> np.ndarray:
+        """Pump power per pumped-hydro dispatch group [MW]."""
+        return self._part("pumped_hydro", "pump_mw", np.zeros(0))
+
+    @property
+    def phs_turbine_mw(self) -> np.ndarray:
+        """Turbine power per pumped-hydro dispatch group [MW]."""
+        return self._part("pumped_hydro", "turbine_mw", np.zeros(0))
+
+    @property
+    def liion_energy_mwh(self) -> float:
+        """Li-ion energy [MWh]."""
+        return self._part("battery", "energy_mwh", 0.0)
+
+    @property
+    def liion_power_mw(self) -> float:
+        """Li-ion power [MW]."""
+        return self._part("battery", "power_mw", 0.0)
 
 
 def chips_lower_bound_musd(data: ModelData) -> float:
@@ -82,21 +125,9 @@ def chips_lower_bound_musd(data: ModelData) -> float:
 
 
 def min_facility_energy_mwh(data: ModelData) -> float:
-    """Least facility energy of a year that meets the target [MWh]: the most efficient chips,
-    PUE, served in every hour (``sustained``, less ``max_unserved``) or on average."""
-    d = data.compute
-    if d.mode == "peak":
-        return 0.0
-    mw = d.pue * d.target_pflops * float(np.min(d.it_mw_per_chip / d.pflops_per_chip))
-    return mw * data.year_h * max(1.0 - d.max_unserved - dispatchable_share(data), 0.0)
-
-
-def dispatchable_share(data: ModelData) -> float:
-    """The largest share of the facility energy dispatchable components (e.g. a backup
-    generator) may supply (:func:`optimizer.model.registry.energy_share`; 0: none)."""
-    from optimizer.model.registry import energy_share  # the registry imports the model modules
-
-    return energy_share(data)
+    """Least facility energy of a year the land-bound sources must deliver [MWh]
+    (:func:`optimizer.model.envelope.least_facility_energy_mwh`)."""
+    return least_facility_energy_mwh(data)
 
 
 def objective_floor(data: ModelData) -> float:
@@ -106,24 +137,20 @@ def objective_floor(data: ModelData) -> float:
     lc = getattr(data, "lifecycle", None)
     if lc is None or lc.objective != "lifecycle":
         return 1.0
-    from optimizer.model.registry import COMPONENTS  # the registry imports the model modules
-
     classes = {"plant"} | {cls for c in COMPONENTS for cls in c.life.values()}
     return max(min(lc.objective_factor(c) for c in classes), 1e-9)
 
 
 def pv_lower_bound_musd(data: ModelData) -> float:
-    """Least PV cost [$M]: capacity whose annual yield at the best profile covers
-    :func:`min_facility_energy_mwh` (storage losses only add to it). Zero over weather
-    windows (``segment_starts_h``): a free start level carries load without PV
-    (:mod:`optimizer.solve.windows`), so the horizon's energy is no floor there."""
+    """Least cost of the land-bound sources (PV and any other) [$M]: the capacity whose
+    annual yield covers :func:`min_facility_energy_mwh` at the cheapest source's cost per
+    MWh a year (:func:`optimizer.model.envelope.energy_lower_bound_musd`; storage losses only
+    add to it). Zero over weather windows (``segment_starts_h``): a free start level carries
+    load without any source (:mod:`optimizer.solve.windows`), so the horizon's energy is no
+    floor there."""
     if data.segment_starts_h:
         return 0.0
-    yield_h = float((data.pv.cf * data.weights_h).sum(axis=1).max(initial=0.0))
-    if yield_h <= 0:
-        return 0.0
-    per_mw = data.pv.musd_per_mw_dc + data.land.prep_musd_per_acre / data.land.mw_dc_per_acre
-    return per_mw * min_facility_energy_mwh(data) / yield_h
+    return energy_lower_bound_musd(data)
 
 
 #: ``average`` mode without any design known: installed chips are assumed to need at most this
@@ -184,59 +211,23 @@ def compute_bounds(data: ModelData, incumbent_musd: float = float("inf")) -> Bou
     if np.isfinite(budget) and data.pv.musd_per_mw_dc > 0:
         pv_cap = min(pv_cap, budget / data.pv.musd_per_mw_dc)
     pv_ac = min(land_ac_mw, pv_cap * float(data.pv.cf.max(initial=0.0)))
-    if dispatchable_share(data) > 0:  # a backup may charge storage too, up to its capacity
+    env = envelope(data)
+    others = [mw for name, mw in env.by_name.items() if name != "pv"]
+    if others:  # every other land-bound source at its full land output in its best step
+        pv_ac += float(np.sum(others, axis=0).max(initial=0.0))
+    if env.share > 0:  # a backup may charge storage too, up to its capacity
         pv_ac += facility
-    vol, pump, turb = _phs_bounds(data, storage_budget, facility, pv_ac)
-    e_li, p_li = _liion_bounds(data, storage_budget, facility, pv_ac)
+    ctx = BoundContext(budget, storage_budget, facility, pv_ac)
     return Bounds(
         it_mw=it_mw * (1 + SLACK),
         facility_mw=facility * (1 + SLACK),
         pv_mw_dc=pv_cap * (1 + SLACK),
         chip_count=counts,
-        phs_volume_mm3=vol,
-        phs_pump_mw=pump,
-        phs_turbine_mw=turb,
-        liion_energy_mwh=e_li,
-        liion_power_mw=p_li,
         incumbent_musd=incumbent_musd,
         heuristic=heuristic,
+        parts={c.name: c.bounds(data, ctx) for c in COMPONENTS
+               if c.bounds is not None and (c.data is None or c.name in data.parts)},  # fmt: skip
     )
-
-
-def _phs_bounds(data: ModelData, budget: float, facility_mw: float, pv_ac_mw: float):
-    p = data.phs
-    if p is None or not p.ids:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    full = 1.0 / (1.0 - p.min_level_fraction)
-    vol = np.asarray(p.max_active_mm3, float).copy()
-    if np.isfinite(budget) and p.reservoir_musd_per_mm3 > 0:
-        afford = np.maximum(budget - p.fixed_musd, 0.0) / (p.reservoir_musd_per_mm3 * full)
-        vol = np.minimum(vol, afford * (1 + SLACK))
-    pump_cost = p.pump_musd_per_mw + p.house_musd_per_mw
-    turb_cost = p.turbine_musd_per_mw + p.house_musd_per_mw
-    pump = np.full(p.n_groups, pv_ac_mw)
-    turb = np.full(p.n_groups, facility_mw)
-    if np.isfinite(budget):
-        cheapest_fixed = np.array([p.fixed_musd[p.group == g].min() for g in range(p.n_groups)])
-        left = np.maximum(budget - cheapest_fixed, 0.0)
-        if pump_cost > 0:
-            pump = np.minimum(pump, left / pump_cost)
-        if turb_cost > 0:
-            turb = np.minimum(turb, left / turb_cost)
-    return vol, pump * (1 + SLACK), turb * (1 + SLACK)
-
-
-def _liion_bounds(data: ModelData, budget: float, facility_mw: float, pv_ac_mw: float):
-    b = data.battery
-    if b is None or not b.enabled:
-        return 0.0, 0.0
-    energy, power = np.inf, max(facility_mw, pv_ac_mw)
-    if np.isfinite(budget):
-        if b.energy_musd_per_mwh > 0:
-            energy = budget / (b.purchases * b.energy_musd_per_mwh)
-        if b.power_musd_per_mw > 0:
-            power = min(power, budget / (b.purchases * b.power_musd_per_mw))
-    return energy * (1 + SLACK), power * (1 + SLACK)
 
 
 def chip_objective_musd(data: ModelData) -> np.ndarray:
@@ -247,8 +238,6 @@ def chip_objective_musd(data: ModelData) -> np.ndarray:
 
     .. math:: u_c = \\phi_{chips} p_c + \\phi_{hall} h w_c + [\\text{O\\&M counted}] A o_h w_c
     """
-    from optimizer.model.registry import life_class  # the registry imports the model modules
-
     d, lc = data.compute, data.lifecycle
     unit = lc.objective_factor(life_class("chips")) * d.musd_per_chip
     hall = lc.objective_factor(life_class("data_hall")) * d.hall_musd_per_mw_it

@@ -9,7 +9,10 @@ Shared registries on the model (plain Python lists/dicts, filled by the ``add_*`
 - ``m.zopt_components``: the names of the registry components present, in build order.
 
 The components are those of :data:`optimizer.model.registry.COMPONENTS`, added in that order;
-then the hourly balance and the objective (:mod:`optimizer.model.objective`).
+a model with an integer variable no component's rounding covers is refused
+(:func:`~optimizer.model.registry.unrounded_integers`: a strategy could not fix it, and the
+"exact" evaluation of a design would leave it fractional); then the hourly balance and the
+objective (:mod:`optimizer.model.objective`).
 
 ``m.step_h[t]`` is the length of step t [h] (see :mod:`optimizer.model.steps`); ``m.bounds`` the
 big-M's of the optional builds (:mod:`optimizer.model.bounds`); ``m.segment_starts`` the steps
@@ -28,7 +31,7 @@ from optimizer.model.balance import add_balance
 from optimizer.model.bounds import compute_bounds
 from optimizer.model.data import ModelData
 from optimizer.model.objective import add_objective
-from optimizer.model.registry import add_components
+from optimizer.model.registry import add_components, unrounded_integers
 
 
 @contextmanager
@@ -59,6 +62,11 @@ def _build(data: ModelData) -> pyo.ConcreteModel:
     m.segment_starts = data.segment_start_steps
     m.bounds = data.bounds if data.bounds is not None else compute_bounds(data)
     add_components(m, data)
+    if loose := unrounded_integers(m):
+        raise ValueError(
+            f"integer variables {', '.join(loose)} have no rounding: their component must "
+            "declare them in Component.integers with a rounding (optimizer.model.component)"
+        )
     add_balance(m, data)
     add_objective(m, data)
     return m

@@ -34,8 +34,8 @@ import pyomo.environ as pyo
 from optimizer import units as u
 from optimizer.model.component import ABS_TOL_MW, solved_value, tol_mw
 from optimizer.model.data import ModelData
+from optimizer.model.hours import expand_steps
 from optimizer.model.pv import pv_available_mw
-from optimizer.model.steps import expand_steps
 
 #: relative slack on the average-mode target row: its 4,600 x chip-type terms sum the target back
 #: only to ~1e-12 relative, so a design with exactly the target's chips (a sustained design) would

@@ -1,25 +1,26 @@
-"""Explain, in words, why a target cannot be met (which resource limits it)."""
+"""Explain, in words, why a target cannot be met (which resource limits it), and screen a
+target before any model is built (:func:`target_beyond_resources`).
+
+The land's part in both comes from the energy envelope (:mod:`optimizer.model.envelope`):
+every land-bound source of the registry on every candidate acre, and the share the
+dispatchable sources may supply.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from optimizer.model.bounds import dispatchable_share
+from optimizer.inputs.capacity import least_load_mw
 from optimizer.model.data import ModelData
+from optimizer.model.envelope import envelope
 
 
 def _min_load_mw(data: ModelData) -> float:
-    """Smallest facility load [MW] reaching the target, most efficient chips first."""
+    """Smallest facility load [MW] reaching the target, most efficient chips first
+    (:func:`~optimizer.inputs.capacity.least_load_mw`; the chips can reach it here)."""
     d = data.compute
-    order = np.argsort(d.it_mw_per_chip / d.pflops_per_chip)
-    need, load = d.target_pflops, 0.0
-    for c in order:
-        n = min(d.max_count[c], need / d.pflops_per_chip[c])
-        load += n * d.it_mw_per_chip[c]
-        need -= n * d.pflops_per_chip[c]
-        if need <= 1e-12:
-            break
-    return load * d.pue
+    load = least_load_mw(d.target_pflops, d.pflops_per_chip, d.it_mw_per_chip, d.max_count, d.pue)
+    return float(load or 0.0)
 
 
 def _n(x: float) -> str:
@@ -78,27 +79,24 @@ def explain_infeasible(data: ModelData) -> str:
             f"{max_pflops * 1e15:.3g} FLOPS, below the target {d.target_pflops * 1e15:.3g} FLOPS."
         )
     load = _min_load_mw(data)
-    land = data.land
-    cap = np.bincount(
-        land.profile,
-        weights=land.buildable_acres * land.mw_dc_per_acre,
-        minlength=data.pv.cf.shape[0],
-    )
-    pv = data.pv.cf.T @ cap
-    # PV's part: a backup and the unserved allowance supply the rest (never blame PV for them)
-    pv_part = max(1.0 - d.max_unserved - dispatchable_share(data), 0.0)
-    energy_need, energy_max = load * data.year_h * pv_part, float(pv @ data.weights_h)
-    if d.mode == "peak" and pv.max() < load:
+    land, env = data.land, envelope(data)
+    cap = land.buildable_acres.sum() * land.mw_dc_per_acre
+    src = env.words()
+    # the land's part: a backup and the unserved allowance supply the rest (never blame land)
+    pv_part = max(1.0 - d.max_unserved - env.share, 0.0)
+    energy_need, energy_max = load * data.year_h * pv_part, env.land_mwh
+    best = float(env.land_mw.max(initial=0.0))
+    if d.mode == "peak" and best < load:
         return (
             f"Land limits the design: the target needs at least {load:,.0f} MW in the best hour, "
-            f"but PV on all candidate land ({cap.sum():,.0f} MW_dc) gives at most "
-            f"{pv.max():,.0f} MW."
+            f"but {src} on all candidate land ({cap:,.0f} MW_dc) gives at most "
+            f"{best:,.0f} MW."
         )
     if d.mode != "peak" and energy_max < energy_need:
         return (
             f"Land limits the design: the target needs a facility load of at least "
-            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year from PV), but PV on all "
-            f"{land.buildable_acres.sum():,.0f} buildable acres ({cap.sum():,.0f} MW_dc) yields "
+            f"{load:,.0f} MW ({energy_need / 1e6:,.2f} TWh a year from {src}), but {src} on "
+            f"all {land.buildable_acres.sum():,.0f} buildable acres ({cap:,.0f} MW_dc) yields "
             f"{energy_max / 1e6:,.2f} TWh a year, which is below that need."
         )
     hall = hall_limit(data, load / d.pue)
@@ -107,11 +105,75 @@ def explain_infeasible(data: ModelData) -> str:
     if d.mode == "peak":
         return "No design meets the target with these inputs (land and chips suffice)."
     return (
-        f"No design meets the target, but not for lack of land: PV on all "
+        f"No design meets the target, but not for lack of land: {src} on all "
         f"{land.buildable_acres.sum():,.0f} buildable acres yields "
         f"{energy_max / 1e6:,.2f} TWh a year against the {energy_need / 1e6:,.2f} TWh the "
-        f"facility needs from PV. What limits it is storage (reservoir volumes, pump and "
+        f"facility needs from {src}. What limits it is storage (reservoir volumes, pump and "
         f"turbine limits, Li-ion {'on' if data.battery and data.battery.enabled else 'off'})"
-        f"{', the backup share' if dispatchable_share(data) > 0 else ''} or a site limit "
+        f"{', the backup share' if env.share > 0 else ''} or a site limit "
         f"(distance, clusters)."
     )
+
+
+def _chip_limit(target_pflops: float, compute) -> str:
+    total = float(np.sum(compute.max_count * compute.pflops_per_chip))
+    names = ", ".join(
+        f"{int(n):,} x {c}" for c, n in zip(compute.names, compute.max_count, strict=True)
+    )
+    return (
+        f"Chip supply limits the design: the target {target_pflops * 1e15:.3g} FLOPS exceeds "
+        f"every chip the catalogue allows: max_count x FLOPS of all chip types is "
+        f"{total * 1e15:.3g} FLOPS ({names})"
+    )
+
+
+def _hall_limit(data, it_mw: float) -> str:
+    """The hall of ``it_mw`` [MW_IT] against the largest candidate campus ('' when it fits or
+    there is no compute site); see :func:`hall_limit`."""
+    if getattr(data.land, "site", None) is None:
+        return ""
+    return hall_limit(data, it_mw)
+
+
+def target_beyond_resources(data) -> str | None:
+    """Return why the target cannot be met (chips, the hall's footprint or land), or None
+    when it may be.
+
+    Parameters
+    ----------
+    data : :class:`~optimizer.model.data.ModelData` (scaled units: PFLOPS, MW, MWh)
+    """
+    comp, land = data.compute, data.land
+    target = comp.target_pflops
+    load = least_load_mw(target, comp.pflops_per_chip, comp.it_mw_per_chip, comp.max_count,
+                         comp.pue)  # fmt: skip
+    if load is None:
+        return _chip_limit(target, comp)
+    acres = float(land.buildable_acres.sum())
+    env = envelope(data)
+    src = env.words()
+    where = (
+        f"{acres:,.0f} buildable acres at {land.mw_dc_per_acre:.3g} MW_dc/acre "
+        f"({acres * land.mw_dc_per_acre:,.0f} MW_dc)"
+    )
+    if comp.mode == "peak":
+        best = float(env.land_mw.max(initial=0.0))
+        if load > best:
+            return (
+                f"Land limits the design: the land's {src} cannot run the chips in any hour: "
+                f"{where} give at most {best:,.0f} MW in the best hour; the target "
+                f"{target * 1e15:.3g} FLOPS needs "
+                f"at least {load:,.0f} MW with the most efficient chips"
+            )
+        return _hall_limit(data, load / comp.pue) or None
+    supply = env.land_mwh  # [MWh] a year
+    # e.g. a backup may supply up to its share
+    need = load * data.year_h * max(1.0 - getattr(comp, "max_unserved", 0.0) - env.share, 0.0)
+    if need > supply:
+        return (
+            f"Land limits the design: the land's {src} cannot supply the energy: {where} yield "
+            f"at most {supply:,.0f} MWh a year; the target {target * 1e15:.3g} FLOPS needs at "
+            f"least {need:,.0f} MWh a year "
+            f"({load:,.0f} MW with the most efficient chips, PUE {comp.pue:g})"
+        )
+    return _hall_limit(data, load / comp.pue) or None

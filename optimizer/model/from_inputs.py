@@ -19,6 +19,7 @@ from optimizer.model.data import (
     pv_mw_dc_per_acre,
 )
 from optimizer.model.lifecycle import lifecycle_from_prices
+from optimizer.model.registry import COMPONENTS
 from optimizer.model.site import site_data_from_inputs
 from optimizer.resource.profiles import Profiles
 
@@ -160,7 +161,6 @@ def model_data_from_inputs(
     components with a ``data`` hook (returning None: the component is off). Without them
     (tests) there is no compute site.
     """
-    from optimizer.model.registry import COMPONENTS
 
     land, pv = land_and_pv(inputs, profiles)
     data = ModelData(

@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from optimizer.model.component import solved_value, tol_mw
 from optimizer.model.data import ModelData
+from optimizer.model.site_results import site_parcel_columns
 
 
 def add_land(m: pyo.ConcreteModel, data: ModelData) -> None:
@@ -83,7 +84,6 @@ def land_table(part: dict, run):
     """The Parcels sheet: every candidate parcel as read, with its weather profile, decision,
     PV size [MW_dc, acre] and limit, and the compute site's columns
     (:func:`optimizer.model.site_results.site_parcel_columns`)."""
-    from optimizer.model.site_results import site_parcel_columns
 
     land = run.data.land
     p = run.inputs.parcels.drop(columns="geometry").reset_index(drop=True).copy()

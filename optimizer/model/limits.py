@@ -28,14 +28,18 @@ of :mod:`optimizer.model.bounds` tie them), so they have no lift.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pyomo.environ as pyo
 
-from optimizer.model.bounds import min_facility_energy_mwh
+from optimizer.model.component import Limit, mwh_words
 from optimizer.model.data import ModelData
+from optimizer.model.diagnose import campus_words
+from optimizer.model.envelope import envelope, least_facility_energy_mwh
+from optimizer.model.registry import COMPONENTS
+
+__all__ = ["Limit", "mwh_words", "limits_of", "land_factor"]
 
 #: how many times every reservoir's active volume the ``reservoir volume`` lift allows
 VOLUME_FACTOR = 100.0
@@ -43,24 +47,8 @@ VOLUME_FACTOR = 100.0
 LAND_FACTOR_MIN = 10.0
 
 
-@dataclass(frozen=True)
-class Limit:
-    """One limit: ``key`` (its name in words), ``lift(data) -> data`` (the copy without it) and
-    ``words(data, lifted, model) -> str`` (why it limits, with numbers; ``model`` is the solved
-    model of ``lifted``)."""
-
-    key: str
-    lift: Callable[[ModelData], ModelData]
-    words: Callable[[ModelData, ModelData, pyo.ConcreteModel], str]
-
-
 def _val(x) -> float:
     return float(pyo.value(x) or 0.0)
-
-
-def mwh_words(x: float) -> str:
-    """An energy [MWh] in words (TWh from 0.1 TWh on)."""
-    return f"{x / 1e6:,.2f} TWh" if abs(x) >= 1e5 else f"{x:,.1f} MWh"
 
 
 def parcel_yield_mwh(data: ModelData) -> np.ndarray:
@@ -72,16 +60,17 @@ def parcel_yield_mwh(data: ModelData) -> np.ndarray:
 
 
 def land_factor(data: ModelData) -> float:
-    """The ``land`` lift's factor F on the PV density (see the module docstring)."""
-    land = data.land
+    """The ``land`` lift's factor F on the PV density (see the module docstring): ``have`` is
+    the PV's term of the energy envelope (:mod:`optimizer.model.envelope`), the source this
+    lift scales, so that PV alone becomes ample whatever the other sources give."""
+    env = envelope(data)
+    pv = env.by_name.get("pv", np.zeros(data.hours))
     if data.compute.mode == "peak":
-        cap = np.bincount(land.profile, weights=land.buildable_acres * land.mw_dc_per_acre,
-                          minlength=data.pv.cf.shape[0])  # fmt: skip
-        have = float((cap @ data.pv.cf).max(initial=0.0))
         d = data.compute
+        have = float(pv.max(initial=0.0))
         need = d.pue * d.target_pflops * float(np.min(d.it_mw_per_chip / d.pflops_per_chip))
     else:
-        have, need = float(parcel_yield_mwh(data).sum()), min_facility_energy_mwh(data)
+        have, need = float(pv @ data.weights_h), least_facility_energy_mwh(data, env)
     ratio = need / have if have > 0 else 1e3
     return float(np.clip(10.0 * ratio, LAND_FACTOR_MIN, 1e6))
 
@@ -203,8 +192,6 @@ def _hall_words(data: ModelData, lifted: ModelData, m) -> str:
     s = data.land.site
     it = _val(m.compute.it_mw)
     need = s.hall_acres_per_mw_it * it
-    from optimizer.model.diagnose import campus_words
-
     words, largest = campus_words(data) if len(s.site_parcel) else ("no campus", 0.0)
     return (
         f"The data hall's footprint limits the design: without it (0 acres per MW_IT) it "
@@ -240,7 +227,5 @@ def limits_of(data: ModelData) -> list[Limit]:
 
 def component_limits(data: ModelData) -> list[Limit]:
     """The limits the registry components of ``data`` declare (their ``limits`` hooks)."""
-    from optimizer.model.registry import COMPONENTS  # the registry imports the model modules
-
     on = [c for c in COMPONENTS if c.limits is not None and c.active(data)]
     return [x for c in on if c.data is None or c.name in data.parts for x in c.limits(data)]

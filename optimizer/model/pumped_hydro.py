@@ -29,7 +29,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer import units as u
-from optimizer.model.component import solved_value
+from optimizer.model.component import BOUND_SLACK, BoundContext, solved_value
 from optimizer.model.data import ModelData
 from optimizer.model.storage import StorageUnit, add_dispatch, unit_flows
 
@@ -195,9 +195,47 @@ def phs_table(part: dict | None, run):
         "built": bool(built[s]), "head_m": res.loc[s, "head_m"],
         "max_volume_m3": res.loc[s, "max_volume_m3"], "active_volume_m3": volume[s],
         "stored_energy_mwh": e[s], "deliverable_energy_mwh": e[s] * d.turbine_eff,
-        "pump_mw": power[s, 0], "turbine_mw": power[s, 1],
+        "charge_mw": power[s, 0], "discharge_mw": power[s, 1],  # pump, turbine
         # rated for the larger flow: the pumps' draw or the turbines' output
         "line_mw": float(line_mw[s]) if built[s] else 0.0,
         "line_km": float(km[s]) if built[s] else 0.0,
     } for s, sid in enumerate(d.ids)]  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def phs_bounds(data: ModelData, ctx: BoundContext) -> dict:
+    r"""Big-M's of the optional reservoir builds [Mm3, MW] (``Component.bounds``).
+
+    - ``volume_mm3`` per site: its active volume, and with a budget what the storage budget
+      buys after the site's fixed cost, :math:`(B_s - F_s) / (c_V / (1 - \ell))`;
+    - ``pump_mw`` per dispatch group: the most any step can charge with
+      (``ctx.supply_mw``: pumping more than the supply has no source; an assumption, not a
+      proof, that no storage charges from another's discharge in the same step), and with a
+      budget :math:`(B - \min_g F) / (c_{pump} + c_{house})`;
+    - ``turbine_mw`` per group: the facility load (generating beyond it has no sink), and with
+      a budget :math:`(B - \min_g F) / (c_{turb} + c_{house})`.
+
+    Each with :data:`~optimizer.model.component.BOUND_SLACK`; ``B`` the storage budget of
+    :class:`~optimizer.model.component.BoundContext` (every other cost term non-negative).
+    """
+    p, budget = data.phs, ctx.storage_budget_musd
+    if p is None or not p.ids:
+        return {"volume_mm3": np.zeros(0), "pump_mw": np.zeros(0), "turbine_mw": np.zeros(0)}
+    full = 1.0 / (1.0 - p.min_level_fraction)
+    vol = np.asarray(p.max_active_mm3, float).copy()
+    if np.isfinite(budget) and p.reservoir_musd_per_mm3 > 0:
+        afford = np.maximum(budget - p.fixed_musd, 0.0) / (p.reservoir_musd_per_mm3 * full)
+        vol = np.minimum(vol, afford * (1 + BOUND_SLACK))
+    pump_cost = p.pump_musd_per_mw + p.house_musd_per_mw
+    turb_cost = p.turbine_musd_per_mw + p.house_musd_per_mw
+    pump = np.full(p.n_groups, ctx.supply_mw)
+    turb = np.full(p.n_groups, ctx.facility_mw)
+    if np.isfinite(budget):
+        cheapest_fixed = np.array([p.fixed_musd[p.group == g].min() for g in range(p.n_groups)])
+        left = np.maximum(budget - cheapest_fixed, 0.0)
+        if pump_cost > 0:
+            pump = np.minimum(pump, left / pump_cost)
+        if turb_cost > 0:
+            turb = np.minimum(turb, left / turb_cost)
+    return {"volume_mm3": vol, "pump_mw": pump * (1 + BOUND_SLACK),
+            "turbine_mw": turb * (1 + BOUND_SLACK)}  # fmt: skip

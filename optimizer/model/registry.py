@@ -1,62 +1,45 @@
 """The component registry: every technology of the plant, in the order the model is built.
 
-A :class:`~optimizer.model.component.Component` is one module's contract with the rest of zopt:
-
-- ``prices``: the price keys it reads, ``(key, unit)`` or ``(key, unit, min, max)``; keys not
-  in the core table (:data:`optimizer.inputs.prices.PRICE_SCHEMA`) are validated from here;
-- ``data(inputs, options) -> object | None``: its model data from the inputs and the run's
-  options by name (None: off), stored as ``ModelData.parts[name]``;
-- ``options(options) -> list[Problem]``: what is wrong with its run options (checked before
-  anything is read);
-- ``energy_share(data) -> float``: the largest share of the year's facility energy it may
-  supply besides PV and storage (a dispatchable source; bounds and the capacity screen allow
-  for it);
-- ``limits(data) -> list[Limit]``: its restrictions that may make a target infeasible, each
-  with a lift and words (:mod:`optimizer.model.limits`);
-- ``add(m, data)``: adds its block ``m.<block>`` and registers its terms in ``m.supply``,
-  ``m.demand`` (callables ``t -> expression`` [MW]), ``m.costs`` (capital [$M]) and
-  ``m.annual_costs`` (cost of one year of operation [$M/yr]: fuel, fixed and variable O&M);
-- ``integers``: the names of its integer decision variables inside its block (what a strategy
-  fixes to evaluate a design: see :func:`integer_decisions`);
-- ``life``: cost term -> life class (a price key stem ``life_<class>_yr``, see
-  :mod:`optimizer.model.lifecycle`); annual terms may name a class too (whose economics they
-  belong to, e.g. the data hall's O&M);
-- ``om``: its annual terms that are O&M, counted in the net present cost only (the ``capex``
-  objective leaves them out; its other annual terms, fuel, count in both objectives);
-- ``extract(m, data) -> dict``: its sizes and hourly flows (expanded to hours) for the
-  solution, stored as ``Solution.parts[name]``;
-- ``supply_mw(part, sol, data)`` / ``demand_mw(part, sol, data)``: its hourly supply and
-  demand [MW] in the independent check (the supply of every component must cover the demand of
-  every component in every hour) and in the dispatch;
-- ``dispatch(part, sol, data, rest_mw) -> dict``: its hourly columns of the dispatch table
-  (``rest_mw``: the other components' demand minus their supply [MW]); without it a component
-  with ``supply_mw`` shows ``<name>_mw``;
-- ``check(part, sol, data, report)``: its own limits in the independent check (``sol`` the
-  whole solution; failure texts to ``report.failures``, figures to ``report.figures``);
-- ``bom(builder, part, sol, data)``: its BOM lines (sections in :data:`BOM_ORDER`, then the
-  others in registry order);
-- ``table(part, run) -> DataFrame | None``: its rows of the workbook sheet ``sheet`` (shared
-  by the components that name it, e.g. Storage), or with ``sheet`` None a sheet of its own and
-  its ``summary.json`` entry under ``components``; ``part`` is None when it is not in the model.
-
-The result hooks take a ``part`` that is absent when the component is not in the model
-(``table`` excepted). A new technology supplies its hooks in its own module and needs one line
-here and no edit anywhere else.
+Each entry is a :class:`~optimizer.model.component.Component`, the typed contract whose hooks
+are documented there. A new technology supplies its record in its own module and needs one
+line here and no edit anywhere else: its price keys are declared to the inputs from here
+(:func:`~optimizer.inputs.prices.declare_component_prices`), its options reach ``zopt solve``
+and the sweep spec (:func:`component_options`), its integers the solve layer
+(:func:`integer_decisions`, :func:`own_roundings`), its energy the screens and bounds
+(:mod:`optimizer.model.envelope`), its results the check, the workbook and the plots.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.environ as pyo
 
-from optimizer.model import battery, compute, land, pumped_hydro, pv, site_results
+from optimizer.inputs.prices import declare_component_prices
+from optimizer.model import battery, compute, land, pumped_hydro, pv, site_results, wind
 from optimizer.model import storage as st
 from optimizer.model.backup import COMPONENT as BACKUP
-from optimizer.model.component import Component
+from optimizer.model.component import JOINT, Component, Energy, Option
 from optimizer.model.site import add_site
 
 
 def _storage_on(data) -> bool:
     return data.compute.mode != "peak"
+
+
+def _pv_energy(data) -> Energy:
+    """PV on every buildable acre, per step [MW], and its least capital per MWh
+    a year (modules, BOS, inverters and land preparation per MW_dc over the best profile's
+    yield)."""
+    land = data.land
+    yield_h = float((data.pv.cf * data.weights_h).sum(axis=1).max(initial=0.0))
+    per_mw = data.pv.musd_per_mw_dc + land.prep_musd_per_acre / land.mw_dc_per_acre
+    cap = np.bincount(land.profile, weights=land.buildable_acres * land.mw_dc_per_acre,
+                      minlength=data.pv.cf.shape[0])  # fmt: skip
+    return Energy(data.pv.cf.T @ cap, per_mw / yield_h if yield_h > 0 else np.inf)
+
+
+def _liion_off(m: pyo.ConcreteModel) -> list:
+    return [m.battery.energy_mwh, m.battery.power_mw]
 
 
 COMPONENTS: list[Component] = [
@@ -66,6 +49,7 @@ COMPONENTS: list[Component] = [
         land.add_land,
         prices=(("land_prep_usd_per_acre", "$/acre"), ("pv_gcr", "fraction")),
         integers=("buy",),
+        rounding=JOINT,
         life={"land": "land", "land_prep": "pv"},
         extract=land.extract_land,
         check=land.check_land,
@@ -81,6 +65,7 @@ COMPONENTS: list[Component] = [
                 ("pv_inverter_usd_per_w_ac", "$/W_ac")),  # fmt: skip
         life={"pv": "pv", "pv_fom": "pv"},
         om=("pv_fom",),
+        energy=_pv_energy,
         extract=pv.extract_pv,
         supply_mw=pv.pv_supply_mw,
         dispatch=pv.pv_dispatch,
@@ -93,6 +78,7 @@ COMPONENTS: list[Component] = [
         prices=(("pue", "ratio"), ("data_hall_usd_per_mw_it", "$/MW_IT"),
                 ("server_network_usd_per_chip", "$/chip")),  # fmt: skip
         integers=("count",),
+        rounding=JOINT,
         life={"chips": "chips", "data_hall": "data_hall", "data_hall_fom": "data_hall"},
         om=("data_hall_fom",),
         extract=compute.extract_compute,
@@ -109,6 +95,8 @@ COMPONENTS: list[Component] = [
         prices=(("phs_reservoir_usd_per_m3", "$/m3"), ("phs_pump_usd_per_kw", "$/kW"),
                 ("phs_turbine_usd_per_kw", "$/kW")),  # fmt: skip
         integers=("build",),
+        rounding=JOINT,
+        bounds=pumped_hydro.phs_bounds,
         life={k: "phs" for k in ("phs_reservoir", "phs_pump", "phs_turbine", "phs_powerhouse",
                                   "phs_fixed", "phs_fom", "phs_vom")},  # fmt: skip
         om=("phs_fom", "phs_vom"),
@@ -129,6 +117,8 @@ COMPONENTS: list[Component] = [
         prices=(("liion_energy_usd_per_kwh", "$/kWh"), ("liion_power_usd_per_kw", "$/kW")),
         life={"liion_energy": "liion", "liion_power": "liion", "liion_fom": "liion"},
         om=("liion_fom",),
+        switch_off=_liion_off,
+        bounds=battery.liion_bounds,
         active=_storage_on,
         extract=battery.extract_battery,
         supply_mw=st.storage_supply_mw,
@@ -147,6 +137,7 @@ COMPONENTS: list[Component] = [
                 ("campus_km", "km", 0.0, 50.0),
                 ("campus_link_usd_per_km", "$/km", 0.0, 1e8)),  # fmt: skip
         integers=("choose", "building"),
+        rounding=JOINT,
         life={"lines_km": "lines", "lines_mw_km": "lines", "campus_links": "lines"},
         extract=site_results.extract_site_part,
         check=site_results.check_site,
@@ -154,6 +145,7 @@ COMPONENTS: list[Component] = [
         table=site_results.site_table,
     ),
     BACKUP,
+    wind.COMPONENT,
 ]
 
 #: BOM sections in this order (the BOM sheet's categories), then the others in registry order
@@ -198,22 +190,52 @@ def integer_decisions(m: pyo.ConcreteModel) -> dict[str, pyo.Var]:
 
 
 def option_problems(options: dict) -> list:
-    """What is wrong with the run's options (by name), per component (its ``options`` hook);
-    a list of :class:`~optimizer.errors.Problem`."""
-    return [p for c in COMPONENTS if c.options is not None for p in c.options(options)]
+    """What is wrong with the run's options (by name), per component (its ``check_options``
+    hook); a list of :class:`~optimizer.errors.Problem`."""
+    return [p for c in COMPONENTS if c.check_options is not None for p in c.check_options(options)]
 
 
-def energy_share(data) -> float:
-    """The largest share of the year's facility energy the dispatchable components of ``data``
-    may supply besides PV and storage (their ``energy_share`` hooks; 0 without any)."""
-    on = [c for c in COMPONENTS if c.energy_share is not None and c.active(data)]
-    parts = getattr(data, "parts", {})
-    return float(sum(c.energy_share(data) for c in on if c.data is None or c.name in parts))
+def component_options() -> list[Option]:
+    """Every component's run options, in registry order (``zopt solve`` and the sweep spec
+    offer them)."""
+    return [o for c in COMPONENTS for o in c.options]
+
+
+def own_roundings(m: pyo.ConcreteModel, data) -> dict[str, object]:
+    """The integers of the components of ``m`` that round their own (``rounding`` a hook, not
+    :data:`~optimizer.model.component.JOINT`), by ``"<component>.<variable>"``."""
+    out = {}
+    for c in present_components(m):
+        if callable(c.rounding):
+            out.update({f"{c.name}.{k}": v for k, v in c.rounding(m, data).items()})
+    return out
+
+
+def unrounded_integers(m: pyo.ConcreteModel) -> list[str]:
+    """Integer variables of ``m`` that no component's rounding covers (``build_model`` refuses
+    a model with any): not declared in a present component's ``integers``, or declared by one
+    without ``rounding``."""
+    covered = {
+        id(m.component(c.block).component(v))
+        for c in present_components(m)
+        if c.rounding is not None and c.block is not None
+        for v in c.integers
+        if m.component(c.block).component(v) is not None
+    }
+    out = []
+    for v in m.component_objects(pyo.Var, descend_into=True):
+        first = next(iter(v.values()), None)  # a variable's elements share one domain here
+        if id(v) not in covered and first is not None and not first.is_continuous():
+            out.append(v.name)
+    return out
 
 
 def price_units() -> dict[str, tuple]:
     """Price key -> ``(unit,)`` or ``(unit, min, max)`` of every key a component declares."""
     return {key: tuple(rest) for c in COMPONENTS for key, *rest in c.prices}
+
+
+declare_component_prices(price_units())  # the inputs validate the components' keys
 
 
 def bom_components() -> list[Component]:

@@ -1,20 +1,24 @@
 """Time steps of the model: merge hours exactly where the year allows, or as a relaxation.
 
 Merging consecutive hours :math:`h \\in s` into one step of length :math:`w_s = |s|` [h]
-averages the PV profiles, :math:`cf_{k,s} = \\frac{1}{w_s} \\sum_{h \\in s} cf_{k,h}`; storage
+averages the PV profiles, :math:`cf_{k,s} = \\frac{1}{w_s} \\sum_{h \\in s} cf_{k,h}`, and
+the hourly profiles of every registry component that has them (``Component.profiles``, e.g.
+wind) the same way; storage
 levels are then kept at step ends, :math:`L_s = L_{s-1} + w_s (\\eta^{in} Q^{in}_s -
 Q^{out}_s / \\eta^{out} - \\lambda)`.
 
 - **Exact** (:func:`exact_steps`): a step only joins hours whose profiles are identical in every
-  weather profile (in practice the nights, where every profile is zero). Any solution of the
-  merged model is an hourly solution with constant flows inside each step (the level moves
-  linearly between two feasible end values, so it stays within its bounds), and every hourly
+  weather profile and every component profile (in practice the nights, where every PV profile
+  is zero; with wind, hours of equal wind too). Any solution of the merged model is an hourly
+  solution with constant flows inside each step (the level moves linearly between two
+  feasible end values, so it stays within its bounds), and every hourly
   solution averaged over the steps is feasible in the merged model: both have the same optimum.
   The embedded year drops from 8,760 to about 4,600 steps.
 - **Coarse** (:func:`coarse_steps`): merging hours whose profiles differ (daylight blocks) is
   a relaxation: every hourly solution averaged over the steps stays feasible (each hourly
-  constraint is linear with time-invariant coefficients except the profiles, which multiply a
-  time-invariant capacity, :math:`P_h \\le cf_h C \\Rightarrow \\bar P_s \\le \\bar{cf}_s C`;
+  constraint is linear with time-invariant coefficients except the profiles (PV's and every
+  component's, e.g. wind), which multiply a time-invariant capacity,
+  :math:`P_h \\le cf_h C \\Rightarrow \\bar P_s \\le \\bar{cf}_s C`;
   the sums over the year keep their value, :math:`\\sum_h x_h = \\sum_s w_s \\bar x_s`; the
   levels at step ends are the hourly levels at those hours, the dropped hours' level bounds
   only loosen), not the other way round, so its optimum is a lower bound of the hourly
@@ -24,8 +28,8 @@ Q^{out}_s / \\eta^{out} - \\lambda)`.
   branch cannot hold the optimum, :mod:`optimizer.solve.branch`); every answer and every
   design comes from the exact steps.
 
-:func:`expand_steps` maps per-step arrays back to hours (flows constant within a step, levels
-interpolated linearly).
+:func:`~optimizer.model.hours.expand_steps` maps per-step arrays back to hours (flows constant
+within a step, levels interpolated linearly).
 """
 
 from __future__ import annotations
@@ -35,6 +39,15 @@ from dataclasses import replace
 import numpy as np
 
 from optimizer.model.data import ModelData
+from optimizer.model.hours import expand_steps
+from optimizer.model.registry import COMPONENTS
+
+__all__ = ["coarse_steps", "exact_steps", "expand_steps"]
+
+
+def _profiled(data: ModelData) -> list:
+    """The components of ``data`` with hourly profiles (``profiles`` and ``with_profiles``)."""
+    return [c for c in COMPONENTS if c.profiles is not None and c.name in data.parts]
 
 
 def _merge(data: ModelData, starts: np.ndarray) -> ModelData:
@@ -42,16 +55,22 @@ def _merge(data: ModelData, starts: np.ndarray) -> ModelData:
     the first 0) merged: profiles averaged by step length, lengths summed."""
     w = data.weights_h
     bounds = np.append(starts, data.hours)
-    cf = np.add.reduceat(data.pv.cf * w, starts, axis=1)
     step_h = np.add.reduceat(w, starts)
-    cf = cf / step_h
+
+    def average(cf: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(cf * w, starts, axis=1) / step_h
+
+    parts = dict(data.parts)
+    for c in _profiled(data):
+        parts[c.name] = c.with_profiles(parts[c.name], average(c.profiles(parts[c.name])))
     new_of_old = np.repeat(np.arange(len(starts)), np.diff(bounds))
     old_of_hour = np.arange(data.hours) if data.step_of_hour is None else data.step_of_hour
     return replace(
         data,
-        pv=replace(data.pv, cf=cf),
+        pv=replace(data.pv, cf=average(data.pv.cf)),
         step_h=step_h,
         step_of_hour=new_of_old[old_of_hour],
+        parts=parts,
     )
 
 
@@ -69,7 +88,8 @@ def exact_steps(data: ModelData) -> ModelData:
     """Merge every run of hours with identical profiles (exact; see the module docstring).
     Never across a segment start (:attr:`~optimizer.model.data.ModelData.segment_starts_h`):
     its step begins there, so the free start level stands at the same hour as unmerged."""
-    starts = _runs(data.pv.cf, data.segment_start_steps)
+    cf = np.vstack([data.pv.cf] + [c.profiles(data.parts[c.name]) for c in _profiled(data)])
+    starts = _runs(cf, data.segment_start_steps)
     if len(starts) == data.hours:
         return data
     return _merge(data, starts)
@@ -102,21 +122,3 @@ def coarse_steps(data: ModelData, block_h: float) -> ModelData:
         return data
     return _merge(data, np.asarray(starts))
 
-
-def expand_steps(values: np.ndarray, data: ModelData, level: bool = False) -> np.ndarray:
-    """Per-step values (last axis = steps of ``data``) as hourly values.
-
-    Flows are constant within a step; with ``level`` the values are end-of-step levels and the
-    hours in between are interpolated linearly from the previous step's end (cyclic).
-    """
-    if data.step_of_hour is None:
-        return values
-    s = data.step_of_hour
-    if not level:
-        return values[..., s]
-    w = data.weights_h
-    prev = np.roll(values, 1, axis=-1)
-    first = np.concatenate([[True], s[1:] != s[:-1]])
-    pos = np.arange(len(s)) - np.maximum.accumulate(np.where(first, np.arange(len(s)), 0))
-    frac = (pos + 1) / w[s]
-    return prev[..., s] + frac * (values[..., s] - prev[..., s])

@@ -30,7 +30,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.model.component import ABS_TOL_MW, solved_value, tol_mw
-from optimizer.model.steps import expand_steps
+from optimizer.model.hours import expand_steps
 
 
 def add_dispatch(

@@ -23,6 +23,7 @@ import pandas as pd
 from optimizer.choices import MOUNTS  # one list: optimizer/choices.py
 from optimizer.inputs.weather import WeatherData
 from optimizer.inputs.weather_checks import cos_zenith
+from optimizer.resource.sun import solar_position
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,6 @@ def _plane_of_array(
     """Return (effective POA after IAM [W/m2], POA global [W/m2], weather at sun times)
     (``minutes``: :func:`sun_minutes` of this place, when already computed)."""
     import pvlib
-
-    from optimizer.resource.sun import solar_position
 
     times = sun_times(weather.df.index, lat, lon, minutes)
     sp = solar_position(times, lat, lon, altitude_m)  # pvlib's SPA, time terms shared

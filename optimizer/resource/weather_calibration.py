@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.inputs.weather import WeatherData
+from optimizer.resource.sun import solar_position
 
 #: Upper bounds of the daily classes on K_d [-]: overcast < 0.45 <= cloudy < 0.7 <= hazy < 0.9.
 CLASS_EDGES = (0.45, 0.70, 0.90)
@@ -49,8 +50,6 @@ def clearsky(index: pd.DatetimeIndex, lat: float, lon: float, altitude_m: float)
     :func:`optimizer.resource.sun.solar_position` (pvlib's SPA, time terms shared by places).
     """
     import pvlib
-
-    from optimizer.resource.sun import solar_position
 
     loc = pvlib.location.Location(lat, lon, altitude=altitude_m)
     times = index + pd.Timedelta(minutes=30)

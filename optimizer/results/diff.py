@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optimizer.errors import InputError, ProblemCollector
+from optimizer.inputs.workbook_inputs import sheet_rows
+from optimizer.inputs.workbook_prices import read_prices_sheet
 
 REL_TOL = 1e-9
 NOT_A_RUN = "not a zopt run folder"
@@ -36,7 +38,6 @@ def _same(a, b) -> bool:
 
 
 def _prices_from_workbook(path: Path) -> dict[str, dict]:
-    from optimizer.inputs.workbook_prices import read_prices_sheet
 
     problems = ProblemCollector(str(path))
     df = read_prices_sheet(path, problems) if path.exists() else None
@@ -142,13 +143,18 @@ def size_changes(a: dict, b: dict) -> dict:
     rows.append(_num_row("land [acre]", a.get("land_acres_bought"), b.get("land_acres_bought")))
     for sid in sorted(set(a["storage"]) | set(b["storage"])):
         sa, sb = a["storage"].get(sid, {}), b["storage"].get(sid, {})
-        for field, unit in (("energy_mwh", "MWh"), ("turbine_mw", "MW"), ("pump_mw", "MW")):
+        fields = [("energy_mwh", "MWh")] + [(f, "MW") for f in POWER_WORDS if f in sa or f in sb]
+        for field, unit in fields:  # a reservoir's pump/turbine, a battery's charge/discharge
             rows.append(_num_row(f"storage {sid} {field} [{unit}]", sa.get(field), sb.get(field)))
     return {
         "changed": [r for r in rows if not _same(r["a"], r["b"])],
         "parcels_bought": sorted(sel_b - sel_a),
         "parcels_dropped": sorted(sel_a - sel_b),
     }
+
+
+#: the power fields of a storage unit in ``summary.json``, in the technology's words
+POWER_WORDS = ("turbine_mw", "pump_mw", "discharge_mw", "charge_mw")
 
 
 def _line_ids(lines: list[dict]) -> dict[str, dict]:
@@ -216,7 +222,6 @@ EDIT_SHEETS = {"Prices": "key", "Chips": "chip", "Parcels": "parcel_id", "Reserv
 def workbook_edits(path: Path) -> list[dict]:
     """Values a person edited in the workbook the run was given (``source`` starts with
     ``edited in``): sheet, item, the new value, the previous value and source, the file."""
-    from optimizer.inputs.workbook_inputs import sheet_rows
 
     if not path.is_file():
         return []

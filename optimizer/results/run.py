@@ -8,9 +8,11 @@ import pandas as pd
 
 from optimizer.inputs.bundle import Inputs
 from optimizer.model.data import ModelData
+from optimizer.model.registry import COMPONENTS
 from optimizer.resource.profiles import Profiles
+from optimizer.results.economics import economics
 from optimizer.results.solution import Solution
-from optimizer.results.verify import CheckReport
+from optimizer.results.verify import CheckReport, served_fraction
 
 SECONDS_PER_YEAR = 8760 * 3600.0
 
@@ -43,8 +45,6 @@ class RunResult:
     def economics(self):
         """Lifecycle figures (:class:`~optimizer.results.economics.Economics`), whatever the
         objective."""
-        from optimizer.results.economics import economics
-        from optimizer.results.verify import served_fraction
 
         if not hasattr(self, "_econ"):
             served = served_fraction(self.solution, self.data)
@@ -55,7 +55,6 @@ class RunResult:
     def _tables(self) -> list[tuple[str | None, str, pd.DataFrame]]:
         """(sheet or None, component name, table) of every registry component with a
         ``table`` hook that has something to show, in registry order."""
-        from optimizer.model.registry import COMPONENTS
 
         out = []
         for c in COMPONENTS:

@@ -23,7 +23,12 @@ import numpy as np
 import pandas as pd
 
 from optimizer.inputs.weather import WeatherData
-from optimizer.results.stress_lp import least_unserved
+from optimizer.model.pv import profile_capacity_mw_dc
+from optimizer.model.registry import COMPONENTS
+from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
+from optimizer.resource.synthetic_years import synthetic_year
+from optimizer.results.solution import facility_load_mw
+from optimizer.results.stress_lp import Dispatch, least_unserved
 
 #: An hour counts as unserved above this share of the load [-] (solver tolerance).
 UNSERVED_TOL = 1e-6
@@ -40,7 +45,9 @@ class StressDesign:
     ``storage``: one dict per unit (``name, eff_in, eff_out, loss_mwh_per_h, energy_mwh,
     charge_mw, discharge_mw``); ``load_mw`` the facility load [MW]; ``backup_mw`` [MW] and
     ``backup_max_share`` [-]; ``max_unserved`` the share the design may leave unserved [-];
-    ``pv_params`` the :class:`~optimizer.resource.solar.PVSystemParams` fields; ``mode``.
+    ``pv_params`` the :class:`~optimizer.resource.solar.PVSystemParams` fields; ``mode``;
+    ``sources`` one dict per other weather-driven source of the registry (``component`` its
+    name, the rest what its ``replay`` hook needs, from its ``replay_params`` hook).
     """
 
     profiles: list[dict]
@@ -51,6 +58,7 @@ class StressDesign:
     max_unserved: float = 0.0
     pv_params: dict = field(default_factory=dict)
     mode: str = "sustained"
+    sources: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain dict for ``summary.json``."""
@@ -92,9 +100,6 @@ class YearStress:
 
 def design_of_run(run) -> StressDesign:
     """The :class:`StressDesign` of a solved run (:class:`~optimizer.results.run.RunResult`)."""
-    from optimizer.model.pv import profile_capacity_mw_dc
-    from optimizer.resource.solar import PVSystemParams
-    from optimizer.results.solution import facility_load_mw
 
     sol, data, prof = run.solution, run.data, run.profiles
     mw_dc = profile_capacity_mw_dc(sol, data)
@@ -117,21 +122,24 @@ def design_of_run(run) -> StressDesign:
     backup = sol.parts.get("backup")
     share = data.parts["backup"].max_share if backup is not None else 0.0
     params = PVSystemParams.from_prices(run.inputs.prices, mount=run.options.get("mount"))
+    sources = [{"component": c.name, **c.replay_params(sol.parts[c.name], run)}
+               for c in COMPONENTS if c.replay_params is not None and c.name in sol.parts]
     return StressDesign(
         profiles, storage, float(facility_load_mw(sol, data).max()),
         float(backup["mw"]) if backup is not None else 0.0, float(share),
         float(run.options.get("max_unserved", 0.0)), asdict(params),
-        data.compute.mode,
+        data.compute.mode, sources,
     )  # fmt: skip
 
 
 def year_pv_mw(design: StressDesign, weather: WeatherData) -> np.ndarray:
-    """Hourly PV available [MW] of the design in one weather year.
+    """Hourly output [MW] of the design's weather-driven sources in one weather year: PV
+    available, plus every other source's (its component's ``replay`` hook on
+    :attr:`StressDesign.sources`, e.g. wind).
 
     One weather year for every profile (as a weather file is used for the design); the sun is
     at each profile's own place.
     """
-    from optimizer.resource.solar import PVSystemParams, ac_per_kw_dc
 
     params = PVSystemParams(**design.pv_params)
     total = np.zeros(8760)
@@ -140,6 +148,10 @@ def year_pv_mw(design: StressDesign, weather: WeatherData) -> np.ndarray:
             continue
         cf = ac_per_kw_dc(weather, p["lat"], p["lon"], p["alt_m"], params)
         total += p["mw_dc"] * np.asarray(cf)
+    hooks = {c.name: c.replay for c in COMPONENTS if c.replay is not None}
+    for src in design.sources:
+        params = {k: v for k, v in src.items() if k != "component"}
+        total += hooks[src["component"]](params, weather)
     return total
 
 
@@ -171,7 +183,6 @@ def replay_year(design: StressDesign, pv_mw: np.ndarray, year: WeatherData) -> Y
 def replay_record(design: StressDesign, years: list[WeatherData]) -> list[YearStress]:
     """The design's least-unserved operation over a record laid end to end (storage carried
     across the years, cyclic over the record, as a record design is solved), figures per year."""
-    from optimizer.results.stress_lp import Dispatch
 
     pvs = [year_pv_mw(design, y) for y in years]
     pv = np.concatenate(pvs)
@@ -241,7 +252,6 @@ def stress_of_run(run, synthetic_years: int, progress=lambda _m: None):
         (None, []) outside ``sustained`` mode (chips that may sleep have no unserved load) or
         with no year to replay.
     """
-    from optimizer.resource.synthetic_years import synthetic_year
 
     if run.data.compute.mode != "sustained":
         progress("stress test: only in sustained mode (skipped)")

@@ -18,7 +18,7 @@ import pyomo.environ as pyo
 from optimizer.model.campus import hall_by_parcel, hall_plan
 from optimizer.model.compute import AVERAGE_TARGET_TOL
 from optimizer.model.data import ModelData
-from optimizer.model.registry import integer_decisions, present
+from optimizer.model.registry import integer_decisions, own_roundings, present, present_components
 from optimizer.model.site import rank_sites
 
 #: a capacity [MW_dc] or volume [Mm3] below this counts as nothing built
@@ -43,12 +43,26 @@ class Design:
     site: int | None
     liion: bool = True
     hall: np.ndarray | None = None
+    #: the integers of components that round their own (``Component.rounding`` a hook), by
+    #: registry name (:func:`~optimizer.model.registry.own_roundings`)
+    own: dict | None = None
 
     @property
     def values(self) -> dict[str, np.ndarray]:
         """Registry name of each integer decision -> its value per index."""
         return {"land.buy": self.buy, "pumped_hydro.build": self.build, "compute.count": self.count,
-                "site.building": _Buildings(self)}  # fmt: skip
+                "site.building": _Buildings(self), **(self.own or {})}  # fmt: skip
+
+    @property
+    def off(self) -> frozenset[str]:
+        """The components this design leaves out (their ``switch_off`` sizes fixed at zero)."""
+        return frozenset() if self.liion else frozenset({"battery"})
+
+    def switched_off(self, m: pyo.ConcreteModel) -> list:
+        """The variables of ``m`` this design fixes at zero (``Component.switch_off`` of every
+        present component in :attr:`off`)."""
+        return [v for c in present_components(m) if c.name in self.off and c.switch_off
+                for v in c.switch_off(m)]  # fmt: skip
 
     def _pairs(self, m: pyo.ConcreteModel) -> list:
         values, pairs = self.values, []
@@ -80,8 +94,11 @@ def same_design(a: Design | None, b: Design | None) -> bool:
     """Whether two designs make the same decisions."""
     if a is None or b is None:
         return a is b
+    own_a, own_b = a.own or {}, b.own or {}
     return (a.site, a.liion) == (b.site, b.liion) and all(
         np.array_equal(x, y) for x, y in ((a.buy, b.buy), (a.build, b.build), (a.count, b.count))
+    ) and own_a.keys() == own_b.keys() and all(
+        np.array_equal(own_a[k], own_b[k]) for k in own_a
     )
 
 
@@ -132,6 +149,8 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
     linked (:func:`~optimizer.model.campus.hall_plan`)."""
     cap = np.array([_v(m.land.cap_mw_dc[p]) for p in m.land.P])
     buy = cap > EPS
+    for use in _land_uses(m, data):  # e.g. wind turbines among the parcels
+        buy = buy | use.parcels
     phs = present(m, "pumped_hydro")
     build = (
         np.array([_v(m.phs.volume_mm3[r]) > EPS for r in m.phs.S], dtype=bool)
@@ -156,8 +175,10 @@ def round_design(m: pyo.ConcreteModel, data: ModelData, site: int | None = None)
         buy = buy.copy()
         buy[int(s.site_parcel[site])] = True
         buy[extra] = True
-        return Design(buy=buy, build=build, count=count, site=site, liion=liion, hall=homes)
-    return Design(buy=buy, build=build, count=count, site=site, liion=liion)
+        return Design(buy=buy, build=build, count=count, site=site, liion=liion, hall=homes,
+                      own=own_roundings(m, data))  # fmt: skip
+    return Design(buy=buy, build=build, count=count, site=site, liion=liion,
+                  own=own_roundings(m, data))  # fmt: skip
 
 
 def _integral_site(m: pyo.ConcreteModel, data: ModelData) -> tuple[int | None, np.ndarray]:
@@ -178,28 +199,41 @@ def fix_design(m: pyo.ConcreteModel, design: Design) -> None:
     """Fix every integer decision of ``m`` to ``design`` (the model becomes an LP)."""
     for var, value in design.start(m):
         var.fix(value)
-    if present(m, "battery") and not design.liion:
-        m.battery.energy_mwh.fix(0.0)  # unused technology: presolve drops its hours
-        m.battery.power_mw.fix(0.0)
+    for var in design.switched_off(m):  # unused technology: presolve drops its hours
+        var.fix(0.0)
+
+
+def _land_uses(m: pyo.ConcreteModel, data: ModelData) -> list:
+    """The ``land_use`` of every present component that has one."""
+    return [c.land_use(m, data) for c in present_components(m) if c.land_use is not None]
 
 
 def release_empty_parcels(m: pyo.ConcreteModel, data: ModelData) -> list[int]:
-    """Un-buy every bought parcel that carries no PV, no hall acres and is not the compute
-    site's parcel (its land cost then leaves the objective); return their indices."""
+    r"""Un-buy bought parcels that carry no PV, no hall acres and are not the compute site's
+    parcel (their land cost then leaves the objective), dearest first, as long as the bought
+    parcels left still hold the acres the components need (``Component.land_use``, e.g. wind
+    spacing: :math:`\sum_{p\ bought} A_p \ge` the acres it needs, so the solved values stay
+    feasible); return their indices."""
     s = data.land.site
     keep = set()
     if s is not None and present(m, "site"):
         keep = {int(s.site_parcel[j]) for j in m.site.J if _v(m.site.choose[j]) > 0.5}
         keep |= set(np.flatnonzero(hall_by_parcel(m, len(data.land.ids)) > EPS).tolist())
-    freed = []
     _release_empty_buildings(m)
-    for p in m.land.P:
-        if p in keep or _v(m.land.buy[p]) < 0.5 or _v(m.land.cap_mw_dc[p]) > EPS:
+    acres = data.land.buildable_acres
+    bought = [p for p in m.land.P if _v(m.land.buy[p]) >= 0.5]
+    need = sum(use.acres for use in _land_uses(m, data))
+    spare = float(sum(acres[p] for p in bought)) - need * (1 + 1e-9) if need > 0 else np.inf
+    empty = [p for p in bought if p not in keep and _v(m.land.cap_mw_dc[p]) <= EPS]
+    freed = []
+    for p in sorted(empty, key=lambda p: -float(data.land.price_musd[p])):
+        if acres[p] > spare:
             continue
+        spare -= acres[p]
         m.land.buy[p].fix(0)
         m.land.cap_mw_dc[p].set_value(0.0)
         freed.append(int(p))
-    return freed
+    return sorted(freed)
 
 
 def _release_empty_buildings(m: pyo.ConcreteModel) -> None:

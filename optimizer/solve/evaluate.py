@@ -23,7 +23,7 @@ import pyomo.environ as pyo
 
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
-from optimizer.model.registry import integer_decisions, present
+from optimizer.model.registry import integer_decisions
 from optimizer.solve.branch import has_site_choice, site_fix
 from optimizer.solve.design import Design, release_empty_parcels
 from optimizer.solve.highs import SolveResult
@@ -129,11 +129,10 @@ class Evaluator:
 
 
 def _fixes(m: pyo.ConcreteModel, design: Design) -> list:
-    """Bound fixes of ``design``'s integer decisions in ``m`` (Li-ion at zero when left out)."""
+    """Bound fixes of ``design``'s integer decisions in ``m`` and of the sizes of the
+    components it leaves out (``Component.switch_off``, e.g. Li-ion) at zero."""
     fixes = [(var, v, v) for var, v in design.start(m)]
-    if present(m, "battery") and not design.liion:
-        fixes += [(m.battery.energy_mwh, 0.0, 0.0), (m.battery.power_mw, 0.0, 0.0)]
-    return fixes
+    return fixes + [(var, 0.0, 0.0) for var in design.switched_off(m)]
 
 
 def _columns(session: LpSession) -> list:

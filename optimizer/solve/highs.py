@@ -24,6 +24,7 @@ import pyomo.environ as pyo
 from pyomo.common.errors import InfeasibleConstraintException
 
 from optimizer.solve.outcome import Outcome, bounded_below, classify, proven_bound
+from optimizer.solve.progress import live_progress
 
 HIGHS_INF = 1e20
 MAX_ABS_COEFFICIENT = 1e12  # well inside HiGHS's 1e15 rejection limit
@@ -235,8 +236,6 @@ def run_and_load(h, repn, lp, integer, options: SolveOptions, stage: str, compil
     unscaled residuals up to :data:`ACCEPT_PRIMAL_INFEASIBILITY` counts as solved (the
     independent check replays it with its own tolerances)."""
     import highspy
-
-    from optimizer.solve.progress import live_progress
 
     t1 = time.perf_counter()
     with live_progress(

@@ -51,6 +51,7 @@ from optimizer.solve.windows import (
     WindowRule,
     failure_window,
     fix_sizes_like,
+    profiled,
     replay,
     sizes_of,
     spell_energy_mwh,
@@ -73,10 +74,11 @@ def loop_applies(data: ModelData) -> bool:
     """Whether the loop's relaxation argument holds for ``data`` (:mod:`optimizer.solve.
     windows`): sustained mode, no unserved energy allowed (a share of the record's energy is
     not a per-window limit), the ``capex`` objective and no backup (no objective term that
-    depends on the operation)."""
+    depends on the operation); and PV the only weather-driven source (the replay knows no
+    other)."""
     c = data.compute
     return (c.mode == "sustained" and c.max_unserved == 0 and data.lifecycle.objective == "capex"
-            and "backup" not in data.parts)  # fmt: skip
+            and "backup" not in data.parts and not profiled(data))  # fmt: skip
 
 
 def solve_record(

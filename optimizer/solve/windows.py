@@ -80,12 +80,23 @@ def window_data(record: ModelData, keep: np.ndarray) -> ModelData:
         return record
     hours = np.flatnonzero(keep)
     starts = np.flatnonzero(~keep[(hours - 1) % len(keep)])
+    parts = dict(record.parts)
+    for c in profiled(record):  # other hourly resources (e.g. wind) cut alike
+        parts[c.name] = c.with_profiles(parts[c.name], c.profiles(parts[c.name])[:, hours])
     return replace(
         record,
         pv=replace(record.pv, cf=record.pv.cf[:, hours]),
         segment_starts_h=tuple(int(i) for i in starts),
         bounds=None,
+        parts=parts,
     )
+
+
+def profiled(data: ModelData) -> list:
+    """The registry components of ``data`` besides PV with hourly resource profiles."""
+    from optimizer.model.registry import COMPONENTS
+
+    return [c for c in COMPONENTS if c.profiles is not None and c.name in data.parts]
 
 
 @dataclass

@@ -94,6 +94,8 @@ def run_options(options: dict) -> RunOptions:
             opts.liion = not value
         elif where == "run":
             setattr(opts, attr, value)
+        elif where == "component":
+            opts.components[attr] = value
     solve.live = False
     opts.solve = solve
     return opts

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.bundle import Inputs, load_inputs
 from optimizer.inputs.prices import price_schema
+from optimizer.options import run_option_problems
 from optimizer.sweep.cases import (
     Case,
     case_key,
@@ -47,16 +48,9 @@ def _read_groups(cases: list[Case]) -> tuple[dict[str, Inputs], list[Problem]]:
 
 
 def _option_problems(case: Case, file: str, where: str) -> list[Problem]:
-    from optimizer.cli import _land_option_problems, _option_problems, _unserved_problems
-
-    o = run_options(case.options)
-    out = _option_problems(o.target_flops, o.mode, o.solve.time_limit_s, o.solve.mip_rel_gap,
-                           o.method, o.mount)  # fmt: skip
-    out += _unserved_problems(o.max_unserved, o.mode)
-    out += _land_option_problems(o.max_distance_km, o.max_sites)
-    if o.solve.threads < 1:
-        out.append(Problem("command line", "", "--threads", "must be at least 1", o.solve.threads))
-    return relabel(out, file, where)
+    """The case's run options checked as ``zopt solve`` checks them
+    (:func:`optimizer.options.run_option_problems`), relabelled to the spec."""
+    return relabel(run_option_problems(run_options(case.options)), file, where)
 
 
 def _value_problems(case: Case, inputs: Inputs, file: str, where: str) -> list[Problem]:

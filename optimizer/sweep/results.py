@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.export.manifest import package_versions
 from optimizer.sweep.cases import sens_label
 
 FIRST = ["case_id", "role", "sens_key", "sens_side"]
@@ -142,7 +143,6 @@ def write_xlsx(df: pd.DataFrame, tornado: pd.DataFrame | None, images: dict, pat
 
 def versions() -> dict[str, str]:
     """Versions of zopt, Python, HiGHS, Dask and the libraries."""
-    from optimizer.export.manifest import package_versions
 
     out = package_versions()
     for name in ("dask", "distributed"):

@@ -37,6 +37,8 @@ from optimizer.sweep.prepare import (
     _read_groups,
     _value_problems,
 )
+from optimizer.sweep.roadmap_outputs import write_roadmap
+from optimizer.sweep.runner import run_prepared
 from optimizer.sweep.spec import SweepSpec
 
 YEAR_RANGE = (2000, 2200)
@@ -235,9 +237,6 @@ def run_roadmap(req: RoadmapRequest, reports_dir: Path, scheduler: str | None = 
     :class:`~optimizer.errors.WriteError`.
     """
     import time
-
-    from optimizer.sweep.roadmap_outputs import write_roadmap
-    from optimizer.sweep.runner import run_prepared
 
     t0 = time.perf_counter()
     prep, cases = prepare_roadmap(req)

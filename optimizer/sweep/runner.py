@@ -13,7 +13,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from optimizer.sweep.cases import Case
+import optimizer
+from optimizer.export.runfolder import check_writable
+from optimizer.sweep.cases import Case, group_key
 from optimizer.sweep.prepare import Prepared, prepare
 from optimizer.sweep.results import write_outputs
 from optimizer.sweep.spec import read_spec
@@ -42,7 +44,6 @@ class SweepResult:
 def _package_on_pythonpath() -> None:
     """Make ``optimizer`` importable in worker processes when it is not installed (a checkout
     run with ``PYTHONPATH=.``): its parent folder is put on ``PYTHONPATH``."""
-    import optimizer
 
     root = str(Path(optimizer.__file__).resolve().parents[1])
     parts = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -68,7 +69,6 @@ def open_client(scheduler: str | None, workers: int | None):
 
 def _submit(client, prep: Prepared, todo: list[Case], sweep_dir: Path) -> dict:
     """Scatter each input group once, one profile task per PV setting, one task per case."""
-    from optimizer.sweep.cases import group_key
 
     token = uuid.uuid4().hex[:6]
     scattered, profiles, futures = {}, {}, {}
@@ -141,7 +141,6 @@ def run_prepared(prep: Prepared, sweep_dir: Path, scheduler: str | None, workers
     Returns every case's row (done before and now) and the run info (scheduler, workers,
     dashboard, ran, skipped).
     """
-    from optimizer.export.runfolder import check_writable
 
     check_writable(sweep_dir)
     sweep_dir.mkdir(parents=True, exist_ok=True)

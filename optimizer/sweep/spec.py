@@ -32,6 +32,7 @@ from pathlib import Path
 from optimizer.choices import CHOICES, choice_list
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.prices import price_schema
+from optimizer.model.registry import component_options
 
 #: long option name -> (where it goes, attribute, type): "run" RunOptions, "solve" SolveOptions,
 #: "paths" InputPaths (an input file or a land setting: read once per distinct value)
@@ -62,6 +63,8 @@ OPTIONS: dict[str, tuple[str, str, type]] = {
     "fix-geometry": ("paths", "fix_geometry", bool),
     "column-map": ("paths", "column_map", str),
 }
+#: the registry components' options (``Component.options``): "component" RunOptions.components
+OPTIONS.update({o.name: ("component", o.key, o.kind) for o in component_options()})
 INPUT_FILES = ("parcels", "prices", "chips", "reservoirs", "weather")
 AXIS_KINDS = ("price", "chip_price", "option", "input")
 MAX_CASES = 10_000

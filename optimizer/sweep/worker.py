@@ -14,8 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from optimizer.errors import InputError, ZoptError
+from optimizer.export.summary import summary_dict
 from optimizer.inputs.bundle import Inputs
 from optimizer.inputs.prices import Prices
+from optimizer.pipeline import export_run, run_solve
 from optimizer.resource.profiles import Profiles, build_profiles
 from optimizer.resource.solar import PVSystemParams
 from optimizer.sweep.cases import Case, group_key, input_paths, run_options
@@ -102,7 +104,6 @@ def _publish(tmp: Path, final: Path) -> None:
 def _write_case(sweep_dir: Path, case: Case, run, row: dict, t0: float) -> None:
     """Write the case's run folder (or its row alone when it failed) atomically; the row's
     ``wall_s`` [s] counts from ``t0`` (``time.perf_counter``) to the end of the export."""
-    from optimizer.pipeline import export_run
 
     cases = Path(sweep_dir) / CASES
     cases.mkdir(parents=True, exist_ok=True)
@@ -118,7 +119,6 @@ def _write_case(sweep_dir: Path, case: Case, run, row: dict, t0: float) -> None:
 
 
 def _ok_fields(run) -> dict:
-    from optimizer.export.summary import summary_dict
 
     s = summary_dict(run)
     return {
@@ -141,7 +141,6 @@ def run_case(case: Case, inputs: Inputs, profiles: Profiles | None, sweep_dir: s
     recorded in the row with its exit code and reason. Returns the row (``wall_s``: solve and
     export [s]).
     """
-    from optimizer.pipeline import run_solve
 
     t = time.perf_counter()
     opts = run_options(case.options)

@@ -20,16 +20,16 @@ def storage_table() -> pd.DataFrame:
             # a zero-fixed-cost site the MILP flags as built with nothing in it
             {"technology": "pumped hydro", "site_id": "R1", "built": True,
              "active_volume_m3": -0.0, "stored_energy_mwh": -0.0, "deliverable_energy_mwh": -0.0,
-             "pump_mw": -1e-12, "turbine_mw": -0.0},
+             "charge_mw": -1e-12, "discharge_mw": -0.0},
             {"technology": "pumped hydro", "site_id": "R2", "built": True,
              "active_volume_m3": 2.5e7, "stored_energy_mwh": 3.0e4, "deliverable_energy_mwh": 2.7e4,
-             "pump_mw": 1273.9, "turbine_mw": 454.25},
+             "charge_mw": 1273.9, "discharge_mw": 454.25},
             {"technology": "pumped hydro", "site_id": "R3", "built": False,
              "active_volume_m3": 0.0, "stored_energy_mwh": 0.0, "deliverable_energy_mwh": 0.0,
-             "pump_mw": 0.0, "turbine_mw": 0.0},
+             "charge_mw": 0.0, "discharge_mw": 0.0},
             {"technology": "Li-ion", "site_id": "LIION", "built": True,
              "stored_energy_mwh": 800.0, "deliverable_energy_mwh": 780.0,
-             "pump_mw": 200.0, "turbine_mw": 200.0},
+             "charge_mw": 200.0, "discharge_mw": 200.0},
         ]
     )  # fmt: skip
 
@@ -98,8 +98,9 @@ def test_storage_sheet_rates_the_reservoir_line_for_the_pumps():
     built = table[(table["technology"] == "pumped hydro") & table["built"]]
     assert len(built) >= 1
     for _, row in built.iterrows():
-        assert row["line_mw"] >= max(row["pump_mw"], row["turbine_mw"]) * (1 - 1e-6)
-        assert row["pump_mw"] > row["turbine_mw"]  # the case the old rating got wrong
+        # a reservoir's charge is its pumps' draw, its discharge its turbines' output
+        assert row["line_mw"] >= max(row["charge_mw"], row["discharge_mw"]) * (1 - 1e-6)
+        assert row["charge_mw"] > row["discharge_mw"]  # the case the old rating got wrong
     import pandas as pd
 
     sheet = pd.read_excel(folder / "bom.xlsx", "Storage")

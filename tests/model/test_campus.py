@@ -19,9 +19,8 @@ from test_site import site_case, site_data
 from tiny import tiny_data
 
 from optimizer.errors import InfeasibleError
-from optimizer.inputs.capacity import target_beyond_resources
 from optimizer.model.data import LandData, SiteData
-from optimizer.model.diagnose import explain_infeasible
+from optimizer.model.diagnose import explain_infeasible, target_beyond_resources
 from optimizer.model.site import extract_site
 from optimizer.results.solution import extract_solution
 from optimizer.results.verify import verify_solution

@@ -4,9 +4,10 @@ Each plant is drawn from a seed: two to four parcels (or the three-parcel comput
 ``test_site``), a two-day year of random daylight, zero to two pumped-hydro sites, Li-ion on or
 off, one to three chip types (different price, power and FLOPS; a limited one at times), a data
 hall with its fixed O&M, a mode (sustained, average, peak), an objective (capex, lifecycle with
-chips on a 5-year life, the hall on 20, PV on 32.5), a gas backup with a share limit, and in
-sustained mode an unserved-energy allowance. Large enough to branch, small enough that HiGHS's
-own branch and bound proves the optimum in well under a second.
+chips on a 5-year life, the hall on 20, PV on 32.5), a gas backup with a share limit, wind (a
+third of the plants outside peak mode), and in sustained mode an unserved-energy allowance.
+Large enough to branch, small enough that HiGHS's own branch and bound proves the optimum in
+well under a second.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tiny import tiny_data, tiny_phs
 from optimizer.model.backup import BackupData
 from optimizer.model.data import BatteryData, ComputeData, LandData
 from optimizer.model.lifecycle import LifecycleData
+from optimizer.model.wind import WindData
 from optimizer.solve.design import Design
 
 LIFECYCLE = LifecycleData(
@@ -104,7 +106,19 @@ def random_plant(seed: int):
         data.parts["backup"] = BackupData("gas", 900.0, 9_000.0, 3.5, 5.0, 440.0, share, 20.0)
     if mode == "sustained" and rng.uniform() < 0.25:
         data.compute.max_unserved = float(rng.uniform(0.01, 0.1))
+    _wind(np.random.default_rng(seed + 100_000), data)  # own stream: the other draws unchanged
     return data, _start(rng, data)
+
+
+def _wind(rng: np.random.Generator, data) -> None:
+    """Wind in about a third of the plants that are not in peak mode: a random hourly capacity
+    factor (calm hours among them), cost and spacing around PV's."""
+    if data.compute.mode == "peak" or rng.uniform() >= 0.35:
+        return
+    cf = np.where(rng.uniform(size=data.hours) < 0.3, 0.0, rng.uniform(0.05, 0.8, data.hours))
+    cost, fom, spacing = rng.uniform(0.8, 2.5), rng.uniform(0, 0.05), rng.uniform(0.005, 0.08)
+    data.parts["wind"] = WindData(cf, float(cost), float(fom), float(spacing),
+                                  10.0, 100.0, 0.1, 0.15)  # fmt: skip
 
 
 def _stack(sites):

@@ -265,6 +265,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress, labels=()):
     returns ``(strategy, basis)`` (``basis["out"]``: this run's LP-relaxation basis). A record
     of the years ``labels`` (one design for all) goes to the loop over weather windows
     (:mod:`optimizer.solve.record`) where its relaxation argument holds."""
+    from optimizer.results.stress_lp import least_unserved
     from optimizer.solve.record import loop_applies, solve_record
 
     start = _warm_design(paths, opts, data, progress)
@@ -276,7 +277,7 @@ def _solve(data, paths: InputPaths, opts: RunOptions, progress, labels=()):
         if len(labels) > 1 and loop_applies(data):
             return solve_record(data, opts.solve, list(labels), opts.method,
                                 lambda: _why_infeasible(data, opts, progress), progress,
-                                start=start), basis  # fmt: skip
+                                start=start, lp_replay=least_unserved), basis  # fmt: skip
         strategy = solve_with_gap(
             data,
             opts.solve,

@@ -91,12 +91,17 @@ def solve_record(
     start: Design | None = None,
     add: str = "worst",
     rule: WindowRule = WindowRule(),
+    lp_replay: Callable | None = None,
 ) -> RecordResult:
     """Solve the hourly ``record`` data (N x 8,760 hours, years ``labels``) by the loop of the
     module doc; ``options`` (:class:`~optimizer.solve.highs.SolveOptions`) bound the whole
     loop; ``start``: a design evaluated first (``--warm-start``); ``add``: ``"worst"`` or
     ``"all"`` violated years per iteration; ``rule``: the year length and how windows are cut
-    (:class:`~optimizer.solve.windows.WindowRule`)."""
+    (:class:`~optimizer.solve.windows.WindowRule`); ``lp_replay``: the stress LP
+    (:func:`~optimizer.results.stress_lp.least_unserved`, handed down by the caller: the
+    results layer sits above this one) for the designs the greedy replay does not settle
+    (with several stores, or one never full); None: only the greedy replay, such a design
+    then goes straight to the record's LP (:meth:`_Loop.final`)."""
     if add not in ADD_CHOICES:
         raise ValueError(f"add must be one of {ADD_CHOICES} (found {add!r})")
     loop = _Loop(record, options, labels, method, explain_infeasible, progress, rule)
@@ -108,8 +113,12 @@ def solve_record(
         if inner is None:
             break
         sizes = sizes_of(inner.model, inner.data)
-        rep = replay(record, sizes)
+        rep = replay(record, sizes, lp_replay)
         loop.seconds("replay")
+        if rep is None:
+            loop.progress("record loop: no replay for this design (several stores and no "
+                          "stress LP); it is evaluated on the whole record")  # fmt: skip
+            break
         grown = loop.violations(rep, keep, add, sizes.energy_mwh)
         if grown is None:  # every hour of every year served
             break

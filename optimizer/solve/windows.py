@@ -33,20 +33,21 @@ relaxation of the record model with the same objective:
 energy and powers, the facility load) fixed on the whole record, the least unserved energy
 hour by hour, storage cyclic over the record as in the record model: with one store by its
 greedy operation (:func:`greedy_cyclic`, exact), else by the stress LP
-(:func:`~optimizer.results.stress_lp.least_unserved`). It only chooses windows: no bound
-depends on it, since the loop's upper bound is the design solved on every hour of the record
-(:mod:`optimizer.solve.record`). No unserved hour: the design holds in every hour of every
-year, carried across the years. Otherwise :func:`failure_window` picks the hours to add.
+(:func:`~optimizer.results.stress_lp.least_unserved`, handed down by the caller). It only
+chooses windows: no bound depends on it, since the loop's upper bound is the design solved
+on every hour of the record (:mod:`optimizer.solve.record`). No unserved hour: the design
+holds in every hour of every year, carried across the years. Otherwise :func:`failure_window`
+picks the hours to add.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from optimizer.model.data import ModelData
-from optimizer.results.stress_lp import least_unserved
 
 HOURS_PER_YEAR = 8760
 #: an hour counts as unserved above this share of the load [-] (as the stress test)
@@ -115,12 +116,13 @@ class Sizes:
 
 
 def sizes_of(model, data: ModelData) -> Sizes:
-    """The :class:`Sizes` of a solved model (read with the components' own extract hooks)."""
-    from optimizer.model.pv import profile_capacity_mw_dc
-    from optimizer.results.solution import extract_solution
+    """The :class:`Sizes` of a solved model, read with the components' own ``extract`` hooks
+    (:mod:`optimizer.model.registry`)."""
+    from optimizer.model.registry import present_components
 
-    sol = extract_solution(model, data)
-    units = [u for part in sol.parts.values() if isinstance(part, dict)
+    parts = {c.name: c.extract(model, data) for c in present_components(model)
+             if c.extract is not None}  # fmt: skip
+    units = [u for part in parts.values() if isinstance(part, dict)
              for u in part.get("storage", [])]  # fmt: skip
     storage = [{"eff_in": float(u.eff_in), "eff_out": float(u.eff_out),
                 "loss_mwh_per_h": max(float(u.loss_mwh_per_h), 0.0),
@@ -129,8 +131,10 @@ def sizes_of(model, data: ModelData) -> Sizes:
                 "discharge_mw": max(float(u.discharge_cap_mw), 0.0)}
                for u in units if u.energy_mwh > 1e-6 and u.discharge_cap_mw > 1e-6]  # fmt: skip
     c = data.compute
-    load = c.pue * float(c.it_mw_per_chip @ sol.parts["compute"]["count"])
-    return Sizes(profile_capacity_mw_dc(sol, data), storage, load)
+    load = c.pue * float(c.it_mw_per_chip @ parts["compute"]["count"])
+    mw_dc = np.bincount(data.land.profile, weights=parts["land"]["mw_dc"],
+                        minlength=data.pv.cf.shape[0])  # fmt: skip
+    return Sizes(mw_dc, storage, load)
 
 
 @dataclass
@@ -157,17 +161,21 @@ class Replay:
         return out
 
 
-def replay(record: ModelData, sizes: Sizes) -> Replay:
+def replay(record: ModelData, sizes: Sizes, lp: Callable | None) -> Replay | None:
     """Replay ``sizes`` on every hour of the hourly ``record`` (module doc): by the greedy
     operation of :func:`greedy_cyclic` with one storage unit (exact there, ~0.3 s for ten
-    years), else by the stress LP (10-17 s for ten years on 2 shared cores)."""
+    years), else by ``lp`` (the stress LP,
+    :func:`~optimizer.results.stress_lp.least_unserved`, handed down by the caller since the
+    results layer sits above this one; 10-17 s for ten years on 2 shared cores); None when
+    neither settles it."""
     pv = sizes.mw_dc @ record.pv.cf
     if len(sizes.units) == 1:
         out = greedy_cyclic(pv, sizes.load_mw, sizes.units[0])
         if out is not None:
             return Replay(out[0], out[1], sizes.load_mw, "greedy (one store, cyclic)")
-    load = np.full(pv.shape, sizes.load_mw)
-    out = least_unserved(sizes.units, pv, load)
+    if lp is None:
+        return None
+    out = lp(sizes.units, pv, np.full(pv.shape, sizes.load_mw))
     return Replay(out.unserved_mw, out.level_mwh, sizes.load_mw, out.status)
 
 

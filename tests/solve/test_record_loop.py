@@ -14,6 +14,7 @@ from tiny import tiny_data
 
 from optimizer.model.data import BatteryData
 from optimizer.model.steps import coarse_steps, exact_steps
+from optimizer.results.stress_lp import least_unserved
 from optimizer.solve.highs import SolveOptions
 from optimizer.solve.record import solve_record
 from optimizer.solve.strategy import solve_with_gap
@@ -98,7 +99,7 @@ def test_loop_adds_the_failing_year_and_proves_the_record_optimum():
     best = optimum(full)
     lines = []
     r = solve_record(full, EXACT, ["y1", "y2 dull", "y3"], method="direct",
-                     progress=lines.append, rule=RULE)  # fmt: skip
+                     progress=lines.append, rule=RULE, lp_replay=least_unserved)  # fmt: skip
     first = r.iterations[0]
     assert first["windows"] == ["year 1"]
     assert "y2 dull" in [v["year"] for v in first["violated"]]
@@ -114,7 +115,8 @@ def test_loop_adds_the_failing_year_and_proves_the_record_optimum():
 def test_loop_stops_at_once_when_the_design_year_is_the_worst():
     """All years alike: the design on year 1 holds the record after one search."""
     full = record((SUNNY, SUNNY, SUNNY))
-    r = solve_record(full, EXACT, ["a", "b", "c"], method="direct", rule=RULE)
+    r = solve_record(full, EXACT, ["a", "b", "c"], method="direct", rule=RULE,
+                     lp_replay=least_unserved)
     assert len(r.iterations) == 1 and r.iterations[0]["violated"] == []
     assert r.upper_bound == pytest.approx(optimum(full), rel=1e-6)
 
@@ -137,7 +139,6 @@ def test_greedy_replay_of_one_store_matches_the_stress_lp():
     """One store, random sunny-and-dull horizons whose store fills at times: the greedy cyclic
     operation leaves exactly the stress LP's least unserved energy (its waived losses of an
     empty store counted as unserved), and both say 'holds' for the same designs."""
-    from optimizer.results.stress_lp import least_unserved
     from optimizer.solve.windows import greedy_cyclic
 
     rng = np.random.default_rng(1)
@@ -169,7 +170,8 @@ def test_a_loop_stopped_by_the_time_limit_says_so_and_stays_proven():
     best = optimum(full)
     lines = []
     r = solve_record(full, replace(EXACT, time_limit_s=0.05), ["y1", "y2 dull", "y3"],
-                     method="direct", progress=lines.append, rule=RULE)  # fmt: skip
+                     method="direct", progress=lines.append, rule=RULE,
+                     lp_replay=least_unserved)  # fmt: skip
     assert r.time_limit_reached and "time limit reached" in r.status
     assert any("record loop: time limit reached" in ln for ln in lines)
     assert r.iterations[-1]["violated"]  # stopped with a year still failing

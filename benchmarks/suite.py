@@ -251,6 +251,10 @@ def cases(folder: Path) -> dict[str, tuple]:
         # one design for every year of a record (issue 20): the loop over weather windows
         "record of 3 synthetic years 1e21": (InputPaths, replace(base, weather_years=3)),
         "record of 10 synthetic years 1e21": (InputPaths, replace(base, weather_years=10)),
+        "record of 3 synthetic years, reliability 0.999, 1e21": (
+            InputPaths,
+            replace(base, weather_years=3, max_unserved=0.001),
+        ),
         "cloudy: Greensboro NC TMY3, 60 parcels 1e20": (
             lambda: InputPaths(**dict(zip(("parcels", "reservoirs", "weather"),
                                           cloudy_case(folder), strict=True))),  # fmt: skip

@@ -18,6 +18,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from optimizer.cli_errors import fail
 from optimizer.errors import InputError, Problem, ZoptError
 
 console = Console(emoji=False)
@@ -104,19 +105,9 @@ def register(app: typer.Typer) -> None:
                 (folder["tmp"] / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
                 plot_weather_years(years, folder["tmp"] / "weather_years.png")
         except ZoptError as exc:
-            _fail(exc)
+            fail(exc)
         if as_json:
             print(json.dumps({**block, "folder": str(folder["path"])}, indent=2))
             return
         console.print(stress_table(block))
         console.print(str(folder["path"]), markup=False, highlight=False, soft_wrap=True)
-
-
-def _fail(exc: ZoptError) -> None:
-    if isinstance(exc, InputError):
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-        err.print(f"{len(exc.problems)} input problem(s); nothing was written.", style="red")
-    else:
-        err.print(f"{type(exc).__name__}: {exc}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(exc.exit_code)

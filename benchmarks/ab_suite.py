@@ -9,9 +9,9 @@ The base commit is checked out once into a git worktree (``--base-tree``, defaul
 ``../wt/base``); each case then runs through ``run_case`` of the base tree's own suite and of
 this tree's, one after the other in a fresh process each (its own imports, the same PV cache),
 the base first on even cases and second on odd ones. A case the base's suite does not have
-runs on this tree only. Printed: a Markdown table with both answers, gaps and wall times
-and the reference LP time [s] of the machine measured around each pair
-(:func:`suite.reference_lp_s`).
+runs on this tree only. Printed: a Markdown table with both answers, gaps and wall times,
+this tree's peak memory per case (its process's) and the reference LP time [s] of the machine
+measured around each pair (:func:`suite.reference_lp_s`).
 """
 
 from __future__ import annotations
@@ -91,17 +91,19 @@ def main() -> None:
         names = [n for n in names if n in {c.strip() for c in args.cases.split(";")}]
     in_base = _names(base)
     print(
-        "| case | base answer | base gap | base wall [s] | answer | gap | wall [s] | ref LP [s] |"
+        "| case | base answer | base gap | base wall [s] | answer | gap | wall [s] | "
+        "peak memory [MB] | ref LP [s] |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     rows = {}
     for i, name in enumerate(names):
         ref = reference_lp_s()
         order = [("base", base), ("head", HERE)] if i % 2 == 0 else [("head", HERE), ("base", base)]
         got = {k: _run(t, name) for k, t in order if k == "head" or name in in_base}
         rows[name] = {**got, "reference_lp_s": ref}
-        print(f"| {name} | {_cell(got.get('base'))} | {_cell(got.get('head'))} | {ref:.2f} |",
-              flush=True)  # fmt: skip
+        mem = got["head"].get("peak_rss_mb", float("nan"))
+        print(f"| {name} | {_cell(got.get('base'))} | {_cell(got.get('head'))} | {mem:,.0f} | "
+              f"{ref:.2f} |", flush=True)  # fmt: skip
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))
 

@@ -2,18 +2,21 @@
 
 Run from the repository root (after the README's install)::
 
-    PYTHONPATH=. python benchmarks/suite.py [--cases a,b,...] [--repeat N] [--json out.json]
+    PYTHONPATH=. python benchmarks/suite.py [--cases a,b,...] [--json out.json]
 
 ``--cases`` takes parts of case names (e.g. ``roads``), separated by commas; a part that
 itself holds a comma (``"4,000 parcels"``) is taken whole when some case name contains it.
 
 Each case is a full run through :mod:`optimizer.pipeline` (read, PV yield, solve, independent
-check, export to a temporary reports folder), at the default ``--mip-gap`` and time limit. Per
-case it records the wall time of each stage and of each solver call, the proven gap, the total
-cost, whether any stage reached its time limit, and the exit the CLI would give (0, or the
-error's class for infeasible cases). Generated inputs (the user layer far from the reservoirs,
-the single-chip catalogue, 10,000 parcels) are written deterministically into a temporary
-folder. Prints a Markdown table; ``--json`` also writes every figure.
+check, export to a temporary reports folder), at the default ``--mip-gap`` and time limit, in a
+fresh Python process with an empty PV cache of its own (every case pays its PV yield, as a
+first run does; ``ZOPT_CACHE_DIR`` in a temporary folder). Per case it records the peak
+resident memory of that process (inputs generated there included), the wall time of each
+stage and of each solver call, the proven gap, the total cost, whether any stage reached its
+time limit, and the exit the CLI would give (0, or the error's class for infeasible cases).
+Generated inputs (the user layer far from the reservoirs, the single-chip catalogue, 10,000
+parcels) are written deterministically into a temporary folder. Prints a Markdown table;
+``--json`` also writes every figure.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ import argparse
 import json
 import os
 import platform
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -256,8 +262,9 @@ def cases(folder: Path) -> dict[str, tuple]:
             replace(base, weather_years=3, max_unserved=0.001),
         ),
         "cloudy: Greensboro NC TMY3, 60 parcels 1e20": (
-            lambda: InputPaths(**dict(zip(("parcels", "reservoirs", "weather"),
-                                          cloudy_case(folder), strict=True))),  # fmt: skip
+            lambda: InputPaths(
+                **dict(zip(("parcels", "reservoirs", "weather"), cloudy_case(folder), strict=True))
+            ),  # fmt: skip
             replace(base, target_flops=1e20),
         ),
     }
@@ -285,19 +292,35 @@ def run_case(paths: InputPaths, opts: RunOptions, reports: Path) -> dict:
             for st in s["stages"]
         ],
         "record_loop": s.get("record_loop"),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def run_isolated(name: str) -> dict:
+    """Case ``name`` in a fresh process (``--one``) with an empty PV cache; its row."""
+    here = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "PYTHONPATH": str(here.parent), "ZOPT_CACHE_DIR": f"{tmp}/pv"}
+        p = subprocess.run(
+            [sys.executable, str(here / "suite.py"), "--one", name, "--folder", tmp],
+            env=env, capture_output=True, text=True,
+        )  # fmt: skip
+    if p.returncode != 0:
+        return {"exit": f"rc {p.returncode}", "message": p.stderr[-300:], "wall_s": float("nan")}
+    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def row(name: str, r: dict) -> str:
     """A Markdown table row."""
     if r["exit"] != 0:
-        return f"| {name} | {r['exit']} | | | | {r['wall_s']:.1f} | {r['message'][:90]} |"
+        return f"| {name} | {r['exit']} | | | | {r['wall_s']:.1f} | | {r['message'][:90]} |"
     t = r["timings_s"]
     limit = "yes" if r["time_limit_reached"] else "no"
     calls = ", ".join(f"{st['seconds']:.1f}" for st in r["stages"])
     return (
         f"| {name} | ${r['cost_usd']:,.0f} | {100 * r['gap']:.3f}% | {limit} | "
-        f"{t.get('solve', 0):.1f} ({calls}) | {r['wall_s']:.1f} | {r['status']} |"
+        f"{t.get('solve', 0):.1f} ({calls}) | {r['wall_s']:.1f} | "
+        f"{r.get('peak_rss_mb', float('nan')):,.0f} | {r['status']} |"
     )
 
 
@@ -309,15 +332,22 @@ def main() -> None:
         help="comma-separated parts of case names, e.g. 'roads' (default: all)",
     )
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--one", default=None, help=argparse.SUPPRESS)  # a case, in this process
+    ap.add_argument("--folder", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one is not None:  # the worker of run_isolated: the row as JSON on the last line
+        make_paths, opts = cases(args.folder)[args.one]
+        print(json.dumps(run_case(make_paths(), opts, args.folder / "reports"), default=float))
+        return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; reference LP {reference_lp_s():.2f} s\n"
     )
     print(
-        "| case | total cost | proven gap | time limit | solve [s] (per call) | wall [s] | status |"
+        "| case | total cost | proven gap | time limit | solve [s] (per call) | wall [s] | "
+        "peak memory [MB] | status |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -325,10 +355,10 @@ def main() -> None:
         wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
         if any(args.cases.strip() in name for name in all_cases):
             wanted = [args.cases.strip()]  # a part with a comma, e.g. "4,000 parcels"
-        for name, (make_paths, opts) in all_cases.items():
+        for name in all_cases:
             if wanted and not any(w in name for w in wanted):
                 continue
-            out[name] = run_case(make_paths(), opts, folder / "reports")
+            out[name] = run_isolated(name)
             print(row(name, out[name]), flush=True)
     after = reference_lp_s()
     print(f"\nreference LP after the suite: {after:.2f} s")

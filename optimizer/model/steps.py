@@ -24,9 +24,10 @@ Q^{out}_s / \\eta^{out} - \\lambda)`.
   only loosen), not the other way round, so its optimum is a lower bound of the hourly
   optimum. Not in ``peak`` mode: there the load is served in the best PV hour only, a maximum
   over hours that averaging lowers (a coarse optimum may then exceed the hourly one).
-  The search uses it only to *screen* (a coarse bound above the incumbent proves a
-  branch cannot hold the optimum, :mod:`optimizer.solve.branch`); every answer and every
-  design comes from the exact steps.
+  Any blocks of consecutive steps (:func:`block_starts`, :func:`split_blocks`,
+  :func:`merge_steps`) give such a relaxation. The search bounds with it
+  (:mod:`optimizer.solve.relaxation`: aggregated LPs) and takes designs rounded from it, but
+  every design is evaluated, and every answer checked, on the exact steps.
 
 :func:`~optimizer.model.hours.expand_steps` maps per-step arrays back to hours (flows constant
 within a step, levels interpolated linearly).
@@ -42,7 +43,14 @@ from optimizer.model.data import ModelData
 from optimizer.model.hours import expand_steps
 from optimizer.model.registry import COMPONENTS
 
-__all__ = ["coarse_steps", "exact_steps", "expand_steps"]
+__all__ = [
+    "block_starts",
+    "coarse_steps",
+    "exact_steps",
+    "expand_steps",
+    "merge_steps",
+    "split_blocks",
+]
 
 
 def _profiled(data: ModelData) -> list:
@@ -50,9 +58,10 @@ def _profiled(data: ModelData) -> list:
     return [c for c in COMPONENTS if c.profiles is not None and c.name in data.parts]
 
 
-def _merge(data: ModelData, starts: np.ndarray) -> ModelData:
+def merge_steps(data: ModelData, starts: np.ndarray) -> ModelData:
     """``data`` with the steps beginning at ``starts`` (sorted indices into the current steps,
-    the first 0) merged: profiles averaged by step length, lengths summed."""
+    the first 0) merged: profiles averaged by step length, lengths summed. Exact where the
+    merged steps have identical profiles, else a relaxation (module docstring)."""
     w = data.weights_h
     bounds = np.append(starts, data.hours)
     step_h = np.add.reduceat(w, starts)
@@ -92,13 +101,35 @@ def exact_steps(data: ModelData) -> ModelData:
     starts = _runs(cf, data.segment_start_steps)
     if len(starts) == data.hours:
         return data
-    return _merge(data, starts)
+    return merge_steps(data, starts)
+
+
+def block_starts(data: ModelData, block_h: float) -> np.ndarray:
+    """Start indices of blocks of consecutive steps of at most ``block_h`` hours each (a step
+    longer than that, e.g. a merged night, stays alone; a block never straddles a segment
+    start, which would link the free level to the hours before)."""
+    starts, used = [0], 0.0
+    breaks = data.segment_start_steps
+    for i, w in enumerate(data.weights_h):
+        if i and (used + w > block_h or i in breaks):
+            starts.append(i)
+            used = 0.0
+        used += w
+    return np.asarray(starts)
+
+
+def split_blocks(starts: np.ndarray, n_steps: int, split: np.ndarray) -> np.ndarray:
+    """The partition ``starts`` (block start indices into ``n_steps`` steps) with every block
+    ``b`` where ``split[b]`` is true cut into its single steps (a refinement: it only adds
+    starts, so the merged model it gives is a tighter relaxation than that of ``starts``)."""
+    ends = np.append(starts[1:], n_steps)
+    cut = [np.arange(a, e) for a, e, s in zip(starts, ends, split, strict=True) if s and e - a > 1]
+    return np.unique(np.concatenate([starts, *cut])) if cut else np.asarray(starts)
 
 
 def coarse_steps(data: ModelData, block_h: float) -> ModelData:
-    """``data`` with consecutive steps merged into blocks of at most ``block_h`` hours (a step
-    longer than that, e.g. a merged night, stays alone): a relaxation (module docstring). A
-    block never straddles a segment start (it would link the free level to the hours before).
+    """``data`` with consecutive steps merged into blocks of at most ``block_h`` hours
+    (:func:`block_starts`): a relaxation (module docstring).
 
     Parameters
     ----------
@@ -111,14 +142,7 @@ def coarse_steps(data: ModelData, block_h: float) -> ModelData:
         raise ValueError(f"block_h must be at least 1 h (found {block_h})")
     if data.compute.mode == "peak":
         raise ValueError("coarse steps are no relaxation in peak mode (the best hour is a max)")
-    starts, used = [0], 0.0
-    breaks = data.segment_start_steps  # a block never straddles a free start level
-    for i, w in enumerate(data.weights_h):
-        if i and (used + w > block_h or i in breaks):
-            starts.append(i)
-            used = 0.0
-        used += w
+    starts = block_starts(data, block_h)
     if len(starts) == len(data.weights_h):
         return data
-    return _merge(data, np.asarray(starts))
-
+    return merge_steps(data, starts)

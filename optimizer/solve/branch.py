@@ -21,28 +21,25 @@ LP that HiGHS proved optimal (+inf when it proved it infeasible); an LP that sto
 other reason proves nothing, and its group counts with its parent's bound (:meth:`Solver.bound`).
 The cheapest leaves are rounded to designs and evaluated exactly.
 
-A group that needs an LP of its own, solved cold (the "no reservoir" pattern, a compute site
-when the root LP has no site choice), is first *screened* (:func:`screen`) on coarse time steps
-(:func:`~optimizer.model.steps.coarse_steps`, a relaxation of the same group): a coarse optimum
-at or above the target prunes the group with that bound, proven, and no design; otherwise the
-exact LP runs as before.
+A group that needs an LP of its own (the "no reservoir" pattern, a compute site when the root
+LP has no site choice) is bounded by its *aggregated* LP
+(:func:`~optimizer.solve.relaxation.aggregated`: merged time steps, a relaxation of the same
+group, refined where energy has a price): a bound at or above the target prunes the group,
+proven, without a design; otherwise that LP is the group's relaxation, its bound the group's,
+its solution rounded to the group's design (evaluated exactly like every design).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pyomo.environ as pyo
 
-from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.registry import present
-from optimizer.model.steps import coarse_steps
 from optimizer.solve.design import round_design
-from optimizer.solve.highs import SolveResult
-from optimizer.solve.session import LpSession
+from optimizer.solve.relaxation import Solver, aggregated
 
 #: leaves rounded to designs and evaluated, cheapest bound first (set by hand, not measured:
 #: an evaluation costs 0.1-2 s against the leaves' 1-40 s; changes only the incumbent, never a
@@ -53,14 +50,6 @@ MAX_EVALUATIONS = 4
 #: leaves, 140 s -> 47 s; see benchmarks/RESULTS.md)
 PATTERN_EVALUATIONS = 2
 NO_RESERVOIR = "no reservoir"
-#: coarse step lengths [h] a cold group LP is screened on, coarsest first (measured on the
-#: embedded 1e20 average case, "no reservoir": exact 13.6 s, 4 h blocks 1.4 s at 1.9 % below
-#: the exact bound, far above the target; on 4,000 spread parcels, a compute site: exact
-#: 17-29 s, 4 h 2 s at 1.3 % below, 2 h 4-6 s at 0.5 % below, which prunes every site the exact
-#: LP prunes there; see benchmarks/RESULTS_search.md)
-SCREEN_BLOCKS_H = (4.0, 2.0)
-#: a coarse model keeps at most this share of the exact steps, else screening saves too little
-SCREEN_MAX_SHARE = 0.8
 
 
 @dataclass
@@ -71,14 +60,6 @@ class Leaf:
     pattern: str
     bound: float
     design: object = None
-
-
-def _counted(m: pyo.ConcreteModel) -> None:
-    """Add ``m.phs.n_built`` = number of built sites (a column whose bounds select a pattern)."""
-    if present(m, "pumped_hydro"):
-        b = m.phs
-        b.n_built = pyo.Var(bounds=(0, len(b.S)))
-        b.n_built_def = pyo.Constraint(expr=sum(b.build[s] for s in b.S) == b.n_built)
 
 
 def patterns(m: pyo.ConcreteModel, ids: list[str]) -> list[tuple[str, list]]:
@@ -113,68 +94,6 @@ def has_site_choice(m: pyo.ConcreteModel) -> bool:
     return m.component("site") is not None and m.site.component("choose") is not None
 
 
-class Solver:
-    """An LP relaxation compiled once (:class:`LpSession`) plus the strategy's stage log.
-
-    ``data`` is what the model was built from; ``basis_in``: a saved basis file to start the
-    first solve from (ignored when it does not fit).
-    """
-
-    def __init__(self, run, data: ModelData, name: str, basis_in: bytes | None = None):
-        t = time.perf_counter()
-        self.m = build_model(data)
-        _counted(self.m)
-        run.build_s += time.perf_counter() - t
-        t = time.perf_counter()
-        self.session = LpSession(self.m, run.options)
-        self.session.read_basis(basis_in)
-        run.solve_s += time.perf_counter() - t
-        self.run, self.data, self.name = run, data, name
-        self.root_objective, self.root_design, self.root_values = float("nan"), None, {}
-
-    def keep_root(self, objective: float, design) -> None:
-        """Remember the root solve (its objective [$M], rounded design and reservoir values)
-        before later solves overwrite the model's values."""
-        self.root_objective, self.root_design = objective, design
-        if present(self.m, "pumped_hydro"):
-            b = self.m.phs
-            self.root_values = {id(v): pyo.value(v) for v in [*b.build.values(), b.n_built]}
-
-    @property
-    def root_build_whole(self) -> bool:
-        """Whether the root LP built every reservoir site wholly or not at all."""
-        return all(abs(x - round(x)) <= 1e-6 for x in self.root_values.values())
-
-    def satisfies(self, fixes: list) -> bool:
-        """Whether the root solution meets every ``(variable, lower, upper)`` of ``fixes``."""
-        vals = [(self.root_values.get(id(v)), lo, hi) for v, lo, hi in fixes]
-        return bool(fixes) and all(x is not None and lo - 1e-9 <= x <= hi + 1e-9
-                                   for x, lo, hi in vals)  # fmt: skip
-
-    def solve(self, fixes: list, label: str) -> SolveResult:
-        """Solve under ``fixes`` (warm from the last solve's basis) and log the stage."""
-        t = time.perf_counter()
-        stage = f"{self.name}: {label}" if label else self.name
-        r = self.session.solve(fixes, stage, self.run.left_s())
-        self.run.solve_s += time.perf_counter() - t
-        self.run.log(r, time.perf_counter() - t)
-        return r
-
-    def bound(self, fixes: list, label: str) -> float:
-        """Proven LP bound [$M] under ``fixes``: its optimum when HiGHS proves it optimal, inf
-        when it proves it infeasible, and -inf for anything else (a time limit, numerical
-        trouble: nothing proven, the branch stays open at its parent's bound, and the stage
-        log says so; also when the time limit has already passed, without a solve)."""
-        if self.run.out_of_time():
-            self.run.skip(f"{self.name}: {label}" if label else self.name)
-            return float("-inf")
-        r = self.solve(fixes, label)
-        if r.optimal or r.infeasible:
-            return r.bound
-        self.run.stages[-1]["note"] = "proves nothing: the branch stays open at its parent's bound"
-        return float("-inf")
-
-
 def _level(solver: Solver, cases: dict, site_of) -> dict[str, Leaf]:
     """Solve ``solver`` under every ``name -> fixes`` of ``cases``; round each to a design
     (compute site ``site_of(name)``, None: ranked)."""
@@ -188,37 +107,34 @@ def _level(solver: Solver, cases: dict, site_of) -> dict[str, Leaf]:
     return out
 
 
-def screen(run, data: ModelData, name: str) -> float | None:
-    """A proven bound [$M] at or above ``run.target()`` for every design of ``data`` (a group's
-    model data) from a coarse relaxation of it, or None when no screen of
-    :data:`SCREEN_BLOCKS_H` reaches the target (the exact LP must decide).
+def group_relaxation(run, data: ModelData, name: str) -> tuple[Solver | None, float | None]:
+    """The relaxation of a group that needs an LP of its own (``data``: the group's model
+    data on the exact steps): ``(solver, None)`` to bound and round the group with, or
+    ``(None, bound)`` when the group is pruned (``bound`` [$M] at or above ``run.target()``,
+    proven, no design).
 
-    The argument: :func:`~optimizer.model.steps.coarse_steps` is a relaxation of ``data``
-    (module docstring of :mod:`optimizer.model.steps`), so the coarse LP optimum (+inf when
-    HiGHS proves it infeasible) is at most the optimum of any design of the group; only an
-    optimal or infeasible outcome is used (:meth:`Solver.bound`)."""
-    if run.best.cost == float("inf") or data.compute.mode == "peak":
-        return None  # nothing to prune against; peak mode: coarse steps relax nothing
-    for block_h in SCREEN_BLOCKS_H:
-        coarse = coarse_steps(data, block_h)
-        if coarse.hours > SCREEN_MAX_SHARE * data.hours:
-            continue
-        value = Solver(run, coarse, f"{name}, {block_h:g} h steps").bound([], "screen")
-        if value >= run.target():
-            run.stages[-1]["note"] = "screen: the coarse bound prunes the group"
-            return value
-    return None
+    The solver is the group's aggregated LP (:func:`~optimizer.solve.relaxation.aggregated`,
+    from the root's blocks when it has them, refined until it reaches the target or settles:
+    a relaxation of the group, so its bound is proven); the exact LP only where aggregation
+    does not apply (``peak`` mode) or proved nothing."""
+    agg = aggregated(run, data, name, starts=run.partition_for(data), stop_at=run.target())
+    if agg is None:
+        return Solver(run, data, name), None
+    if agg.bound >= run.target():
+        run.stages[-1]["note"] = "aggregated bound prunes the group"
+        return None, agg.bound
+    return agg.solver, None
 
 
 def _without_reservoirs(run, data: ModelData) -> Leaf:
-    """The "no reservoir" pattern, screened (:func:`screen`), else solved cold as the LP of a
-    plant without pumped hydro (the same LP as the pattern's bounds, minus the dead columns; a
-    warm re-solve from a basis with reservoirs takes 2-3x longer than this cold solve, measured
+    """The "no reservoir" pattern as the relaxation of a plant without pumped hydro
+    (:func:`group_relaxation`: the same plants as the pattern's bounds, minus the dead columns;
+    a warm re-solve from a basis with reservoirs takes 2-3x longer than a cold solve, measured
     on the embedded 1e20 average case: 19-25 s against 8 s)."""
     alone = replace(data, phs=None)
-    if (value := screen(run, alone, "LP without pumped hydro")) is not None:
+    solver, value = group_relaxation(run, alone, "LP without pumped hydro")
+    if solver is None:
         return Leaf(None, NO_RESERVOIR, value)
-    solver = Solver(run, alone, "LP without pumped hydro")
     leaf = _level(solver, {NO_RESERVOIR: []}, lambda _n: None)[NO_RESERVOIR]
     if leaf.design is not None:
         leaf.design.build = np.zeros(len(data.phs.ids), dtype=bool)
@@ -319,15 +235,16 @@ def _pattern_level(run, root: Solver, known: dict[str, Leaf] | None = None) -> d
     alone = cases.pop(NO_RESERVOIR, None) is not None
     leaves.update(_level(root, cases, lambda _n: None))
     if alone:
-        leaves[NO_RESERVOIR] = _without_reservoirs(run, root.data)
+        leaves[NO_RESERVOIR] = _without_reservoirs(run, root.source)
     return leaves
 
 
 def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
     """(a solver per candidate site, every compute site's leaf): ``root`` for all when it
-    models the site choice, else one session per site of ``site_data`` at that site alone (no
-    flow columns: with many parcels the model with the site choice is several times slower),
-    screened first (:func:`screen`; a site pruned there has a leaf without design or solver)."""
+    models the site choice, else the relaxation of each site of ``site_data`` at that site
+    alone (:func:`group_relaxation`; no flow columns: with many parcels the model with the
+    site choice is several times slower; a site pruned there has a leaf without design or
+    solver)."""
     data = root.data if has_site_choice(root.m) else site_data
     s = data.land.site
     name = {j: f"site {data.land.ids[s.site_parcel[j]]}" for j in s.candidates}
@@ -337,12 +254,12 @@ def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
         if name[j] in known:
             sites[name[j]], solvers[j] = known[name[j]]
             continue
-        if j not in solvers:  # a session of its own: screened first, no solver when pruned
-            at = site_data.at_site(j)
-            if (value := screen(run, at, f"LP at {name[j]}")) is not None:
+        if j not in solvers:  # a relaxation of its own, no solver when pruned
+            solver, value = group_relaxation(run, site_data.at_site(j), f"LP at {name[j]}")
+            if solver is None:
                 sites[name[j]] = Leaf(j, name[j], value)
                 continue
-            solvers[j] = Solver(run, at, f"LP at {name[j]}")
+            solvers[j] = solver
         fix = _site_fixes(solvers[j], j)
         sites.update(_level(solvers[j], {name[j]: fix}, lambda _n, j=j: j))
     return solvers, sites

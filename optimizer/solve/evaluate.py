@@ -56,12 +56,12 @@ class Evaluator:
         self.root = None
 
     def use_root(self, root) -> None:
-        """Evaluate in ``root`` (a :class:`~optimizer.solve.branch.Solver` whose model keeps the
-        site choice) from now on: the design's site and integers fixed by bounds there, warm
-        from the branching's bases. A design it cannot express exactly (a column the root
-        fixed, e.g. a chip type its LP leaves out, at another value) still gets a session of
-        its site."""
-        if has_site_choice(root.m):
+        """Evaluate in ``root`` (a :class:`~optimizer.solve.relaxation.Solver` on exact steps
+        whose model keeps the site choice) from now on: the design's site and integers fixed
+        by bounds there, warm from the branching's bases. A design it cannot express exactly
+        (a column the root fixed, e.g. a chip type its LP leaves out, at another value) still
+        gets a session of its site."""
+        if has_site_choice(root.m) and not root.aggregated:  # merged steps evaluate nothing
             self.root = root
 
     def _fits(self, session: LpSession, fixes: list) -> bool:

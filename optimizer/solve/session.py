@@ -48,6 +48,13 @@ class LpSession:
         """Column of ``var`` (None when presolve-free compilation removed it: a fixed var)."""
         return self.pos.get(id(var))
 
+    def row_duals(self, constraints) -> np.ndarray:
+        """The last solve's dual value of each constraint data of ``constraints`` (0 for one
+        the compilation dropped, e.g. a row without variables)."""
+        dual = np.asarray(self.h.getSolution().row_dual, dtype=float)
+        rows = [self.row_pos.get(id(c)) for c in constraints]
+        return np.array([0.0 if i is None else dual[i] for i in rows])
+
     def read_basis(self, content: bytes | None) -> None:
         """Start the next solve from a saved basis file's ``content`` (one of another model is
         refused by HiGHS: the solve then starts cold; a basis never changes the answer)."""

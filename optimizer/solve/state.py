@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pyomo.environ as pyo
 
 from optimizer.errors import CheckFailedError
@@ -55,6 +56,18 @@ class Search:
         self.best = Incumbent()
         self.lower = 0.0  # every cost term is >= 0
         self.evaluator = None  # optimizer.solve.evaluate.Evaluator, set by the strategy
+        #: (step lengths [h], block starts) of the root's aggregated LP, when it had one
+        self.partition: tuple[np.ndarray, np.ndarray] | None = None
+
+    def partition_for(self, data: ModelData) -> np.ndarray | None:
+        """The root's final blocks (start indices) when ``data`` has the root's steps (the
+        first blocks of a group's aggregated LP, :func:`~optimizer.solve.relaxation.aggregated`),
+        else None."""
+        if self.partition is None:
+            return None
+        weights, starts = self.partition
+        same = len(weights) == data.hours and np.array_equal(weights, data.weights_h)
+        return starts if same else None
 
     def left_s(self) -> float:
         """Seconds left of the whole solve's time limit (at least 1)."""

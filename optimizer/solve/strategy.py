@@ -20,13 +20,16 @@ Two methods (``--method``):
      and the bounds are recomputed from it before anything is proven.
   3. **Root LP** (:func:`_root`): the LP relaxation, on the relaxation data of
      :func:`relaxation_data` (``average``: dominated chip types do not run and the target is
-     lowered so that it stays a relaxation, :func:`~optimizer.model.bounds.dominance`). Only an
-     *optimal* LP gives a bound (:class:`~optimizer.solve.highs.Outcome`). Its solution rounded
+     lowered so that it stays a relaxation, :func:`~optimizer.model.bounds.dominance`); on
+     merged time steps (:func:`~optimizer.solve.relaxation.aggregated`) when it does not keep
+     the site choice. Only an *optimal* LP gives a bound
+     (:class:`~optimizer.solve.outcome.Outcome`). Its solution rounded
      (:func:`~optimizer.solve.design.round_design`) and the LP at the rounded design's compute
      site give the first designs.
   4. **Branching** (:mod:`optimizer.solve.branch`) while the gap exceeds ``mip_rel_gap``:
-     reservoir patterns and compute sites, each a warm re-solve of the root LP; the smallest
-     bound over groups that cover every design is a lower bound.
+     reservoir patterns and compute sites, each a warm re-solve of the root LP (or an
+     aggregated LP of its own); the smallest bound over groups that cover every design is a
+     lower bound.
   5. **MILP** while the gap still exceeds ``mip_rel_gap``, or when no rounding found a design:
      HiGHS on the site-relaxed MILP with bounds from the incumbent (from its design as a MIP
      start); its dual bound is a bound, its incumbent is evaluated as in 2.
@@ -57,10 +60,11 @@ from optimizer.model.bounds import (
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import coarse_steps, exact_steps
-from optimizer.solve.branch import Leaf, Solver, branch_bound, has_site_choice, site_fix
+from optimizer.solve.branch import Leaf, branch_bound, has_site_choice, site_fix
 from optimizer.solve.design import Design, round_design, same_design
 from optimizer.solve.evaluate import Evaluator
 from optimizer.solve.highs import SolveResult, solve_model
+from optimizer.solve.relaxation import Solver, aggregated
 from optimizer.solve.state import Search
 
 METHODS = ("search", "direct")
@@ -292,14 +296,28 @@ def _direct(data: ModelData, run: Search, explain) -> StrategyResult:
 def _root(
     run: Search, lp: ModelData, basis: dict | None, explain
 ) -> tuple[Solver | None, Design | None]:
-    """Solve the root LP (from ``basis["in"]``, its basis to ``basis["out"]``), prove its bound
-    and return ``(solver, rounded design)`` (None: no solution to round). Raises when it is
-    infeasible (proven), or when it proves no bound and no design is known; with a known design
-    and no bound it returns ``(None, None)`` (the lower bound stays 0: the gap says 100 %)."""
-    root = Solver(run, _root_data(lp), "LP relaxation", basis.get("in") if basis else None)
-    r0 = root.solve([], "")
-    if basis is not None:
-        basis["out"] = root.session.basis_bytes()
+    """Solve the root LP, prove its bound and return ``(solver, rounded design)`` (None: no
+    solution to round). Raises when it is infeasible (proven), or when it proves no bound and
+    no design is known; with a known design and no bound it returns ``(None, None)`` (the
+    lower bound stays 0: the gap says 100 %).
+
+    A root that models the site choice is the hourly (exact-step) LP, from ``basis["in"]``,
+    its basis to ``basis["out"]``: it also evaluates designs (:meth:`Evaluator.use_root`).
+    Any other root only bounds and rounds, so it is the aggregated LP
+    (:func:`~optimizer.solve.relaxation.aggregated`, a relaxation), whose final blocks start
+    every group's aggregated LP (:attr:`Search.partition`); the exact one where aggregation
+    does not apply."""
+    data = _root_data(lp)
+    agg = None if _keeps_site_choice(data) else aggregated(run, data, "LP relaxation")
+    if agg is not None:
+        root, r0, value = agg.solver, agg.solver.last, agg.bound
+        run.partition = (data.weights_h, root.starts)
+    else:
+        root = Solver(run, data, "LP relaxation", basis.get("in") if basis else None)
+        r0 = root.solve([], "")
+        value = r0.bound
+        if basis is not None:
+            basis["out"] = root.session.basis_bytes()
     if r0.infeasible:
         raise InfeasibleError(explain() if explain else r0.status)
     if not r0.optimal and run.best.model is None:
@@ -309,11 +327,18 @@ def _root(
     if not r0.optimal:
         run.progress(f"the LP relaxation proved no bound ({r0.status}): the known design stands")
         return None, None
-    run.prove(r0.bound)
+    run.prove(value)
     first = round_design(root.m, root.data) if r0.has_solution else None
-    root.keep_root(r0.objective, first)
+    root.keep_root(value, first)
     run.evaluator.use_root(root)
     return root, first
+
+
+def _keeps_site_choice(data: ModelData) -> bool:
+    """Whether the model of ``data`` has a site choice (a compute site neither fixed nor
+    relaxed: ``site.choose`` columns, :func:`~optimizer.solve.branch.has_site_choice`)."""
+    s = data.land.site
+    return s is not None and s.fixed_site is None and not s.relaxed
 
 
 def _root_data(lp: ModelData) -> ModelData:
@@ -333,21 +358,24 @@ def _root_data(lp: ModelData) -> ModelData:
 
 
 def _site_design(run: Search, root: Solver, first: Design | None) -> dict:
-    """Solve the root LP at ``first``'s compute site (a session of that site alone when the
-    root has no site choice), round it and evaluate it; return the site-level leaf it gives
-    the branching, ``{name: (leaf, solver)}`` (``{}`` without a site)."""
+    """Solve the root LP at ``first``'s compute site (the aggregated LP of that site alone
+    when the root has no site choice, refined until it settles), round it and evaluate it;
+    return the site-level leaf it gives the branching, ``{name: (leaf, solver)}`` (``{}``
+    without a site)."""
     if first is None or first.site is None:
         return {}
     name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
-    at = root.data.at_site(first.site)
+    at = root.source.at_site(first.site)
     if has_site_choice(root.m):
         solver, value = root, root.bound(site_fix(root.m, first.site), f"at the chosen {name}")
+    elif (agg := aggregated(run, at, f"LP at {name}", starts=run.partition_for(at))) is not None:
+        solver, value = agg.solver, agg.bound
     else:
         solver = Solver(run, at, f"LP at {name}")
         value = solver.bound([], "the chosen site")
     leaf = Leaf(first.site, name, value)
     if math.isfinite(value):
-        leaf.design = round_design(solver.m, at, site=first.site)
+        leaf.design = round_design(solver.m, solver.data.at_site(first.site), site=first.site)
         run.offer(leaf.design, "site design (LP, integers fixed)")
     return {name: (leaf, solver)}
 

@@ -24,7 +24,7 @@ from tiny import chips, tiny_data
 
 from optimizer.errors import InfeasibleError, NoSolutionError
 from optimizer.model.bounds import chip_objective_musd, dominance
-from optimizer.solve import branch
+from optimizer.solve import relaxation
 from optimizer.solve.highs import SolveOptions, SolveResult
 from optimizer.solve.outcome import Outcome
 from optimizer.solve.strategy import relaxation_data, solve_with_gap
@@ -129,7 +129,7 @@ def test_only_an_optimal_lp_bounds_and_only_an_infeasible_one_prunes(outcome_, e
     stages = [{}]
     run = SimpleNamespace(stages=stages, left_s=lambda: 10.0, solve_s=0.0, out_of_time=bool,
                           log=lambda *a: None)  # fmt: skip
-    solver = branch.Solver.__new__(branch.Solver)  # no model: a session that answers outcome_
+    solver = relaxation.Solver.__new__(relaxation.Solver)  # no model: answers outcome_
     solver.run, solver.name = run, "LP"
     solver.session = SimpleNamespace(solve=lambda *a: _result(outcome_, 42.0))
     assert solver.bound([], "leaf") == expected
@@ -156,7 +156,7 @@ def _stopped_root(monkeypatch):
 
     def solve(self, fixes, label):
         r = real(self, fixes, label)
-        if self.name == "LP relaxation" and not fixes:
+        if self.name.startswith("LP relaxation") and not fixes:  # exact or aggregated
             r.outcome, r.bound, r.status = Outcome.STOPPED, np.nan, "Time limit reached"
         return r
 

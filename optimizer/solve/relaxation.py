@@ -6,18 +6,21 @@ the search's stage log; :meth:`Solver.bound` turns a solve into a proven bound (
 optimum, +inf for a proven infeasible one, -inf for anything else: nothing proven).
 
 **Aggregated LPs.** Merging consecutive time steps is a relaxation
-(:mod:`optimizer.model.steps`): every hourly design, its flows averaged over the blocks, stays
-feasible, so the merged LP's optimum is a lower bound of every design the LP covers, whatever
-blocks are chosen. The choice only decides how *tight* the bound is. It is tight where the
-hourly LP's duals are constant inside each block (an optimal dual of the hourly LP is then
-also one of the merged LP); in this plant they are zero in most daylight hours (PV is
-curtailed, energy is free) and nonzero where energy is scarce (dawn, dusk, cloudy days). So
-:func:`aggregated` starts from blocks (the root's final blocks, else
-:data:`START_BLOCK_H`-hour blocks), solves, and cuts every block whose energy balance has a
-nonzero dual into its single steps, until the bound reaches what the caller needs
-(``stop_at``, e.g. the target that prunes a branch), no block is cut, a round gains less than
-:data:`MIN_GAIN`, or :data:`MAX_ROUNDS` rounds are done. Every round's optimum is a proven
-bound; a finer partition is a tighter relaxation, so the bound never falls.
+(:mod:`optimizer.model.steps`): every hourly solution, its flows averaged over the blocks,
+stays feasible, so the merged LP's optimum is a lower bound of every design the LP covers,
+whatever blocks are chosen. The choice only decides how *tight* the bound is: when the hourly
+LP has an optimal dual that is constant inside each block on every row the merge sums (the
+energy balance, the profile limits, the storage levels), that dual is feasible for the merged
+LP with the same value, so both optima are equal. The balance duals show where this fails: in
+this plant they are zero in most daylight hours (PV is curtailed, energy is free) and nonzero
+where energy is scarce (dawn, dusk, cloudy days). So :func:`aggregated` starts from blocks (the
+root's final blocks when the steps are the root's, else :data:`START_BLOCK_H`-hour blocks),
+solves, and cuts every block whose energy balance has a nonzero dual into its single steps,
+until the bound reaches what the caller needs (``stop_at``, e.g. the target that prunes a
+branch), no block is cut, a round gains less than :data:`MIN_GAIN`, or :data:`MAX_ROUNDS`
+rounds are done. Every round's optimum is a proven bound; a finer partition is a tighter
+relaxation, so the bound never falls. The other rows' duals are not checked, so a settled
+bound may stay a little below the hourly one.
 
 Measured (benchmarks/RESULTS_search.md): at one compute site of 4,000 spread parcels the
 hourly LP takes 15-18 s; blocks from another site's duals 1-1.5 s at 0.3 % below it, two cuts

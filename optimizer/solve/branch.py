@@ -84,16 +84,6 @@ def pattern_name(ids: list[str], built) -> str:
     return f"{ids[built[0]]} only" if len(built) == 1 else "2+ reservoirs"
 
 
-def site_fix(m: pyo.ConcreteModel, j: int) -> list:
-    """Bound fixes that choose compute site ``j`` in ``m``."""
-    return [(m.site.choose[i], float(i == j), float(i == j)) for i in m.site.J]
-
-
-def has_site_choice(m: pyo.ConcreteModel) -> bool:
-    """Whether ``m`` models the site choice (a ``site.choose`` column per candidate)."""
-    return m.component("site") is not None and m.site.component("choose") is not None
-
-
 def _level(solver: Solver, cases: dict, site_of) -> dict[str, Leaf]:
     """Solve ``solver`` under every ``name -> fixes`` of ``cases``; round each to a design
     (compute site ``site_of(name)``, None: ranked)."""
@@ -245,10 +235,10 @@ def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
     alone (:func:`group_relaxation`; no flow columns: with many parcels the model with the
     site choice is several times slower; a site pruned there has a leaf without design or
     solver)."""
-    data = root.data if has_site_choice(root.m) else site_data
+    data = root.data if root.site_choice else site_data
     s = data.land.site
     name = {j: f"site {data.land.ids[s.site_parcel[j]]}" for j in s.candidates}
-    solvers = dict.fromkeys(s.candidates, root) if has_site_choice(root.m) else {}
+    solvers = dict.fromkeys(s.candidates, root) if root.site_choice else {}
     sites = {}
     for j in s.candidates:
         if name[j] in known:
@@ -267,7 +257,7 @@ def _site_level(run, root: Solver, site_data: ModelData | None, known: dict):
 
 def _site_fixes(solver: Solver, j: int) -> list:
     """Fixes choosing site ``j`` in ``solver`` (none when its model is of that site alone)."""
-    return site_fix(solver.m, j) if has_site_choice(solver.m) else []
+    return solver.site_fix(j) if solver.site_choice else []
 
 
 def _leaves(solvers: dict, sites: dict, patterns_: dict, lower: float, target) -> dict[str, Leaf]:

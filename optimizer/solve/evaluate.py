@@ -24,9 +24,9 @@ import pyomo.environ as pyo
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.registry import integer_decisions
-from optimizer.solve.branch import has_site_choice, site_fix
 from optimizer.solve.design import Design, release_empty_parcels
 from optimizer.solve.highs import SolveResult
+from optimizer.solve.relaxation import site_fix
 from optimizer.solve.session import LpSession
 
 #: from this many parcels on, designs are evaluated by a fresh solve of the session's LP
@@ -61,7 +61,7 @@ class Evaluator:
         by bounds there, warm from the branching's bases. A design it cannot express exactly
         (a column the root fixed, e.g. a chip type its LP leaves out, at another value) still
         gets a session of its site."""
-        if has_site_choice(root.m) and not root.aggregated:  # merged steps evaluate nothing
+        if root.site_choice and not root.aggregated:  # merged steps evaluate nothing
             self.root = root
 
     def _fits(self, session: LpSession, fixes: list) -> bool:

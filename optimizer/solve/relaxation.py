@@ -65,6 +65,16 @@ def _counted(m: pyo.ConcreteModel) -> None:
         b.n_built_def = pyo.Constraint(expr=sum(b.build[s] for s in b.S) == b.n_built)
 
 
+def site_fix(m: pyo.ConcreteModel, j: int) -> list:
+    """Bound fixes that choose compute site ``j`` in ``m``."""
+    return [(m.site.choose[i], float(i == j), float(i == j)) for i in m.site.J]
+
+
+def has_site_choice(m: pyo.ConcreteModel) -> bool:
+    """Whether ``m`` models the site choice (a ``site.choose`` column per candidate)."""
+    return m.component("site") is not None and m.site.component("choose") is not None
+
+
 class Solver:
     """An LP relaxation compiled once (:class:`LpSession`) plus the strategy's stage log.
 
@@ -84,9 +94,15 @@ class Solver:
         self.session.read_basis(basis_in)
         run.solve_s += time.perf_counter() - t
         self.run, self.data, self.name, self.starts = run, data, name, starts
+        #: whether the model has the site choice (``site.choose`` columns, one per candidate)
+        self.site_choice = has_site_choice(self.m)
         self.source = data if source is None else source  # the data on exact steps
         self.root_objective, self.root_design, self.root_values = float("nan"), None, {}
         self.last: SolveResult | None = None  # the last solve's result
+
+    def site_fix(self, j: int) -> list:
+        """Bound fixes that choose compute site ``j`` (the model has the site choice)."""
+        return site_fix(self.m, j)
 
     @property
     def aggregated(self) -> bool:

@@ -60,7 +60,7 @@ from optimizer.model.bounds import (
 from optimizer.model.build import build_model
 from optimizer.model.data import ModelData
 from optimizer.model.steps import coarse_steps, exact_steps
-from optimizer.solve.branch import Leaf, branch_bound, has_site_choice, site_fix
+from optimizer.solve.branch import Leaf, branch_bound
 from optimizer.solve.design import Design, round_design, same_design
 from optimizer.solve.evaluate import Evaluator
 from optimizer.solve.highs import SolveResult, solve_model
@@ -336,7 +336,7 @@ def _root(
 
 def _keeps_site_choice(data: ModelData) -> bool:
     """Whether the model of ``data`` has a site choice (a compute site neither fixed nor
-    relaxed: ``site.choose`` columns, :func:`~optimizer.solve.branch.has_site_choice`)."""
+    relaxed: ``site.choose`` columns, :attr:`~optimizer.solve.relaxation.Solver.site_choice`)."""
     s = data.land.site
     return s is not None and s.fixed_site is None and not s.relaxed
 
@@ -366,8 +366,8 @@ def _site_design(run: Search, root: Solver, first: Design | None) -> dict:
         return {}
     name = f"site {root.data.land.ids[root.data.land.site.site_parcel[first.site]]}"
     at = root.source.at_site(first.site)
-    if has_site_choice(root.m):
-        solver, value = root, root.bound(site_fix(root.m, first.site), f"at the chosen {name}")
+    if root.site_choice:
+        solver, value = root, root.bound(root.site_fix(first.site), f"at the chosen {name}")
     elif (agg := aggregated(run, at, f"LP at {name}", starts=run.partition_for(at))) is not None:
         solver, value = agg.solver, agg.bound
     else:
